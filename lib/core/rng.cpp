@@ -1,0 +1,66 @@
+// Philox4x32-10 and the samplers built on it.
+#include "core/rng.hpp"
+
+#include <cmath>
+
+namespace gantool {
+
+namespace {
+
+constexpr uint32_t kMul0 = 0xD2511F53u, kMul1 = 0xCD9E8D57u;   // round multipliers
+constexpr uint32_t kWeyl0 = 0x9E3779B9u, kWeyl1 = 0xBB67AE85u;  // key schedule increments
+
+inline void mulhilo(uint32_t a, uint32_t b, uint32_t& hi, uint32_t& lo) {
+  const uint64_t product = uint64_t{a} * uint64_t{b};
+  hi = static_cast<uint32_t>(product >> 32);
+  lo = static_cast<uint32_t>(product);
+}
+
+inline double bits53_to_unit(uint64_t bits) {  // [0, 1)
+  return static_cast<double>(bits >> 11) * 0x1.0p-53;
+}
+
+}  // namespace
+
+std::array<uint32_t, 4> philox4x32(uint64_t key, uint64_t stream, uint64_t counter) {
+  uint32_t c0 = static_cast<uint32_t>(counter), c1 = static_cast<uint32_t>(counter >> 32);
+  uint32_t c2 = static_cast<uint32_t>(stream), c3 = static_cast<uint32_t>(stream >> 32);
+  uint32_t k0 = static_cast<uint32_t>(key), k1 = static_cast<uint32_t>(key >> 32);
+  for (int round = 0; round < 10; ++round) {
+    uint32_t hi0, lo0, hi1, lo1;
+    mulhilo(kMul0, c0, hi0, lo0);
+    mulhilo(kMul1, c2, hi1, lo1);
+    const uint32_t n0 = hi1 ^ c1 ^ k0, n2 = hi0 ^ c3 ^ k1;
+    c0 = n0;
+    c1 = lo1;
+    c2 = n2;
+    c3 = lo0;
+    k0 += kWeyl0;
+    k1 += kWeyl1;
+  }
+  return {c0, c1, c2, c3};
+}
+
+uint64_t next_u64(Rng& rng) {
+  const auto w = philox4x32(rng.key, rng.stream, rng.counter++);
+  return uint64_t{w[0]} | (uint64_t{w[1]} << 32);
+}
+
+double uniform(Rng& rng) { return bits53_to_unit(next_u64(rng)); }
+
+double uniform(Rng& rng, double lo, double hi) { return lo + (hi - lo) * uniform(rng); }
+
+double normal(Rng& rng) {
+  const auto w = philox4x32(rng.key, rng.stream, rng.counter++);
+  // u1 in (0, 1] keeps the logarithm finite.
+  const double u1 = 1.0 - bits53_to_unit(uint64_t{w[0]} | (uint64_t{w[1]} << 32));
+  const double u2 = bits53_to_unit(uint64_t{w[2]} | (uint64_t{w[3]} << 32));
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+}
+
+uint64_t below(Rng& rng, uint64_t n) {
+  const unsigned __int128 product = static_cast<unsigned __int128>(next_u64(rng)) * n;
+  return static_cast<uint64_t>(product >> 64);
+}
+
+}  // namespace gantool

@@ -1,0 +1,42 @@
+// The project's own random generator: Philox4x32-10, counter-based.
+//
+// Salmon, Moraes, Dror, Shaw, "Parallel random numbers: as easy as 1, 2, 3" (SC'11).
+// Block i of a stream is a pure function of (key, stream, i), so any value can be computed
+// independently of the others, and the same seed gives the same bits on every machine.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace gantool {
+
+// Plain state: copy it to fork, store it to resume.
+struct Rng {
+  uint64_t key = 0;      // the seed
+  uint64_t stream = 0;   // high 64 bits of the counter: independent substreams
+  uint64_t counter = 0;  // low 64 bits of the counter: index of the next 128-bit block
+};
+
+// The Philox4x32-10 bijection of the 128-bit counter (counter, stream) under key.
+std::array<uint32_t, 4> philox4x32(uint64_t key, uint64_t stream, uint64_t counter);
+
+// A generator for seed's substream `stream`, at its first block.
+inline Rng make_rng(uint64_t seed, uint64_t stream = 0) { return Rng{seed, stream, 0}; }
+
+// The next 64 random bits (consumes one block).
+uint64_t next_u64(Rng& rng);
+
+// Uniform in [0, 1) with 53 random bits (one block).
+double uniform(Rng& rng);
+
+// Uniform in [lo, hi) (one block).
+double uniform(Rng& rng, double lo, double hi);
+
+// Standard normal by Box–Muller, cosine branch (one block).
+double normal(Rng& rng);
+
+// Uniform integer in [0, n), n > 0, by a 64×64→128-bit multiply (one block); the bias is
+// below n / 2^64.
+uint64_t below(Rng& rng, uint64_t n);
+
+}  // namespace gantool

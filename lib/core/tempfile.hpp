@@ -1,0 +1,35 @@
+// Outputs are written under a temporary name beside their target and renamed when complete,
+// so that a failure or Ctrl-C never leaves a partial file nor clobbers the last good one.
+#pragma once
+
+#include <string>
+
+namespace gantool {
+
+// Owns a temporary file "DIR/.NAME.tmp-PID-N" for the output `target`. The temporary is
+// removed on destruction unless commit() renamed it to the target, and also when the
+// process is killed by SIGINT, SIGTERM or SIGHUP (see install_cleanup_handlers).
+class TempFile {
+ public:
+  explicit TempFile(std::string target);
+  ~TempFile();
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  const std::string& path() const { return temp_; }
+  const std::string& target() const { return target_; }
+
+  // Atomically renames the temporary to the target; throws Error on failure.
+  void commit();
+
+ private:
+  std::string target_, temp_;
+  int slot_ = -1;  // index in the signal handler's table
+  bool committed_ = false;
+};
+
+// Installs handlers for SIGINT, SIGTERM and SIGHUP that delete every live TempFile and then
+// die of the same signal (exit status 128 + signal in a shell).
+void install_cleanup_handlers();
+
+}  // namespace gantool

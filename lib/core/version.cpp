@@ -1,0 +1,7 @@
+#include "core/version.hpp"
+
+namespace gantool {
+
+const char* version() { return GANTOOL_VERSION; }
+
+}  // namespace gantool

@@ -1,0 +1,34 @@
+// Per-column normalization, stored with the data so later steps can map back to data units.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data/stats.hpp"
+
+namespace gantool {
+
+// normalized = (x − shift) / scale, column by column; method "none" has empty vectors.
+struct Normalization {
+  std::string method = "none";  // none | standard | minmax
+  std::vector<double> shift;    // one per column
+  std::vector<double> scale;    // one per column, never 0
+};
+
+// The methods accepted by --normalize.
+const std::vector<std::string>& normalization_methods();
+
+// Fits `method` to column statistics: "standard" gives mean 0 and (population) std 1;
+// "minmax" maps [min, max] to [−1, 1], the range of a tanh generator output. A constant
+// column gets scale 1. Throws Error when a column has no finite value.
+Normalization fit_normalization(const std::string& method, const std::vector<ColumnStats>& stats,
+                                const std::vector<std::string>& columns);
+
+// Applies the normalization in place to n rows × cols floats (cols must match).
+void normalize_rows(const Normalization& norm, float* rows, int64_t n, int64_t cols);
+
+// Inverts normalize_rows in place: x = normalized · scale + shift.
+void denormalize_rows(const Normalization& norm, float* rows, int64_t n, int64_t cols);
+
+}  // namespace gantool

@@ -1,0 +1,310 @@
+// Dataset files in HDF5: streaming row-block reader and writer.
+#include "io/dataset_file.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "core/tempfile.hpp"
+#include "core/version.hpp"
+#include "io/h5.hpp"
+
+namespace gantool {
+
+namespace {
+
+// Rows per HDF5 chunk: about 256 KiB of float32 per chunk.
+int64_t chunk_rows_for(int64_t cols) { return std::max<int64_t>(1, 65536 / cols); }
+
+std::string join_lines(const std::vector<std::string>& items) {
+  return items.empty() ? "none" : fmt::format("{}", fmt::join(items, ", "));
+}
+
+std::vector<std::string> default_columns(int64_t cols) {
+  std::vector<std::string> names;
+  for (int64_t c = 0; c < cols; ++c) names.push_back(fmt::format("x{}", c));
+  return names;
+}
+
+void read_root_meta(hid_t file, DatasetMeta& meta) {
+  meta.version = read_string_attr(file, "gantool_version").value_or("");
+  meta.command = read_string_attr(file, "command").value_or("");
+  meta.source = read_string_attr(file, "source").value_or("");
+  meta.seed = read_uint_attr(file, "seed");
+}
+
+// /normalization and /synthetic describe /data only.
+void read_data_meta(hid_t file, const std::string& name, int64_t cols, DatasetMeta& meta) {
+  if (h5_exists(file, "/normalization")) {
+    H5Id group = open_group(file, "/normalization", name);
+    meta.normalization.method = read_string_attr(group.get(), "method").value_or("none");
+    int64_t rows = 0, width = 0;
+    meta.normalization.shift = read_doubles(group.get(), "shift", rows, width);
+    meta.normalization.scale = read_doubles(group.get(), "scale", rows, width);
+    const auto n = static_cast<size_t>(cols);
+    if (meta.normalization.shift.size() != n || meta.normalization.scale.size() != n)
+      fail("{}: /normalization has {} values for {} columns", name,
+           meta.normalization.shift.size(), cols);
+    for (double s : meta.normalization.scale)
+      if (!(s != 0 && std::isfinite(s))) fail("{}: /normalization/scale holds {}", name, s);
+  }
+  if (h5_exists(file, "/synthetic")) {
+    H5Id group = open_group(file, "/synthetic", name);
+    meta.distribution = read_string_attr(group.get(), "distribution").value_or("");
+    for (const auto& [key, text] : read_all_attrs(group.get())) {
+      if (key == "distribution" || key == "mode_std") continue;
+      if (auto v = read_number_attr(group.get(), key)) meta.distribution_params.emplace_back(key, *v);
+    }
+    meta.mode_std = read_number_attr(group.get(), "mode_std").value_or(0);
+    if (h5_exists(group.get(), "modes")) {
+      int64_t k = 0, d = 0;
+      const std::vector<double> modes = read_doubles(group.get(), "modes", k, d);
+      if (d == cols) {
+        meta.modes = Tensor(k, d);
+        for (int64_t i = 0; i < k * d; ++i) meta.modes.data()[i] = static_cast<float>(modes[i]);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+// ---- DataRef ------------------------------------------------------------------
+
+std::string DataRef::display() const { return dataset_given ? path + ":" + dataset : path; }
+
+DataRef parse_data_ref(const std::string& arg) {
+  DataRef ref;
+  ref.path = arg;
+  std::error_code ec;
+  const size_t colon = arg.rfind(':');
+  if (colon == std::string::npos || colon == 0 || std::filesystem::exists(arg, ec)) return ref;
+  ref.path = arg.substr(0, colon);
+  ref.dataset = arg.substr(colon + 1);
+  if (ref.dataset.empty()) fail_usage("'{}': empty dataset name after ':'", arg);
+  if (ref.dataset[0] != '/') ref.dataset = "/" + ref.dataset;
+  ref.dataset_given = true;
+  return ref;
+}
+
+// ---- DatasetReader ------------------------------------------------------------
+
+struct DatasetReader::Impl {
+  DataRef ref;
+  std::string name;  // for messages: "file.h5" or "file.h5:/path"
+  H5Id file, dataset, space;
+  int rank = 2;
+  int64_t rows = 0, cols = 0;
+  std::string type;
+  DatasetMeta meta;
+};
+
+DatasetReader::DatasetReader(const DataRef& ref) : impl_(std::make_unique<Impl>()) {
+  Impl& d = *impl_;
+  d.ref = ref;
+  d.name = ref.display();
+  d.file = open_h5_read(ref.path);
+  if (!h5_exists(d.file.get(), ref.dataset)) {
+    std::vector<std::string> readable;
+    for (const auto& e : list_datasets(d.file.get())) readable.push_back(e.path);
+    fail("{}: no dataset '{}' in the file (datasets: {}); name one as {}:/path", ref.path,
+         ref.dataset, join_lines(readable), ref.path);
+  }
+  H5Id object(H5Oopen(d.file.get(), ref.dataset.c_str(), H5P_DEFAULT), H5Oclose);
+  if (!object || H5Iget_type(object.get()) != H5I_DATASET)
+    fail("{}: '{}' is a group, not a dataset", ref.path, ref.dataset);
+  object.reset();
+  H5Id dapl(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose);
+  // A 16 MiB chunk cache, so that row blocks smaller than a (compressed) chunk do not
+  // decompress it again for every block.
+  H5Pset_chunk_cache(dapl.get(), 521, 16u << 20, 0.75);
+  d.dataset = H5Id(H5Dopen2(d.file.get(), ref.dataset.c_str(), dapl.get()), H5Dclose);
+  if (!d.dataset) fail("{}: cannot open the dataset (damaged file?)", d.name);
+
+  H5Id type(H5Dget_type(d.dataset.get()), H5Tclose);
+  d.type = type_name(type.get());
+  const H5T_class_t cls = H5Tget_class(type.get());
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+    fail("{}: dataset holds {} values, not numbers", d.name, d.type);
+  d.space = H5Id(H5Dget_space(d.dataset.get()), H5Sclose);
+  d.rank = H5Sget_simple_extent_ndims(d.space.get());
+  std::vector<hsize_t> dims(static_cast<size_t>(std::max(d.rank, 1)), 0);
+  if (d.rank > 0) H5Sget_simple_extent_dims(d.space.get(), dims.data(), nullptr);
+  if (d.rank != 1 && d.rank != 2)
+    fail("{}: dataset is {}-D (shape {}); expected 2-D [rows, columns] or 1-D", d.name, d.rank,
+         fmt::join(dims, "×"));
+  d.rows = static_cast<int64_t>(dims[0]);
+  d.cols = d.rank == 2 ? static_cast<int64_t>(dims[1]) : 1;
+  if (d.cols == 0) fail("{}: dataset has no columns", d.name);
+
+  auto names = read_strings_attr(d.dataset.get(), "columns");
+  d.meta.columns = names && static_cast<int64_t>(names->size()) == d.cols ? *names
+                                                                           : default_columns(d.cols);
+  read_root_meta(d.file.get(), d.meta);
+  if (ref.dataset == "/data") read_data_meta(d.file.get(), d.name, d.cols, d.meta);
+}
+
+DatasetReader::~DatasetReader() = default;
+DatasetReader::DatasetReader(DatasetReader&&) noexcept = default;
+DatasetReader& DatasetReader::operator=(DatasetReader&&) noexcept = default;
+
+int64_t DatasetReader::rows() const { return impl_->rows; }
+int64_t DatasetReader::cols() const { return impl_->cols; }
+const std::string& DatasetReader::type() const { return impl_->type; }
+const DatasetMeta& DatasetReader::meta() const { return impl_->meta; }
+const DataRef& DatasetReader::ref() const { return impl_->ref; }
+
+void DatasetReader::read(int64_t first, int64_t n, float* dst) {
+  Impl& d = *impl_;
+  GANTOOL_ASSERT(first >= 0 && n >= 0 && first + n <= d.rows);
+  if (n == 0) return;
+  const hsize_t start[2] = {static_cast<hsize_t>(first), 0};
+  const hsize_t count[2] = {static_cast<hsize_t>(n), static_cast<hsize_t>(d.cols)};
+  H5Sselect_hyperslab(d.space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+  const hsize_t total = count[0] * count[1];
+  H5Id memspace(H5Screate_simple(1, &total, nullptr), H5Sclose);
+  if (H5Dread(d.dataset.get(), H5T_NATIVE_FLOAT, memspace.get(), d.space.get(), H5P_DEFAULT, dst) < 0)
+    fail("{}: cannot read rows {}..{}: the file is truncated or damaged", d.name, first,
+         first + n - 1);
+}
+
+Tensor DatasetReader::read_all() {
+  Tensor all(rows(), cols());
+  const int64_t block = chunk_rows_for(cols()) * 16;
+  for (int64_t first = 0; first < rows(); first += block)
+    read(first, std::min(block, rows() - first), all.row(first));
+  return all;
+}
+
+// ---- DatasetWriter ------------------------------------------------------------
+
+struct DatasetWriter::Impl {
+  TempFile temp;
+  H5Id file, dataset;
+  int64_t cols = 0, rows = 0;  // rows written to the file so far
+  int64_t chunk_rows = 0;
+  Tensor buffer;  // (chunk_rows, cols): rows waiting for a whole chunk
+  int64_t buffered = 0;
+  DatasetMeta meta;
+
+  explicit Impl(const std::string& path) : temp(path) {}
+
+  void create_dataset(int64_t chunk) {
+    const hsize_t dims[2] = {0, static_cast<hsize_t>(cols)};
+    const hsize_t maxdims[2] = {H5S_UNLIMITED, static_cast<hsize_t>(cols)};
+    const hsize_t chunk_dims[2] = {static_cast<hsize_t>(chunk), static_cast<hsize_t>(cols)};
+    H5Id space(H5Screate_simple(2, dims, maxdims), H5Sclose);
+    H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    H5Pset_chunk(dcpl.get(), 2, chunk_dims);
+    H5Pset_obj_track_times(dcpl.get(), false);
+    dataset = H5Id(H5Dcreate2(file.get(), "data", H5T_IEEE_F32LE, space.get(), H5P_DEFAULT,
+                              dcpl.get(), H5P_DEFAULT),
+                   H5Dclose);
+    if (!dataset) fail("{}: cannot create dataset /data", temp.target());
+  }
+
+  void flush() {
+    if (!dataset) create_dataset(chunk_rows);
+    if (buffered == 0) return;
+    const hsize_t new_dims[2] = {static_cast<hsize_t>(rows + buffered), static_cast<hsize_t>(cols)};
+    const hsize_t start[2] = {static_cast<hsize_t>(rows), 0};
+    const hsize_t count[2] = {static_cast<hsize_t>(buffered), static_cast<hsize_t>(cols)};
+    const hsize_t total = count[0] * count[1];
+    if (H5Dset_extent(dataset.get(), new_dims) < 0) fail("{}: cannot grow /data", temp.target());
+    H5Id space(H5Dget_space(dataset.get()), H5Sclose);
+    H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+    H5Id memspace(H5Screate_simple(1, &total, nullptr), H5Sclose);
+    if (H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, memspace.get(), space.get(), H5P_DEFAULT,
+                 buffer.data()) < 0)
+      fail("{}: cannot write rows (disk full?)", temp.target());
+    rows += buffered;
+    buffered = 0;
+  }
+
+  void write_meta() {
+    const hid_t root = file.get();
+    write_attr(root, "format", std::string(kDatasetFormat));
+    write_attr(root, "format_version", kDatasetFormatVersion);
+    write_attr(root, "gantool_version", meta.version.empty() ? std::string(version()) : meta.version);
+    if (!meta.command.empty()) write_attr(root, "command", meta.command);
+    if (!meta.source.empty()) write_attr(root, "source", meta.source);
+    if (meta.seed) write_attr(root, "seed", *meta.seed);
+    GANTOOL_ASSERT(static_cast<int64_t>(meta.columns.size()) == cols);
+    write_attr(dataset.get(), "columns", meta.columns);
+    const Normalization& norm = meta.normalization;
+    if (norm.method != "none") {
+      GANTOOL_ASSERT(static_cast<int64_t>(norm.shift.size()) == cols);
+      H5Id group = create_group(root, "normalization");
+      write_attr(group.get(), "method", norm.method);
+      write_attr(group.get(), "formula", std::string("data = (x - shift) / scale"));
+      write_doubles(group.get(), "shift", norm.shift, cols);
+      write_doubles(group.get(), "scale", norm.scale, cols);
+    }
+    if (!meta.distribution.empty()) {
+      H5Id group = create_group(root, "synthetic");
+      write_attr(group.get(), "distribution", meta.distribution);
+      for (const auto& [key, value] : meta.distribution_params) write_attr(group.get(), key, value);
+      if (!meta.modes.empty()) {
+        std::vector<double> modes(meta.modes.data(), meta.modes.data() + meta.modes.size());
+        write_doubles(group.get(), "modes", modes, meta.modes.rows(), meta.modes.cols());
+        write_attr(group.get(), "mode_std", meta.mode_std);
+      }
+    }
+  }
+};
+
+DatasetWriter::DatasetWriter(const std::string& path, int64_t cols, DatasetMeta meta)
+    : impl_(std::make_unique<Impl>(path)) {
+  GANTOOL_ASSERT(cols > 0);
+  Impl& d = *impl_;
+  d.cols = cols;
+  d.meta = std::move(meta);
+  if (d.meta.columns.empty()) d.meta.columns = default_columns(cols);
+  d.chunk_rows = chunk_rows_for(cols);
+  d.buffer = Tensor(d.chunk_rows, cols);
+  d.file = create_h5(d.temp.path());
+}
+
+DatasetWriter::~DatasetWriter() = default;
+
+void DatasetWriter::append(const float* rows, int64_t n) {
+  Impl& d = *impl_;
+  while (n > 0) {
+    const int64_t take = std::min(n, d.chunk_rows - d.buffered);
+    std::memcpy(d.buffer.row(d.buffered), rows, static_cast<size_t>(take * d.cols) * sizeof(float));
+    d.buffered += take;
+    rows += take * d.cols;
+    n -= take;
+    if (d.buffered == d.chunk_rows) d.flush();
+  }
+}
+
+int64_t DatasetWriter::rows() const { return impl_->rows + impl_->buffered; }
+int64_t DatasetWriter::cols() const { return impl_->cols; }
+DatasetMeta& DatasetWriter::meta() { return impl_->meta; }
+
+void DatasetWriter::commit() {
+  Impl& d = *impl_;
+  // A file smaller than one chunk gets a chunk of its own size.
+  if (!d.dataset) d.create_dataset(std::max<int64_t>(1, d.buffered));
+  d.flush();
+  d.write_meta();
+  d.dataset.reset();
+  if (H5Fflush(d.file.get(), H5F_SCOPE_GLOBAL) < 0) fail("{}: cannot write (disk full?)", d.temp.target());
+  d.file.reset();
+  d.temp.commit();
+}
+
+bool is_hdf5_file(const std::string& path) {
+  init_hdf5();
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec) && H5Fis_hdf5(path.c_str()) > 0;
+}
+
+std::vector<DatasetEntry> list_datasets(const std::string& path) {
+  H5Id file = open_h5_read(path);
+  return list_datasets(file.get());
+}
+
+}  // namespace gantool

@@ -1,0 +1,116 @@
+// Dataset files: a 2-D float32 HDF5 dataset /data [rows, columns], chunked by rows, with
+// column names, provenance, normalization and (for synthetic data) the true distribution.
+// Reading and writing stream by row blocks (hyperslabs), so memory does not grow with the
+// file. The layout is documented in README.md, "File formats".
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/tensor.hpp"
+#include "data/normalize.hpp"
+
+namespace gantool {
+
+// "FILE.h5" (meaning /data) or "FILE.h5:/path/to/dataset".
+struct DataRef {
+  std::string path;
+  std::string dataset = "/data";
+  bool dataset_given = false;  // the dataset was named explicitly
+
+  // "FILE.h5" or "FILE.h5:/path", as a person would type it back.
+  std::string display() const;
+};
+
+// Splits a command-line argument into file and dataset. An argument that names an
+// existing file is a file, even if it contains ':'; otherwise the text after the last ':'
+// is the dataset ("/" is prepended when missing).
+DataRef parse_data_ref(const std::string& arg);
+
+// What a dataset file says about its data besides the numbers.
+struct DatasetMeta {
+  std::vector<std::string> columns;  // one name per column
+  Normalization normalization;       // how /data was normalized ("none": raw data units)
+  std::string version;               // gantool version that wrote the file
+  std::string command;               // the command line that made it
+  std::string source;                // where the rows came from: "synthetic ring", "csv x.csv", ...
+  std::optional<uint64_t> seed;      // the seed, when randomness was involved
+  // Synthetic data only: the distribution and its parameters, and mixture modes.
+  std::string distribution;
+  std::vector<std::pair<std::string, double>> distribution_params;
+  Tensor modes;         // (K, columns) centres of the mixture components, or empty
+  double mode_std = 0;  // their isotropic std
+};
+
+// The magic root attribute values that mark a gantool dataset file.
+inline constexpr const char* kDatasetFormat = "gantool-dataset";
+inline constexpr int64_t kDatasetFormatVersion = 1;
+
+// Reads any 1-D or 2-D numeric dataset (integer or float, any byte order, chunked or
+// contiguous, e.g. written by h5py) as float32 rows; a 1-D dataset is one column.
+class DatasetReader {
+ public:
+  // Opens and validates; throws Error naming the file and dataset (missing file, not
+  // HDF5, truncated, no such dataset, wrong rank, non-numeric type).
+  explicit DatasetReader(const DataRef& ref);
+  ~DatasetReader();
+  DatasetReader(DatasetReader&&) noexcept;
+  DatasetReader& operator=(DatasetReader&&) noexcept;
+
+  int64_t rows() const;
+  int64_t cols() const;
+  const std::string& type() const;   // stored type: "float32", "float64", "int64", ...
+  const DatasetMeta& meta() const;   // columns always filled (x0, x1, ... when unnamed)
+  const DataRef& ref() const;
+
+  // Reads rows [first, first + n) into dst (n × cols floats). Throws Error if the file
+  // cannot deliver them (e.g. truncated data).
+  void read(int64_t first, int64_t n, float* dst);
+
+  // Reads every row into a Tensor (for data that fits in memory).
+  Tensor read_all();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Writes a dataset file under a temporary name; commit() completes it and renames it to
+// `path`. Destroyed without commit(), it leaves nothing behind.
+class DatasetWriter {
+ public:
+  DatasetWriter(const std::string& path, int64_t cols, DatasetMeta meta);
+  ~DatasetWriter();
+
+  // Appends n rows × cols floats.
+  void append(const float* rows, int64_t n);
+  int64_t rows() const;
+  int64_t cols() const;
+  // The metadata written at commit(); it may still be completed until then.
+  DatasetMeta& meta();
+  // Writes the metadata, closes the file and renames it into place.
+  void commit();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// True when `path` is an existing file with HDF5's signature.
+bool is_hdf5_file(const std::string& path);
+
+// One dataset of a file, as listed by list_datasets().
+struct DatasetEntry {
+  std::string path;            // "/data", "/group/x"
+  std::vector<int64_t> shape;  // empty for a scalar
+  std::string type;            // "float32", "int64", "string", ...
+};
+
+// Every dataset in the HDF5 file at `path`; throws Error as DatasetReader does.
+std::vector<DatasetEntry> list_datasets(const std::string& path);
+
+}  // namespace gantool

@@ -1,0 +1,94 @@
+// Thin checked wrappers over HDF5's C API: one move-only owner per handle, one function per
+// call that throws a readable Error instead of printing HDF5's error stack.
+// Internal to lib/io: nothing outside io/ includes hdf5.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <hdf5.h>
+
+#include "io/dataset_file.hpp"
+
+namespace gantool {
+
+// Owns one HDF5 identifier and closes it with the matching H5?close.
+class H5Id {
+ public:
+  H5Id() = default;
+  H5Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~H5Id() { reset(); }
+  H5Id(H5Id&& other) noexcept : id_(other.id_), close_(other.close_) { other.id_ = -1; }
+  H5Id& operator=(H5Id&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = other.id_;
+      close_ = other.close_;
+      other.id_ = -1;
+    }
+    return *this;
+  }
+  H5Id(const H5Id&) = delete;
+  H5Id& operator=(const H5Id&) = delete;
+
+  hid_t get() const { return id_; }
+  explicit operator bool() const { return id_ >= 0; }
+  void reset() {
+    if (id_ >= 0 && close_) close_(id_);
+    id_ = -1;
+  }
+
+ private:
+  hid_t id_ = -1;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+// Switches off HDF5's own error printing (once per process); every wrapper calls it.
+void init_hdf5();
+
+// Opens an existing file read-only; throws Error for a missing file, a file that is not
+// HDF5, or one that is truncated or damaged, naming the path.
+H5Id open_h5_read(const std::string& path);
+
+// Creates (truncating) a file for writing.
+H5Id create_h5(const std::string& path);
+
+// True when every link along `path` (e.g. "/normalization/shift") exists.
+bool h5_exists(hid_t loc, const std::string& path);
+
+// Opens a group or dataset; throws Error naming `what` when it fails.
+H5Id open_group(hid_t loc, const std::string& path, const std::string& what);
+H5Id open_dataset(hid_t loc, const std::string& path, const std::string& what);
+
+// Creates a group whose creation time is not recorded (so equal inputs give equal bytes).
+H5Id create_group(hid_t loc, const std::string& name);
+
+// Attributes: scalar string, number, and lists of strings.
+void write_attr(hid_t obj, const std::string& name, const std::string& value);
+void write_attr(hid_t obj, const std::string& name, double value);
+void write_attr(hid_t obj, const std::string& name, int64_t value);
+void write_attr(hid_t obj, const std::string& name, uint64_t value);
+void write_attr(hid_t obj, const std::string& name, const std::vector<std::string>& values);
+std::optional<std::string> read_string_attr(hid_t obj, const std::string& name);
+std::optional<double> read_number_attr(hid_t obj, const std::string& name);
+std::optional<uint64_t> read_uint_attr(hid_t obj, const std::string& name);
+std::optional<std::vector<std::string>> read_strings_attr(hid_t obj, const std::string& name);
+// Every attribute of obj by name, numbers and strings rendered as text.
+std::vector<std::pair<std::string, std::string>> read_all_attrs(hid_t obj);
+
+// A small float64 array dataset of the given shape (rank 1 when cols is 0).
+void write_doubles(hid_t loc, const std::string& name, const std::vector<double>& values,
+                   int64_t rows, int64_t cols = 0);
+// Reads a whole numeric dataset as doubles; its shape into rows/cols (cols 1 for rank 1).
+std::vector<double> read_doubles(hid_t loc, const std::string& name, int64_t& rows, int64_t& cols);
+
+// The type of a numeric dataset as a short name: "float32", "int64", "uint8", ...; or a
+// description such as "string" for non-numeric types.
+std::string type_name(hid_t type);
+
+// Every dataset in the file (depth first), with its shape and type name.
+std::vector<DatasetEntry> list_datasets(hid_t file);
+
+}  // namespace gantool

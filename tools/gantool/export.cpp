@@ -1,0 +1,108 @@
+// gantool export: a dataset (or any 1-D/2-D numeric dataset of an HDF5 file) to CSV, so
+// data flows on to any other tool. Streams by row blocks; values are written in the shortest
+// text that reads back as the same float32.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "core/error.hpp"
+#include "core/tempfile.hpp"
+#include "data/normalize.hpp"
+#include "io/csv.hpp"
+#include "io/dataset_file.hpp"
+
+namespace gantool {
+
+namespace {
+
+struct ExportOptions {
+  std::string input;
+  std::string out = "-";
+  bool denormalize = false;
+  bool no_header = false;
+  std::string delimiter = ",";
+};
+
+struct FileCloser {
+  void operator()(std::FILE* f) const {
+    if (f) std::fclose(f);
+  }
+};
+
+void run_export(const ExportOptions& opt) {
+  const char delimiter = opt.delimiter == "tab" ? '\t' : opt.delimiter.size() == 1 ? opt.delimiter[0] : 0;
+  if (delimiter == 0 || delimiter == '"' || delimiter == '\n' || delimiter == '\r')
+    fail_usage("--delimiter must be one character, or 'tab' (got '{}')", opt.delimiter);
+  DatasetReader reader(parse_data_ref(opt.input));
+  const Normalization& norm = reader.meta().normalization;
+  if (opt.denormalize && norm.method == "none")
+    fail_usage("--denormalize: {} is not normalized; its values are already in data units",
+               reader.ref().display());
+
+  std::unique_ptr<TempFile> temp;
+  std::unique_ptr<std::FILE, FileCloser> owned;
+  std::FILE* out = stdout;
+  if (opt.out != "-") {
+    temp = std::make_unique<TempFile>(opt.out);
+    owned.reset(std::fopen(temp->path().c_str(), "wb"));
+    if (!owned) fail("{}: cannot write: {}", opt.out, std::strerror(errno));
+    out = owned.get();
+  }
+  const std::string out_name = opt.out == "-" ? "<stdout>" : opt.out;
+  const auto write = [&](const std::string& text) {
+    if (std::fwrite(text.data(), 1, text.size(), out) != text.size())
+      fail("{}: cannot write: {}", out_name, std::strerror(errno));
+  };
+
+  const int64_t cols = reader.cols();
+  std::string text;
+  if (!opt.no_header) {
+    for (int64_t c = 0; c < cols; ++c) {
+      if (c) text += delimiter;
+      append_csv_field(text, reader.meta().columns[static_cast<size_t>(c)], delimiter);
+    }
+    text += '\n';
+  }
+  const int64_t block = std::max<int64_t>(1, 262144 / cols);
+  Tensor rows(block, cols);
+  for (int64_t first = 0; first < reader.rows(); first += block) {
+    const int64_t n = std::min(block, reader.rows() - first);
+    reader.read(first, n, rows.data());
+    if (opt.denormalize) denormalize_rows(norm, rows.data(), n, cols);
+    for (int64_t r = 0; r < n; ++r) {
+      for (int64_t c = 0; c < cols; ++c) {
+        if (c) text += delimiter;
+        append_float(text, rows(r, c));
+      }
+      text += '\n';
+    }
+    write(text);
+    text.clear();
+  }
+  write(text);
+  if (std::fflush(out) != 0) fail("{}: cannot write: {}", out_name, std::strerror(errno));
+  if (temp) {
+    if (std::fclose(owned.release()) != 0) fail("{}: cannot write: {}", opt.out, std::strerror(errno));
+    temp->commit();
+  }
+}
+
+}  // namespace
+
+void add_export_command(CLI::App& app) {
+  auto opt = std::make_shared<ExportOptions>();
+  CLI::App* cmd = app.add_subcommand("export", "Write a dataset as CSV (to a file or stdout)");
+  cmd->footer("Examples:\n  gantool export ring.h5 -o ring.csv\n  gantool export fake.h5 --denormalize | head");
+  cmd->add_option("input", opt->input, "FILE.h5 or FILE.h5:/dataset")->required();
+  cmd->add_option("-o,--out", opt->out, "Output CSV file, or '-' for stdout")->capture_default_str();
+  cmd->add_flag("--denormalize", opt->denormalize, "Write data units: invert the file's normalization");
+  cmd->add_flag("--no-header", opt->no_header, "Omit the line of column names");
+  cmd->add_option("--delimiter", opt->delimiter, "Field delimiter, one character or 'tab'")->capture_default_str();
+  cmd->callback([opt] { run_export(*opt); });
+}
+
+}  // namespace gantool

@@ -1,0 +1,153 @@
+// gantool info: what a file holds: shape, type, columns, provenance, normalization, the
+// true distribution of synthetic data, and per-column statistics (streamed, so any size).
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "core/error.hpp"
+#include "data/normalize.hpp"
+#include "data/stats.hpp"
+#include "io/dataset_file.hpp"
+
+namespace gantool {
+
+namespace {
+
+struct InfoOptions {
+  std::vector<std::string> files;
+  bool json = false;
+  bool denormalize = false;  // statistics in data units
+};
+
+std::vector<ColumnStats> column_stats(DatasetReader& reader, bool denormalize) {
+  std::vector<ColumnStats> stats(static_cast<size_t>(reader.cols()));
+  const int64_t block = std::max<int64_t>(1, 262144 / reader.cols());
+  Tensor rows(block, reader.cols());
+  for (int64_t first = 0; first < reader.rows(); first += block) {
+    const int64_t n = std::min(block, reader.rows() - first);
+    reader.read(first, n, rows.data());
+    if (denormalize) denormalize_rows(reader.meta().normalization, rows.data(), n, reader.cols());
+    accumulate(stats, rows.data(), n, reader.cols());
+  }
+  return stats;
+}
+
+nlohmann::json dataset_json(DatasetReader& reader, const std::vector<ColumnStats>& stats, bool denormalized) {
+  const DatasetMeta& meta = reader.meta();
+  nlohmann::json j;
+  j["file"] = reader.ref().path;
+  j["dataset"] = reader.ref().dataset;
+  j["kind"] = "dataset";
+  j["rows"] = reader.rows();
+  j["cols"] = reader.cols();
+  j["type"] = reader.type();
+  j["statistics_units"] = denormalized ? "data" : "stored";
+  auto& columns = j["columns"] = nlohmann::json::array();
+  for (size_t c = 0; c < stats.size(); ++c)
+    columns.push_back({{"name", meta.columns[c]},     {"count", stats[c].count},
+                       {"nonfinite", stats[c].nonfinite}, {"mean", stats[c].mean},
+                       {"std", stats[c].stddev()},      {"min", stats[c].min},
+                       {"max", stats[c].max}});
+  j["normalization"] = meta.normalization.method == "none"
+                           ? nlohmann::json(nullptr)
+                           : nlohmann::json{{"method", meta.normalization.method},
+                                            {"shift", meta.normalization.shift},
+                                            {"scale", meta.normalization.scale}};
+  j["provenance"] = {{"gantool_version", meta.version}, {"command", meta.command}, {"source", meta.source}};
+  j["provenance"]["seed"] = meta.seed ? nlohmann::json(*meta.seed) : nlohmann::json(nullptr);
+  if (meta.distribution.empty()) {
+    j["synthetic"] = nullptr;
+  } else {
+    nlohmann::json params = nlohmann::json::object();
+    for (const auto& [key, value] : meta.distribution_params) params[key] = value;
+    nlohmann::json modes = nlohmann::json::array();
+    for (int64_t k = 0; k < meta.modes.rows(); ++k)
+      modes.push_back(std::vector<float>(meta.modes.row(k), meta.modes.row(k) + meta.modes.cols()));
+    j["synthetic"] = {{"distribution", meta.distribution}, {"params", params}, {"modes", modes},
+                      {"mode_std", meta.mode_std}};
+  }
+  return j;
+}
+
+void print_dataset(DatasetReader& reader, const std::vector<ColumnStats>& stats, bool denormalized) {
+  const DatasetMeta& meta = reader.meta();
+  fmt::print("{}: dataset {}, {} rows × {} columns, {}\n", reader.ref().path, reader.ref().dataset,
+             reader.rows(), reader.cols(), reader.type());
+  if (!meta.command.empty()) fmt::print("  made by        {}  (gantool {})\n", meta.command, meta.version);
+  if (!meta.source.empty())
+    fmt::print("  source         {}{}\n", meta.source, meta.seed ? fmt::format(", seed {}", *meta.seed) : "");
+  if (!meta.distribution.empty()) {
+    std::string params;
+    for (const auto& [key, value] : meta.distribution_params) params += fmt::format(" {}={}", key, value);
+    fmt::print("  distribution   {}:{}", meta.distribution, params);
+    if (!meta.modes.empty()) fmt::print("; {} modes of std {}", meta.modes.rows(), meta.mode_std);
+    fmt::print("\n");
+  }
+  const Normalization& norm = meta.normalization;
+  if (norm.method == "none") {
+    fmt::print("  normalization  none (values in data units)\n");
+  } else {
+    fmt::print("  normalization  {}: stored = (x - shift) / scale\n", norm.method);
+  }
+  fmt::print("  {:<14} {:>12} {:>12} {:>12} {:>12}{}{}\n", denormalized ? "column (data)" : "column", "mean",
+             "std", "min", "max", norm.method == "none" ? "" : fmt::format(" {:>12} {:>12}", "shift", "scale"),
+             "  non-finite");
+  for (size_t c = 0; c < stats.size(); ++c) {
+    const ColumnStats& s = stats[c];
+    fmt::print("  {:<14} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g}", meta.columns[c], s.mean, s.stddev(),
+               s.min, s.max);
+    if (norm.method != "none") fmt::print(" {:>12.6g} {:>12.6g}", norm.shift[c], norm.scale[c]);
+    fmt::print("  {}\n", s.nonfinite);
+  }
+}
+
+// A file without /data: say what it holds and how to name a dataset.
+void print_listing(const std::string& path, const std::vector<DatasetEntry>& entries, bool json) {
+  if (json) {
+    nlohmann::json j = {{"file", path}, {"kind", "hdf5"}, {"datasets", nlohmann::json::array()}};
+    for (const auto& e : entries) j["datasets"].push_back({{"path", e.path}, {"shape", e.shape}, {"type", e.type}});
+    fmt::print("{}\n", j.dump());
+    return;
+  }
+  fmt::print("{}: HDF5 file without /data; read one of its datasets as {}:/path\n", path, path);
+  for (const auto& e : entries) fmt::print("  {:<30} [{}] {}\n", e.path, fmt::join(e.shape, "×"), e.type);
+}
+
+void run_info(const InfoOptions& opt) {
+  for (const std::string& arg : opt.files) {
+    const DataRef ref = parse_data_ref(arg);
+    if (!ref.dataset_given) {
+      const std::vector<DatasetEntry> entries = list_datasets(ref.path);
+      bool has_data = false;
+      for (const auto& e : entries) has_data = has_data || e.path == "/data";
+      if (!has_data) {
+        print_listing(ref.path, entries, opt.json);
+        continue;
+      }
+    }
+    DatasetReader reader(ref);
+    const bool denormalize = opt.denormalize && reader.meta().normalization.method != "none";
+    const std::vector<ColumnStats> stats = column_stats(reader, denormalize);
+    if (opt.json)
+      fmt::print("{}\n", dataset_json(reader, stats, denormalize).dump());
+    else
+      print_dataset(reader, stats, denormalize);
+  }
+}
+
+}  // namespace
+
+void add_info_command(CLI::App& app) {
+  auto opt = std::make_shared<InfoOptions>();
+  CLI::App* cmd = app.add_subcommand("info", "Describe dataset files: shape, columns, provenance, statistics");
+  cmd->footer("Statistics are of the stored values (population std); --denormalize gives them in data units.\n"
+              "--json prints one JSON object per file, one per line.");
+  cmd->add_option("files", opt->files, "FILE.h5 or FILE.h5:/dataset")->required();
+  cmd->add_flag("--json", opt->json, "Machine-readable output");
+  cmd->add_flag("--denormalize", opt->denormalize, "Statistics in data units (the normalization inverted)");
+  cmd->callback([opt] { run_info(*opt); });
+}
+
+}  // namespace gantool
