@@ -1,9 +1,9 @@
 // Streaming CSV reader (RFC 4180), strict float parsing and shortest float formatting.
 //
 // The reader copies bytes from a fixed 1 MiB buffer straight into the caller's field
-// strings: unquoted fields are found with a plain scan for the delimiter or '\n', quoted
-// fields with memchr for the next '"'. Nothing is kept from one buffer fill to the next,
-// so a record or a field may straddle a refill without special cases.
+// strings: unquoted fields end at the delimiter or '\n', found eight bytes at a time; quoted
+// fields are copied up to each '"' found with memchr. Nothing is kept from one buffer fill to
+// the next, so a record or a field may straddle a refill without special cases.
 #include "io/csv.hpp"
 
 #include <algorithm>
@@ -75,6 +75,7 @@ char detect_delimiter(const char* p, const char* end) {
   return candidates[best];
 }
 
+// Space or tab, the only padding parse_float allows around a number.
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
 // True when `text` equals the lower-case `word` ignoring ASCII case.

@@ -62,7 +62,7 @@ TEST_CASE("uniform, normal and below have the right moments", "[rng]") {
   CHECK(chi2 < 22.5);  // chi-square, 6 degrees of freedom: P(chi2 > 22.5) ≈ 0.001
 }
 
-TEST_CASE("the same seed gives the same bits; another seed does not", "[rng]") {
+TEST_CASE("the same seed gives the same bits, another seed does not", "[rng]") {
   Rng a = make_rng(123), b = make_rng(123), c = make_rng(124);
   for (int i = 0; i < 1000; ++i) {
     const double x = normal(a);

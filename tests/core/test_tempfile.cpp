@@ -10,7 +10,7 @@
 using namespace gantool;
 namespace fs = std::filesystem;
 
-TEST_CASE("a committed temporary replaces the target; an abandoned one leaves no trace", "[tempfile]") {
+TEST_CASE("a committed temporary replaces the target, an abandoned one leaves no trace", "[tempfile]") {
   const fs::path dir = fs::temp_directory_path() / "gantool_test_tempfile";
   fs::remove_all(dir);
   fs::create_directories(dir);

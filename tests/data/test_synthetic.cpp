@@ -274,7 +274,7 @@ TEST_CASE("gaussian: defaults are dim 2, mean 0, std 1, columns x0 x1", "[synthe
   REQUIRE(s.params == params);
 }
 
-TEST_CASE("uniform: values in [low, high), mean and variance of U(low, high)",
+TEST_CASE("uniform: values between low and high, mean and variance of U(low, high)",
           "[synthetic]") {
   // Compared against: the bounds as set, and U(a, b)'s mean (a + b)/2 and std
   // (b − a)/√12, within 5 standard errors; the extremes come within 0.01 of the bounds.
@@ -399,7 +399,7 @@ TEST_CASE("circles: radii cluster at 1 and at factor, half of the points each",
   }
 }
 
-TEST_CASE("spiral: without noise the radius equals the angle t, t uniform on [1.5π, 4.5π)",
+TEST_CASE("spiral: without noise the radius equals the angle t, t uniform from 1.5π to 4.5π",
           "[synthetic]") {
   // Compared against: the curve (t cos t, t sin t): t is recovered as the radius and the
   // point must equal (t cos t, t sin t); t's mean is 3π within 5 standard errors of

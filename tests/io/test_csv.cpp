@@ -520,8 +520,8 @@ TEST_CASE("fields written with append_csv_field read back unchanged", "[csv]") {
 TEST_CASE("random records read back unchanged, every byte in every word position", "[csv]") {
   // Bytes next to the delimiters and '\n' in value, high bytes (UTF-8) and control bytes
   // check the word-at-a-time scan of unquoted fields.
-  const std::string alphabet = std::string("ab+-.:;<|{}\t\x0b\x09\x01\x7f\x80\xff\xc3\xa9 ,\"\r\n") +
-                               std::string(1, '\0');
+  const std::string alphabet =
+      std::string("ab+-.:;<|{}\t\x0b\x09\x01\x7f\x80\xff\xc3\xa9 ,\"\r\n") + std::string(1, '\0');
   std::mt19937 rng(7);
   for (char delimiter : {',', ';', '\t', '|'}) {
     std::vector<Fields> written;

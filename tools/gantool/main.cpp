@@ -58,6 +58,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    const std::string first = argc > 1 ? argv[1] : "";
+    const auto named = app.get_subcommands([&](const CLI::App* sub) { return sub->get_name() == first; });
+    if (!first.empty() && first[0] != '-' && named.empty()) {
+      fmt::print(stderr, "gantool: error: unknown subcommand '{}' (see 'gantool --help')\n", argv[1]);
+      return 2;
+    }
     const auto* sub = app.get_subcommands().empty() ? nullptr : app.get_subcommands().front();
     fmt::print(stderr, "gantool: error: {} (see 'gantool{} --help')\n", e.what(),
                sub ? " " + sub->get_name() : "");
