@@ -8,7 +8,7 @@ GANTOOL := $(BUILD)/gantool
 PACKAGES := g++ make cmake pkg-config libdnnl-dev ocl-icd-opencl-dev libcli11-dev libfmt-dev \
             libhdf5-dev nlohmann-json3-dev catch2 hdf5-tools python3 python3-h5py python3-numpy
 # ... and for the benchmarks.
-BENCH_PACKAGES := time
+BENCH_PACKAGES := time bc
 
 .PHONY: all deps build test demo bench clean
 
@@ -29,7 +29,7 @@ test: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory build
-	@sh data/demo.sh $(GANTOOL) $(BUILD)/demo
+	@sh tools/demo.sh $(GANTOOL) $(BUILD)/demo
 
 bench: deps
 	@sh tools/install-deps.sh $(BENCH_PACKAGES)

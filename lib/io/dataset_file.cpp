@@ -160,10 +160,11 @@ void DatasetReader::read(int64_t first, int64_t n, float* dst) {
   GANTOOL_ASSERT(first >= 0 && n >= 0 && first + n <= d.rows);
   if (n == 0) return;
   const hsize_t start[2] = {static_cast<hsize_t>(first), 0};
-  const hsize_t count[2] = {static_cast<hsize_t>(n), static_cast<hsize_t>(d.cols)};
+  const hsize_t count[2] = {static_cast<hsize_t>(n), static_cast<hsize_t>(d.cols)};  // rank 1: count[0]
   H5Sselect_hyperslab(d.space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
-  const hsize_t total = count[0] * count[1];
-  H5Id memspace(H5Screate_simple(1, &total, nullptr), H5Sclose);
+  // The memory space has the selection's own shape, so HDF5 copies whole rows instead of
+  // iterating element by element (several times faster).
+  H5Id memspace(H5Screate_simple(d.rank, count, nullptr), H5Sclose);
   if (H5Dread(d.dataset.get(), H5T_NATIVE_FLOAT, memspace.get(), d.space.get(), H5P_DEFAULT, dst) < 0)
     fail("{}: cannot read rows {}..{}: the file is truncated or damaged", d.name, first,
          first + n - 1);
@@ -210,11 +211,10 @@ struct DatasetWriter::Impl {
     const hsize_t new_dims[2] = {static_cast<hsize_t>(rows + buffered), static_cast<hsize_t>(cols)};
     const hsize_t start[2] = {static_cast<hsize_t>(rows), 0};
     const hsize_t count[2] = {static_cast<hsize_t>(buffered), static_cast<hsize_t>(cols)};
-    const hsize_t total = count[0] * count[1];
     if (H5Dset_extent(dataset.get(), new_dims) < 0) fail("{}: cannot grow /data", temp.target());
     H5Id space(H5Dget_space(dataset.get()), H5Sclose);
     H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
-    H5Id memspace(H5Screate_simple(1, &total, nullptr), H5Sclose);
+    H5Id memspace(H5Screate_simple(2, count, nullptr), H5Sclose);
     if (H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, memspace.get(), space.get(), H5P_DEFAULT,
                  buffer.data()) < 0)
       fail("{}: cannot write rows (disk full?)", temp.target());

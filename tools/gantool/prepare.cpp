@@ -283,6 +283,12 @@ void check_options(const PrepareOptions& opt, const CLI::App& cmd, bool csv_inpu
       if (given(flag)) fail_usage("{} applies to --from, not to --dist", flag);
     if (given("--limit")) fail_usage("--limit applies to --from; with --dist, use -n");
     if (opt.rows < 1) fail_usage("-n must be at least 1 (got {})", opt.rows);
+    // These fields use a negative value to mean "the distribution's default".
+    const std::pair<const char*, double> defaulted[] = {
+        {"--std", opt.spec.std}, {"--grid-size", double(opt.spec.grid_size)}, {"--spacing", opt.spec.spacing},
+        {"--dim", double(opt.spec.dim)}, {"--noise", opt.spec.noise}};
+    for (const auto& [flag, value] : defaulted)
+      if (given(flag) && !(value >= 0)) fail_usage("{} must not be negative (got {})", flag, value);
   }
   if (given("--limit") && opt.limit < 1) fail_usage("--limit must be at least 1 (got {})", opt.limit);
   if (given("--split") != given("--test-out"))

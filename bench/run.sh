@@ -1,0 +1,42 @@
+#!/bin/sh
+# make bench: speed and memory figures of gantool's data layer.
+#  1. prepare --dist ring -n 10000000: seconds and peak memory.
+#  2. export of a >= 1 GB CSV, then its import: MB/s and peak memory, plain (streaming,
+#     bounded memory) and with --normalize standard (two passes through a spooled copy).
+# Usage: bench/run.sh path/to/gantool WORK_DIR. Results go to stdout and WORK_DIR/results.md.
+set -eu
+gantool=$(realpath "$1")
+work=$2
+mkdir -p "$work"
+cd "$work"
+results=results.md
+trap 'rm -f ring10m.h5 big.h5 big.csv import.h5 import_norm.h5' EXIT
+
+# Runs a command under GNU time; prints "seconds peak_MB".
+measure() {
+  /usr/bin/time -f "%e %M" -o time.txt "$@" > /dev/null
+  awk '{ printf "%.2f %.0f\n", $1, $2 / 1024 }' time.txt
+}
+
+echo "# gantool data-layer benchmark ($(date -u +%Y-%m-%d), $(nproc) cores, gantool $("$gantool" --version | cut -d' ' -f2))" | tee "$results"
+echo | tee -a "$results"
+
+set -- $(measure "$gantool" prepare -q --dist ring -n 10000000 -o ring10m.h5)
+echo "- prepare --dist ring -n 10000000: $1 s, peak memory $2 MB, file $(du -m ring10m.h5 | cut -f1) MB" | tee -a "$results"
+
+# 13.5 M rows × 8 Gaussian columns as CSV are a little over 1 GB.
+"$gantool" prepare -q --dist gaussian --dim 8 --std 100 -n 13500000 -o big.h5
+set -- $(measure "$gantool" export big.h5 -o big.csv)
+mb=$(du -m big.csv | cut -f1)
+echo "- export of 13.5 M rows × 8 columns to CSV ($mb MB): $1 s = $(echo "$mb / $1" | bc) MB/s, peak memory $2 MB" | tee -a "$results"
+
+set -- $(measure "$gantool" prepare -q --from big.csv -o import.h5)
+echo "- CSV import ($mb MB): $1 s = $(echo "$mb / $1" | bc) MB/s, peak memory $2 MB" | tee -a "$results"
+
+set -- $(measure "$gantool" prepare -q --from big.csv --normalize standard -o import_norm.h5)
+echo "- CSV import with --normalize standard ($mb MB): $1 s = $(echo "$mb / $1" | bc) MB/s, peak memory $2 MB" | tee -a "$results"
+
+# The imported values must be the exported ones.
+cmp_out=$("$gantool" export import.h5 | cmp - big.csv && echo identical || echo DIFFERENT)
+echo "- re-export of the import vs the CSV: $cmp_out" | tee -a "$results"
+rm -f time.txt
