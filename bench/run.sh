@@ -27,7 +27,7 @@ echo "- prepare --dist ring -n 10000000: $1 s, peak memory $2 MB, file $(du -m r
 # 13.5 M rows × 8 Gaussian columns as CSV are a little over 1 GB.
 "$gantool" prepare -q --dist gaussian --dim 8 --std 100 -n 13500000 -o big.h5
 set -- $(measure "$gantool" export big.h5 -o big.csv)
-mb=$(du -m big.csv | cut -f1)
+mb=$(($(stat -c %s big.csv) / 1000000))
 echo "- export of 13.5 M rows × 8 columns to CSV ($mb MB): $1 s = $(echo "$mb / $1" | bc) MB/s, peak memory $2 MB" | tee -a "$results"
 
 set -- $(measure "$gantool" prepare -q --from big.csv -o import.h5)

@@ -131,6 +131,7 @@ DatasetReader::DatasetReader(const DataRef& ref) : impl_(std::make_unique<Impl>(
   d.rank = H5Sget_simple_extent_ndims(d.space.get());
   std::vector<hsize_t> dims(static_cast<size_t>(std::max(d.rank, 1)), 0);
   if (d.rank > 0) H5Sget_simple_extent_dims(d.space.get(), dims.data(), nullptr);
+  if (d.rank == 0) fail("{}: dataset is a scalar; expected 2-D [rows, columns] or 1-D", d.name);
   if (d.rank != 1 && d.rank != 2)
     fail("{}: dataset is {}-D (shape {}); expected 2-D [rows, columns] or 1-D", d.name, d.rank,
          fmt::join(dims, "×"));

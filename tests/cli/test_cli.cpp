@@ -17,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scratch.hpp"
+
 using nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -27,44 +29,28 @@ struct Result {
   std::string out, err;
 };
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-// A scratch folder in which commands run; removed afterwards.
-struct Scratch {
-  fs::path dir;
-  explicit Scratch(const std::string& name) : dir(fs::temp_directory_path() / ("gantool_cli_" + name)) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~Scratch() { fs::remove_all(dir); }
+// Runs the gantool binary in a scratch folder.
+struct Scratch : gantool_test::ScratchDir {
+  explicit Scratch(const std::string& name) : ScratchDir("cli_" + name) {}
 
   // Runs "gantool ARGS" in the scratch folder (stdin from `input`).
   Result run(const std::string& args, const std::string& input = "") const {
-    std::ofstream(dir / ".stdin") << input;
+    write(".stdin", input);
     const std::string cmd = "cd '" + dir.string() + "' && " + GANTOOL_BIN + " " + args +
                             " < .stdin > .stdout 2> .stderr";
     const int raw = std::system(cmd.c_str());
     Result r;
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-    r.out = slurp(dir / ".stdout");
-    r.err = slurp(dir / ".stderr");
+    r.out = read(".stdout");
+    r.err = read(".stderr");
     for (const char* f : {".stdin", ".stdout", ".stderr"}) fs::remove(dir / f);
     return r;
   }
-  void write(const std::string& file, const std::string& text) const {
-    std::ofstream(dir / file, std::ios::binary) << text;
-  }
-  bool exists(const std::string& file) const { return fs::exists(dir / file); }
-  std::string read(const std::string& file) const { return slurp(dir / file); }
-  // Every file in the folder, to check that nothing (a temporary) was left behind.
-  std::vector<std::string> files() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
+  // Runs a Python script with Debian's python3 (and its h5py) in the scratch folder.
+  void python(const std::string& script) const {
+    write("script.py", script);
+    REQUIRE(std::system(("cd '" + dir.string() + "' && /usr/bin/python3 script.py > py.txt").c_str()) == 0);
+    fs::remove(dir / "script.py");
   }
 };
 
@@ -273,6 +259,28 @@ TEST_CASE("cli: non-finite values are an error unless dropped", "[cli]") {
   CHECK(s.run("export --denormalize --no-header out.h5").out == "1,2\n7,8\n");
 }
 
+TEST_CASE("cli: non-finite values in HDF5 input, empty and scalar datasets", "[cli]") {
+  Scratch s("h5nonfinite");
+  s.python(
+      "import h5py, numpy as np\n"
+      "with h5py.File('in.h5', 'w') as f:\n"
+      "    a = np.arange(20, dtype=np.float64).reshape(10, 2); a[3, 1] = np.nan; a[7, 0] = np.inf\n"
+      "    f['data'] = a\n"
+      "    f['empty'] = np.zeros((0, 3))\n"
+      "    f['scalar'] = 3.0\n");
+  check_error(s.run("prepare --from in.h5 -o out.h5"), 1, {"in.h5", "row 3", "'x1'", "--drop-nonfinite"});
+  const Result r = s.run("prepare --from in.h5 --drop-nonfinite -o out.h5");
+  REQUIRE(r.status == 0);
+  CHECK(r.err.find("dropped 2 rows") != std::string::npos);
+  CHECK(info_json(s, "out.h5")["rows"] == 8);
+  const json empty = info_json(s, "in.h5:/empty");
+  CHECK(empty["rows"] == 0);
+  CHECK(empty["columns"][0]["mean"].is_null());
+  check_error(s.run("prepare --from in.h5:/empty -o e.h5"), 1, {"in.h5:/empty", "no rows"});
+  check_error(s.run("info in.h5:/scalar"), 1, {"in.h5:/scalar", "scalar"});
+  CHECK(s.files() == std::vector<std::string>{"in.h5", "out.h5", "py.txt"});
+}
+
 TEST_CASE("cli: files written by h5py read fine", "[cli]") {
   Scratch s("h5py");
   const std::string script =
@@ -282,8 +290,7 @@ TEST_CASE("cli: files written by h5py read fine", "[cli]") {
       "    f['g/labels'] = np.array([3, 1, 4], dtype=np.int32)\n"
       "    d = f.create_dataset('data', data=np.ones((100, 3), dtype='>f4'), chunks=(7, 3), compression='gzip')\n"
       "    d.attrs['columns'] = ['u', 'v', 'w']\n";
-  s.write("make.py", script);
-  REQUIRE(std::system(("cd '" + s.dir.string() + "' && /usr/bin/python3 make.py").c_str()) == 0);
+  s.python(script);
   CHECK(s.run("export py.h5:/x").out == "x0,x1\n0,0.25\n0.5,0.75\n1,1.25\n1.5,1.75\n2,2.25\n2.5,2.75\n");
   CHECK(s.run("export --no-header py.h5:g/labels").out == "3\n1\n4\n");
   const json j = info_json(s, "py.h5");
@@ -293,10 +300,8 @@ TEST_CASE("cli: files written by h5py read fine", "[cli]") {
   REQUIRE(s.run("prepare -q --from py.h5:/x --columns x1 -o one.h5").status == 0);
   CHECK(s.run("export --no-header one.h5").out == "0.25\n0.75\n1.25\n1.75\n2.25\n2.75\n");
   // And h5py reads what gantool writes.
-  s.write("read.py",
-          "import h5py\nf = h5py.File('one.h5', 'r')\n"
-          "print(f['data'].shape, f['data'].dtype, list(f['data'].attrs['columns']), f.attrs['format'])\n");
-  REQUIRE(std::system(("cd '" + s.dir.string() + "' && /usr/bin/python3 read.py > py.txt").c_str()) == 0);
+  s.python("import h5py\nf = h5py.File('one.h5', 'r')\n"
+           "print(f['data'].shape, f['data'].dtype, list(f['data'].attrs['columns']), f.attrs['format'])\n");
   CHECK(s.read("py.txt") == "(6, 1) float32 ['x1'] gantool-dataset\n");
 }
 
@@ -319,8 +324,7 @@ TEST_CASE("cli: bad input files give one clear line and exit 1", "[cli]") {
       "with h5py.File('odd.h5', 'w') as f:\n"
       "    f['cube'] = np.zeros((2, 2, 2))\n"
       "    f['names'] = np.array([b'a', b'b'])\n";
-  s.write("make.py", script);
-  REQUIRE(std::system(("cd '" + s.dir.string() + "' && /usr/bin/python3 make.py").c_str()) == 0);
+  s.python(script);
 
   for (const std::string cmd : {"info", "export", "prepare -o out.h5 --from"}) {
     INFO(cmd);
@@ -332,7 +336,7 @@ TEST_CASE("cli: bad input files give one clear line and exit 1", "[cli]") {
     check_error(s.run(cmd + " odd.h5:/names"), 1, {"odd.h5:/names", "not numbers"});
   }
   check_error(s.run("export odd.h5"), 1, {"odd.h5", "no dataset '/data'", "/cube"});
-  CHECK(s.files() == std::vector<std::string>{"cut.h5", "good.h5", "make.py", "odd.h5", "text.h5"});
+  CHECK(s.files() == std::vector<std::string>{"cut.h5", "good.h5", "odd.h5", "py.txt", "text.h5"});
 }
 
 TEST_CASE("cli: bad CSV gives the line and field", "[cli]") {

@@ -9,22 +9,16 @@
 #include "core/rng.hpp"
 #include "io/dataset_file.hpp"
 #include "io/h5.hpp"
+#include "scratch.hpp"
 
 using namespace gantool;
 namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh folder per test case.
-struct Scratch {
-  fs::path dir;
-  explicit Scratch(const std::string& name) : dir(fs::temp_directory_path() / ("gantool_test_" + name)) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  ~Scratch() { fs::remove_all(dir); }
-  std::string operator/(const std::string& file) const { return (dir / file).string(); }
-  int64_t files() const { return std::distance(fs::directory_iterator(dir), fs::directory_iterator{}); }
+struct Scratch : gantool_test::ScratchDir {
+  using ScratchDir::ScratchDir;
+  int64_t count() const { return static_cast<int64_t>(files().size()); }
 };
 
 // Writes `values` as a dataset of the given HDF5 file type and shape with plain C calls, the
@@ -92,11 +86,11 @@ TEST_CASE("a written dataset reads back with its metadata, across chunk boundari
       first += n;
     }
     CHECK(writer.rows() == rows);
-    CHECK(s.files() == 1);
+    CHECK(s.count() == 1);
     CHECK_FALSE(fs::exists(s / "d.h5"));  // only the temporary exists until commit
     writer.commit();
   }
-  CHECK(s.files() == 1);
+  CHECK(s.count() == 1);
 
   DatasetReader reader(parse_data_ref(s / "d.h5"));
   CHECK(reader.rows() == rows);
@@ -144,7 +138,7 @@ TEST_CASE("a small dataset gets a small chunk, and an abandoned writer leaves no
     writer.append(rows, 1);
   }
   CHECK_FALSE(fs::exists(s / "abandoned.h5"));
-  CHECK(s.files() == 1);
+  CHECK(s.count() == 1);
 }
 
 TEST_CASE("h5py-style datasets of other types and ranks read as float32", "[dataset_file]") {

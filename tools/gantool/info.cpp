@@ -45,11 +45,14 @@ nlohmann::json dataset_json(DatasetReader& reader, const std::vector<ColumnStats
   j["type"] = reader.type();
   j["statistics_units"] = denormalized ? "data" : "stored";
   auto& columns = j["columns"] = nlohmann::json::array();
-  for (size_t c = 0; c < stats.size(); ++c)
+  for (size_t c = 0; c < stats.size(); ++c) {
+    // Statistics of a column without finite values are null.
+    const auto number = [&](double v) { return stats[c].count > 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
     columns.push_back({{"name", meta.columns[c]},     {"count", stats[c].count},
-                       {"nonfinite", stats[c].nonfinite}, {"mean", stats[c].mean},
-                       {"std", stats[c].stddev()},      {"min", stats[c].min},
-                       {"max", stats[c].max}});
+                       {"nonfinite", stats[c].nonfinite}, {"mean", number(stats[c].mean)},
+                       {"std", number(stats[c].stddev())}, {"min", number(stats[c].min)},
+                       {"max", number(stats[c].max)}});
+  }
   j["normalization"] = meta.normalization.method == "none"
                            ? nlohmann::json(nullptr)
                            : nlohmann::json{{"method", meta.normalization.method},
@@ -96,8 +99,11 @@ void print_dataset(DatasetReader& reader, const std::vector<ColumnStats>& stats,
              "  non-finite");
   for (size_t c = 0; c < stats.size(); ++c) {
     const ColumnStats& s = stats[c];
-    fmt::print("  {:<14} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g}", meta.columns[c], s.mean, s.stddev(),
-               s.min, s.max);
+    if (s.count > 0)
+      fmt::print("  {:<14} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g}", meta.columns[c], s.mean, s.stddev(),
+                 s.min, s.max);
+    else  // no finite value: no statistics to show
+      fmt::print("  {:<14} {:>12} {:>12} {:>12} {:>12}", meta.columns[c], "-", "-", "-", "-");
     if (norm.method != "none") fmt::print(" {:>12.6g} {:>12.6g}", norm.shift[c], norm.scale[c]);
     fmt::print("  {}\n", s.nonfinite);
   }

@@ -433,7 +433,7 @@ void run_prepare(PrepareOptions opt, const CLI::App& cmd) {
   if (!opt.quiet) {
     fmt::print(stderr, "prepare: wrote {} rows × {} columns to {}", train.rows(), cols, opt.out);
     if (test) fmt::print(stderr, " and {} rows to {}", test->rows(), opt.test_out);
-    if (dropped) fmt::print(stderr, " (dropped {} rows with non-finite values)", dropped);
+    if (dropped) fmt::print(stderr, " (dropped {} row{} with non-finite values)", dropped, dropped == 1 ? "" : "s");
     fmt::print(stderr, "\n");
   }
 }
