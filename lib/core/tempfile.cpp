@@ -68,6 +68,12 @@ void TempFile::commit() {
   committed_ = true;
 }
 
+void refuse_overwrite(const std::string& output, const std::string& flag, const std::string& input) {
+  std::error_code ec;
+  if (std::filesystem::equivalent(output, input, ec))
+    fail_usage("{} {} would overwrite the input; write to another file", flag, output);
+}
+
 void install_cleanup_handlers() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_signal);
 }

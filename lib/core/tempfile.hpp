@@ -28,6 +28,10 @@ class TempFile {
   bool committed_ = false;
 };
 
+// Throws UsageError when writing `output` (named by `flag`) would replace the existing file
+// `input`, e.g. `-o data.csv` when importing data.csv.
+void refuse_overwrite(const std::string& output, const std::string& flag, const std::string& input);
+
 // Installs handlers for SIGINT, SIGTERM and SIGHUP that delete every live TempFile and then
 // die of the same signal (exit status 128 + signal in a shell).
 void install_cleanup_handlers();

@@ -386,6 +386,8 @@ TEST_CASE("cli: bad and conflicting flags give exit 2", "[cli]") {
   check_error(s.run("prepare --from in.csv -o nodir/x.h5"), 1, {"nodir", "does not exist"});
   check_error(s.run("export in.csv"), 1, {"in.csv", "not an HDF5 file", "prepare --from"});
   check_error(s.run("info --bogus x.h5"), 2, {"--bogus"});
+  check_error(s.run("prepare --from in.csv -o in.csv"), 2, {"-o in.csv", "overwrite the input"});
+  check_error(s.run("prepare --from ./in.csv --split 0.5 --test-out in.csv -o x.h5"), 2, {"--test-out", "overwrite"});
   CHECK(s.files() == std::vector<std::string>{"in.csv"});
 }
 
@@ -397,6 +399,8 @@ TEST_CASE("cli: a failed run never clobbers the previous good output", "[cli]") 
   CHECK(s.run("prepare --from bad.csv -o out.h5").status == 1);
   CHECK(s.read("out.h5") == before);
   CHECK(s.run("export out.h5 -o out.h5.csv --delimiter ab").status == 2);
+  check_error(s.run("export out.h5 -o ./out.h5"), 2, {"overwrite the input"});
+  CHECK(s.read("out.h5") == before);
   CHECK(s.files() == std::vector<std::string>{"bad.csv", "out.h5"});
 }
 

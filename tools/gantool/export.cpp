@@ -39,9 +39,7 @@ void run_export(const ExportOptions& opt) {
     fail_usage("--delimiter must be one character, or 'tab' (got '{}')", opt.delimiter);
   DatasetReader reader(parse_data_ref(opt.input));
   const Normalization& norm = reader.meta().normalization;
-  if (opt.denormalize && norm.method == "none")
-    fail_usage("--denormalize: {} is not normalized; its values are already in data units",
-               reader.ref().display());
+  if (opt.out != "-") refuse_overwrite(opt.out, "-o", reader.ref().path);
 
   std::unique_ptr<TempFile> temp;
   std::unique_ptr<std::FILE, FileCloser> owned;
@@ -99,7 +97,7 @@ void add_export_command(CLI::App& app) {
   cmd->footer("Examples:\n  gantool export ring.h5 -o ring.csv\n  gantool export fake.h5 --denormalize | head");
   cmd->add_option("input", opt->input, "FILE.h5 or FILE.h5:/dataset")->required();
   cmd->add_option("-o,--out", opt->out, "Output CSV file, or '-' for stdout")->capture_default_str();
-  cmd->add_flag("--denormalize", opt->denormalize, "Write data units: invert the file's normalization");
+  cmd->add_flag("--denormalize", opt->denormalize, "Write data units: invert the file's normalization (if it has one)");
   cmd->add_flag("--no-header", opt->no_header, "Omit the line of column names");
   cmd->add_option("--delimiter", opt->delimiter, "Field delimiter, one character or 'tab'")->capture_default_str();
   cmd->callback([opt] { run_export(*opt); });

@@ -297,6 +297,11 @@ void check_options(const PrepareOptions& opt, const CLI::App& cmd, bool csv_inpu
     fail_usage("--split is the fraction of rows for --test-out, between 0 and 1 (got {})", opt.split);
   if (given("--test-out") && opt.test_out == opt.out)
     fail_usage("--test-out and -o must be different files");
+  if (!opt.from.empty() && opt.from != "-") {
+    const std::string input = parse_data_ref(opt.from).path;
+    refuse_overwrite(opt.out, "-o", input);
+    if (given("--test-out")) refuse_overwrite(opt.test_out, "--test-out", input);
+  }
 }
 
 // Copies the fields of a synthetic description, or of an imported gantool dataset, into
