@@ -1,0 +1,130 @@
+// Speed of gantool's GAN iteration on the benchmark configurations, or of oneDNN's sgemm
+// for a comparable size. Prints one JSON line; bench/compare_gan.py runs it against
+// PyTorch (bench/torch_gan.py) on the same networks.
+//
+//   bench_gan --config small|medium|large [--steps N] [--warmup W] [--threads T]
+//   bench_gan --sgemm [--threads T]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/engine.hpp"
+#include "gan/gan.hpp"
+
+using namespace gantool;
+
+namespace {
+
+struct Bench {
+  std::string config = "small";
+  int64_t steps = 300, warmup = 20;
+  int threads = 2;
+  bool sgemm = false;
+};
+
+// The three configurations of the speed targets (issue: neural-network core).
+GanConfig config_named(const std::string& name) {
+  GanConfig c;
+  if (name == "small") {
+    c.z_dim = 2, c.data_dim = 2, c.g_hidden = c.d_hidden = {128, 128, 128}, c.batch = 256;
+  } else if (name == "medium") {
+    c.z_dim = 64, c.data_dim = 64, c.g_hidden = c.d_hidden = {512, 512}, c.batch = 256;
+  } else if (name == "large") {
+    c.z_dim = 128, c.data_dim = 784, c.g_hidden = c.d_hidden = {1024, 1024}, c.batch = 512;
+  } else {
+    std::fprintf(stderr, "bench_gan: unknown --config %s\n", name.c_str());
+    std::exit(2);
+  }
+  c.opt_g.lr = c.opt_d.lr = 2e-4;  // Adam(2e-4, β = (0.5, 0.999)), PyTorch's default init
+  return c;
+}
+
+// Multiply-adds × 2 of one iteration, counting only the products gan_step performs.
+double flops_per_step(const Gan& gan) {
+  const auto per_row = [](const Mlp& m, bool skip_first) {
+    double f = 0;
+    for (size_t l = skip_first ? 1 : 0; l < m.layers.size(); ++l)
+      f += 2.0 * m.layers[l].in() * m.layers[l].out();
+    return f;
+  };
+  const double b = static_cast<double>(gan.config.batch);
+  const double g = per_row(gan.g, false), g1 = per_row(gan.g, true);
+  const double d = per_row(gan.d, false), d1 = per_row(gan.d, true);
+  const double d_update = b * g + 2 * b * (d + d + d1);  // G forward; D forward, weights, data
+  const double g_update = b * (g + d + d + g + g1);      // G, D forward; D data; G weights, data
+  return gan.config.d_steps * d_update + g_update;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void run_sgemm(int threads) {
+  // The large configuration's hidden layer: (512 × 1024) · (1024 × 1024).
+  const int64_t m = 512, n = 1024, k = 1024;
+  std::vector<float> a(m * k, 0.5f), b(k * n, 0.25f), c(m * n);
+  const auto once = [&] {
+    dnnl_sgemm('N', 'N', m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f, c.data(), n);
+  };
+  for (int i = 0; i < 5; ++i) once();
+  int reps = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  while (seconds_since(t0) < 2.0) once(), ++reps;
+  const double s = seconds_since(t0);
+  fmt::print("{{\"impl\":\"onednn_sgemm\",\"m\":{},\"n\":{},\"k\":{},\"threads\":{},\"gflops\":{:.1f}}}\n", m, n, k,
+             threads, 2.0 * m * n * k * reps / s / 1e9);
+}
+
+void run_gan(const Bench& bench) {
+  Gan gan = make_gan(config_named(bench.config), 1);
+  const GanConfig& c = gan.config;
+  const int64_t pool = 65536;
+  std::vector<float> real(pool * c.data_dim);
+  Rng rng = make_rng(2);
+  for (auto& v : real) v = static_cast<float>(normal(rng));
+  int64_t next = 0;
+  const auto step = [&] {
+    const float* batch = real.data() + next * c.data_dim;
+    next = next + 2 * c.batch > pool ? 0 : next + c.batch;
+    gan_step(gan, &batch);
+  };
+  for (int64_t i = 0; i < bench.warmup; ++i) step();
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int64_t i = 0; i < bench.steps; ++i) step();
+  const double s = seconds_since(t0);
+  const double flops = flops_per_step(gan);
+  fmt::print("{{\"impl\":\"gantool\",\"config\":\"{}\",\"steps\":{},\"seconds\":{:.4f},\"steps_per_s\":{:.2f},"
+             "\"threads\":{},\"gflop_per_step\":{:.4f},\"gflops\":{:.1f}}}\n",
+             bench.config, bench.steps, s, bench.steps / s, bench.threads, flops / 1e9,
+             flops * bench.steps / s / 1e9);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Bench bench;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+    if (arg == "--config") bench.config = value();
+    else if (arg == "--steps") bench.steps = std::stoll(value());
+    else if (arg == "--warmup") bench.warmup = std::stoll(value());
+    else if (arg == "--threads") bench.threads = std::stoi(value());
+    else if (arg == "--sgemm") bench.sgemm = true;
+    else {
+      std::fprintf(stderr, "bench_gan: unknown argument %s\n", arg.c_str());
+      return 2;
+    }
+  }
+  set_threads(bench.threads);
+  if (bench.sgemm)
+    run_sgemm(bench.threads);
+  else
+    run_gan(bench);
+  return 0;
+}

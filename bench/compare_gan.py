@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+"""gantool against PyTorch on the same GAN: steps/s, alternated A/B in one run.
+
+Runs build/bench_gan (gantool) and bench/torch_gan.py (PyTorch with OpenBLAS) for each
+configuration, alternating the two `--rounds` times, and prints the median steps/s of each
+with their ratio; then the large configuration's GFLOP/s next to oneDNN's sgemm throughput
+measured in the same run. Writes the table to OUT (markdown) too.
+
+usage: compare_gan.py BENCH_GAN OUT [--threads 2] [--rounds 3] [--configs small,medium,large]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+STEPS = {"small": 400, "medium": 100, "large": 12}
+
+
+def run(cmd, threads):
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("bench_gan")
+    p.add_argument("out")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--configs", default="small,medium,large")
+    a = p.parse_args()
+    here = os.path.dirname(os.path.abspath(__file__))
+    torch_cmd = ["/usr/bin/python3", os.path.join(here, "torch_gan.py")]
+
+    rows, large_gflops, sgemm = [], [], []
+    for config in a.configs.split(","):
+        steps = str(STEPS[config])
+        ours, theirs = [], []
+        for _ in range(a.rounds):  # A/B alternated, so drifts in machine load hit both
+            r = run([a.bench_gan, "--config", config, "--steps", steps, "--threads", str(a.threads)], a.threads)
+            ours.append(r["steps_per_s"])
+            if config == "large":
+                large_gflops.append(r["gflops"])
+                sgemm.append(run([a.bench_gan, "--sgemm", "--threads", str(a.threads)], a.threads)["gflops"])
+            t = run(torch_cmd + ["--config", config, "--steps", steps, "--threads", str(a.threads)], a.threads)
+            theirs.append(t["steps_per_s"])
+        o, t = statistics.median(ours), statistics.median(theirs)
+        rows.append((config, o, t, o / t))
+        print(f"{config:7s} gantool {o:9.1f} steps/s   pytorch {t:9.1f} steps/s   ratio {o / t:5.2f}", flush=True)
+
+    lines = [f"GAN training steps/s, {a.threads} threads, median of {a.rounds} alternated runs",
+             "", "| config | gantool steps/s | PyTorch steps/s | ratio |", "| --- | --- | --- | --- |"]
+    lines += [f"| {c} | {o:.1f} | {t:.1f} | {r:.2f}× |" for c, o, t, r in rows]
+    if large_gflops:
+        g, s = statistics.median(large_gflops), statistics.median(sgemm)
+        lines += ["", f"large: {g:.0f} GFLOP/s = {100 * g / s:.0f}% of oneDNN sgemm "
+                      f"(512×1024×1024: {s:.0f} GFLOP/s) measured in the same run"]
+        print(lines[-1])
+    with open(a.out, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""PyTorch baseline for gantool's GAN training-step benchmark.
+
+Trains an MLP GAN (Goodfellow et al. 2014, Algorithm 1 with k=1, non-saturating generator
+loss) for a fixed number of steps and prints one JSON line:
+  {"impl":"pytorch","config":...,"steps":...,"seconds":...,"steps_per_s":...,"threads":...,"blas":...}
+
+Run with Debian's /usr/bin/python3 and python3-torch; bench/setup_torch.sh installs it and
+selects OpenBLAS (OpenMP) as the system BLAS, which torch's CPU matmuls go through.
+
+Usage: torch_gan.py [--config small|medium|large] [--steps N] [--warmup W] [--threads T] [--seed S]
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+CONFIGS = {
+    # name: (z_dim, data_dim, hidden layers (G and D), batch)
+    "small": (2, 2, (128, 128, 128), 256),
+    "medium": (64, 64, (512, 512), 256),
+    "large": (128, 784, (1024, 1024), 512),
+}
+POOL_ROWS = 65536
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description="PyTorch GAN training-step benchmark")
+    p.add_argument("--config", choices=sorted(CONFIGS), default="small")
+    p.add_argument("--steps", type=int, default=200, help="timed steps")
+    p.add_argument("--warmup", type=int, default=20, help="untimed steps before timing")
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--seed", type=int, default=0)
+    a = p.parse_args()
+    if a.steps < 1 or a.warmup < 0 or a.threads < 1:
+        p.error("--steps and --threads must be >= 1, --warmup >= 0")
+    return a
+
+
+args = parse_args()
+# Thread counts must be in the environment before torch (libgomp, OpenBLAS) is loaded.
+os.environ["OMP_NUM_THREADS"] = str(args.threads)
+os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+
+def blas_info():
+    """Which BLAS torch's libblas.so.3 resolved to in this process."""
+    libs = set()
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                path = line.split()[-1]
+                if "blas" in path or "lapack" in path:
+                    libs.add(os.path.realpath(path))
+    except OSError:
+        pass
+    if any("openblas" in p for p in libs):
+        try:
+            import ctypes
+            lib = ctypes.CDLL("libopenblas.so.0")
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            cfg = lib.openblas_get_config().decode()
+            core = lib.openblas_get_corename().decode()
+            kind = "openmp" if "USE_OPENMP" in cfg else "pthread"
+            ver = cfg.split()[1] if cfg.startswith("OpenBLAS ") else "?"
+            return f"openblas-{kind} {ver} core={core}"
+        except (OSError, AttributeError):
+            return "openblas"
+    blas = [p for p in libs if "libblas" in p]
+    if blas:
+        return "reference" if "/blas/" in blas[0] else os.path.basename(os.path.dirname(blas[0]))
+    return "unknown"
+
+
+def mlp(sizes, act):
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(act())
+    return torch.nn.Sequential(*layers)
+
+
+def main():
+    torch.set_num_threads(args.threads)
+    torch.set_grad_enabled(True)
+    torch.autograd.set_detect_anomaly(False)
+    torch.manual_seed(args.seed)
+
+    z_dim, x_dim, hidden, batch = CONFIGS[args.config]
+    G = mlp((z_dim, *hidden, x_dim), torch.nn.ReLU)
+    D = mlp((x_dim, *hidden, 1), lambda: torch.nn.LeakyReLU(0.2))
+    g_params = list(G.parameters())
+    # foreach=True: the same Adam update, applied with multi-tensor ops (less Python per step).
+    opt_g = torch.optim.Adam(g_params, lr=2e-4, betas=(0.5, 0.999), eps=1e-8, foreach=True)
+    opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8, foreach=True)
+
+    pool = torch.randn(POOL_ROWS, x_dim)
+    pos = 0
+
+    def next_real():
+        nonlocal pos
+        end = pos + batch
+        if end <= POOL_ROWS:
+            x = pool[pos:end]
+        else:  # wrap around
+            end -= POOL_ROWS
+            x = torch.cat((pool[pos:], pool[:end]))
+        pos = end % POOL_ROWS
+        return x
+
+    softplus, randn, grad = F.softplus, torch.randn, torch.autograd.grad
+
+    def step():
+        # (a) discriminator
+        real = next_real()
+        z = randn(batch, z_dim)
+        with torch.no_grad():
+            fake = G(z)
+        loss_d = softplus(-D(real)).mean() + softplus(D(fake)).mean()
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+        # (b) generator, non-saturating loss; gradients for G's parameters only
+        z = randn(batch, z_dim)
+        loss_g = softplus(-D(G(z))).mean()
+        for p, g in zip(g_params, grad(loss_g, g_params)):
+            p.grad = g
+        opt_g.step()
+        return loss_d, loss_g
+
+    for _ in range(args.warmup):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(args.steps):
+        loss_d, loss_g = step()
+    seconds = time.perf_counter() - t0
+    if not (torch.isfinite(loss_d) and torch.isfinite(loss_g)):
+        print("torch_gan.py: loss is not finite", file=sys.stderr)
+        return 1
+
+    print(json.dumps({
+        "impl": "pytorch",
+        "config": args.config,
+        "steps": args.steps,
+        "seconds": round(seconds, 4),
+        "steps_per_s": round(args.steps / seconds, 2),
+        "threads": torch.get_num_threads(),
+        "blas": blas_info(),
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+// The GAN training iteration.
+#include "gan/gan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/error.hpp"
+
+namespace gantool {
+
+Prior parse_prior(const std::string& name, const std::string& flag) {
+  if (name == "normal") return Prior::normal;
+  if (name == "uniform") return Prior::uniform;
+  fail_usage("{} must be normal or uniform (got '{}')", flag, name);
+}
+
+const char* prior_name(Prior prior) { return prior == Prior::normal ? "normal" : "uniform"; }
+
+void sample_noise(Prior prior, Rng& rng, float* z, int64_t n) {
+  if (prior == Prior::normal)
+    for (int64_t i = 0; i < n; ++i) z[i] = static_cast<float>(normal(rng));
+  else
+    for (int64_t i = 0; i < n; ++i) z[i] = static_cast<float>(uniform(rng, -1.0, 1.0));
+}
+
+Gan make_gan(const GanConfig& config, uint64_t seed) {
+  GANTOOL_ASSERT(config.batch > 0 && config.d_steps > 0 && config.z_dim > 0 && config.data_dim > 0);
+  Gan gan;
+  gan.config = config;
+  Rng init_rng = make_rng(seed, 0);
+  gan.g = Mlp({config.z_dim, config.g_hidden, config.data_dim, config.g_activation, config.g_alpha,
+               config.g_out_activation, 0.0f},
+              config.init, init_rng);
+  gan.d = Mlp({config.data_dim, config.d_hidden, 1, config.d_activation, config.d_alpha,
+               Activation::identity, 0.0f},
+              config.init, init_rng);
+  gan.noise_rng = make_rng(seed, 1);
+  gan.params_g = gan.g.params();
+  gan.params_d = gan.d.params();
+  optimizer_init(config.opt_g, gan.opt_state_g, gan.params_g);
+  optimizer_init(config.opt_d, gan.opt_state_d, gan.params_d);
+  gan.z = Tensor(config.batch, config.z_dim);
+  gan.d_src = Tensor(2 * config.batch, config.data_dim);
+  gan.diff_logits = Tensor(2 * config.batch, 1);
+  gan.diff_fake = Tensor(config.batch, config.data_dim);
+  return gan;
+}
+
+namespace {
+
+double mean_output(GanLoss loss, const float* logits, int64_t n) {
+  const bool probability = loss == GanLoss::nonsaturating || loss == GanLoss::minimax;
+  double sum = 0;
+  for (int64_t i = 0; i < n; ++i) sum += probability ? sigmoid(logits[i]) : logits[i];
+  return sum / static_cast<double>(n);
+}
+
+}  // namespace
+
+StepStats gan_step(Gan& gan, const float* const* real) {
+  const GanConfig& c = gan.config;
+  const int64_t batch = c.batch, width = c.data_dim;
+  const size_t rows_bytes = static_cast<size_t>(batch * width) * sizeof(float);
+  StepStats stats;
+
+  for (int64_t k = 0; k < c.d_steps; ++k) {
+    // D update: maximize log D(x) + log(1 − D(G(z))), real and fake rows in one batch.
+    sample_noise(c.prior, gan.noise_rng, gan.z.data(), gan.z.size());
+    const Tensor& fake = gan.g.forward(gan.z.data(), batch);
+    std::memcpy(gan.d_src.row(0), real[k], rows_bytes);
+    std::memcpy(gan.d_src.row(batch), fake.data(), rows_bytes);
+    const Tensor& logits = gan.d.forward(gan.d_src.data(), 2 * batch);
+    stats.loss_d = discriminator_loss(c.loss, logits.data(), batch, logits.data() + batch, batch,
+                                      gan.diff_logits.data(), gan.diff_logits.data() + batch);
+    stats.d_real = mean_output(c.loss, logits.data(), batch);
+    stats.d_fake = mean_output(c.loss, logits.data() + batch, batch);
+    gan.d.backward(gan.diff_logits.data(), /*param_grads=*/true, /*diff_src=*/nullptr);
+    optimizer_step(c.opt_d, gan.opt_state_d, gan.params_d);
+    if (c.loss == GanLoss::wasserstein)  // Arjovsky et al. 2017, Algorithm 1: clip D's weights
+      for (const Param& p : gan.params_d)
+        for (int64_t i = 0; i < p.size; ++i) p.value[i] = std::clamp(p.value[i], -c.clip, c.clip);
+  }
+
+  // G update through D: only D's input gradient is needed, not its weight gradients.
+  sample_noise(c.prior, gan.noise_rng, gan.z.data(), gan.z.size());
+  const Tensor& fake = gan.g.forward(gan.z.data(), batch);
+  const Tensor& logits = gan.d.forward(fake.data(), batch);
+  stats.loss_g = generator_loss(c.loss, logits.data(), batch, gan.diff_logits.data());
+  gan.d.backward(gan.diff_logits.data(), /*param_grads=*/false, gan.diff_fake.data());
+  gan.g.backward(gan.diff_fake.data(), /*param_grads=*/true, /*diff_src=*/nullptr);
+  optimizer_step(c.opt_g, gan.opt_state_g, gan.params_g);
+  return stats;
+}
+
+}  // namespace gantool

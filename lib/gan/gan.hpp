@@ -1,0 +1,76 @@
+// The adversarial game: a generator G and a discriminator D (MLPs), their optimizers, and
+// one training iteration of Goodfellow et al.'s Algorithm 1 ("Generative Adversarial Nets",
+// 2014): k discriminator updates on fresh real and fake minibatches, then one generator
+// update. Buffers are kept in the Gan, so a steady-state step allocates nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "core/tensor.hpp"
+#include "gan/losses.hpp"
+#include "nn/mlp.hpp"
+#include "optim/optimizer.hpp"
+
+namespace gantool {
+
+// The noise prior p_z: N(0, 1) or U(−1, 1) in every coordinate.
+enum class Prior { normal, uniform };
+Prior parse_prior(const std::string& name, const std::string& flag);
+const char* prior_name(Prior prior);
+
+struct GanConfig {
+  int64_t z_dim = 2;
+  int64_t data_dim = 2;
+  std::vector<int64_t> g_hidden = {128, 128, 128};
+  std::vector<int64_t> d_hidden = {128, 128, 128};
+  Activation g_activation = Activation::relu;
+  float g_alpha = 0.0f;
+  Activation g_out_activation = Activation::identity;
+  Activation d_activation = Activation::leaky_relu;
+  float d_alpha = 0.2f;
+  Init init = Init::pytorch;
+  Prior prior = Prior::normal;
+  GanLoss loss = GanLoss::nonsaturating;
+  int64_t d_steps = 1;  // k: discriminator updates per generator update
+  int64_t batch = 256;
+  float clip = 0.01f;   // wasserstein: D's weights are clipped to [−clip, clip]
+  OptimizerConfig opt_g, opt_d;
+};
+
+// What one step measured, for logs: the losses of the last D update and of the G update,
+// and the mean of D's output on the real and fake rows of the last D update (D = sigmoid of
+// the logit for the cross-entropy losses; the raw score for the others).
+struct StepStats {
+  double loss_d = 0, loss_g = 0;
+  double d_real = 0, d_fake = 0;
+};
+
+struct Gan {
+  GanConfig config;
+  Mlp g;  // z_dim → g_hidden → data_dim
+  Mlp d;  // data_dim → d_hidden → 1 (a logit)
+  OptimizerState opt_state_g, opt_state_d;
+  Rng noise_rng;  // draws z
+
+  // Buffers of the step, kept between steps.
+  std::vector<Param> params_g, params_d;
+  Tensor z;            // (batch, z_dim)
+  Tensor d_src;        // (2·batch, data_dim): real rows, then fake rows
+  Tensor diff_logits;  // (2·batch, 1)
+  Tensor diff_fake;    // (batch, data_dim): gradient at G's output
+};
+
+// A new game: G and D initialized from seed's stream 0, noise from its stream 1.
+Gan make_gan(const GanConfig& config, uint64_t seed);
+
+// One iteration: for each of config.d_steps real minibatches real[k] (batch, data_dim),
+// one D update on it and a fresh fake minibatch; then one G update.
+StepStats gan_step(Gan& gan, const float* const* real);
+
+// Writes n rows of noise (n, z_dim) from the prior into z.
+void sample_noise(Prior prior, Rng& rng, float* z, int64_t n);
+
+}  // namespace gantool

@@ -1,0 +1,55 @@
+// A fully connected layer on oneDNN's inner product: dst = act(src · weightsᵀ + bias), the
+// bias and the activation fused into the forward primitive as post-ops. Primitives are made
+// once per batch size and reused; executing them needs no allocation on gantool's side.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+
+#include "core/tensor.hpp"
+#include "nn/activation.hpp"
+
+namespace gantool {
+
+class Linear {
+ public:
+  Linear(int64_t in, int64_t out, Activation activation, float alpha);
+  ~Linear();
+  Linear(Linear&&) noexcept;
+  Linear& operator=(Linear&&) noexcept;
+
+  int64_t in() const { return weights.cols(); }
+  int64_t out() const { return weights.rows(); }
+
+  Activation activation;
+  float alpha;          // the activation's parameter (leaky slope, elu α)
+  Tensor weights;       // (out, in)
+  Tensor bias;          // (1, out)
+  Tensor diff_weights;  // (out, in): written by backward()
+  Tensor diff_bias;     // (1, out)
+
+  // src (batch, in) → dst (batch, out).
+  void forward(const float* src, float* dst, int64_t batch);
+
+  // Backward through the forward that read src (batch, in) and wrote dst (batch, out).
+  // diff_dst (batch, out) is overwritten with the gradient before the activation. Writes
+  // diff_weights and diff_bias when param_grads, and diff_src (batch, in) when non-null.
+  void backward(const float* src, const float* dst, float* diff_dst, float* diff_src,
+                bool param_grads, int64_t batch);
+
+ private:
+  struct Primitives;
+  Primitives& primitives(int64_t batch);
+  std::map<int64_t, std::unique_ptr<Primitives>> cache_;  // by batch size
+};
+
+// How many oneDNN primitives the nn layers have created since the process started (to
+// check that a steady-state training step creates none).
+int64_t primitives_created();
+
+// True while this thread is inside a oneDNN primitive's execution (lets a test tell
+// oneDNN's internal allocations from gantool's).
+bool inside_onednn();
+
+}  // namespace gantool
