@@ -7,6 +7,11 @@ loss) for a fixed number of steps and prints one JSON line:
 
 Run with Debian's /usr/bin/python3 and python3-torch; bench/setup_torch.sh installs it and
 selects OpenBLAS (OpenMP) as the system BLAS, which torch's CPU matmuls go through.
+The "blas" field names the OpenBLAS kernels in use: OPENBLAS_CORETYPE, when set in the
+environment, overrides OpenBLAS's CPU detection (e.g. Haswell = AVX2 kernels on an AVX-512
+CPU, about half the speed here); run with `env -u OPENBLAS_CORETYPE` to let it detect.
+With --threads > 1 time on an idle machine: a competing busy process makes OpenMP's
+barriers wait for descheduled threads and steps/s drop many-fold.
 
 Usage: torch_gan.py [--config small|medium|large] [--steps N] [--warmup W] [--threads T] [--seed S]
 """
@@ -78,12 +83,22 @@ def blas_info():
 
 
 def mlp(sizes, act):
-    layers = []
-    for i in range(len(sizes) - 1):
-        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
-        if i < len(sizes) - 2:
-            layers.append(act())
-    return torch.nn.Sequential(*layers)
+    """nn.Linear layers (PyTorch's default init) with act after each hidden layer.
+
+    Returns (forward function, parameters). The forward calls F.linear and the activation
+    directly: the same ops as nn.Sequential without its per-module Python dispatch, which
+    is ~5% of a small-config step."""
+    layers = [torch.nn.Linear(sizes[i], sizes[i + 1]) for i in range(len(sizes) - 1)]
+    wb = [(l.weight, l.bias) for l in layers]
+    hidden, (w_out, b_out) = wb[:-1], wb[-1]
+    linear = F.linear
+
+    def forward(x):
+        for w, b in hidden:
+            x = act(linear(x, w, b))
+        return linear(x, w_out, b_out)
+
+    return forward, [p for l in layers for p in l.parameters()]
 
 
 def main():
@@ -93,12 +108,11 @@ def main():
     torch.manual_seed(args.seed)
 
     z_dim, x_dim, hidden, batch = CONFIGS[args.config]
-    G = mlp((z_dim, *hidden, x_dim), torch.nn.ReLU)
-    D = mlp((x_dim, *hidden, 1), lambda: torch.nn.LeakyReLU(0.2))
-    g_params = list(G.parameters())
+    G, g_params = mlp((z_dim, *hidden, x_dim), F.relu)
+    D, d_params = mlp((x_dim, *hidden, 1), lambda x: F.leaky_relu(x, 0.2))
     # foreach=True: the same Adam update, applied with multi-tensor ops (less Python per step).
     opt_g = torch.optim.Adam(g_params, lr=2e-4, betas=(0.5, 0.999), eps=1e-8, foreach=True)
-    opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8, foreach=True)
+    opt_d = torch.optim.Adam(d_params, lr=2e-4, betas=(0.5, 0.999), eps=1e-8, foreach=True)
 
     pool = torch.randn(POOL_ROWS, x_dim)
     pos = 0

@@ -58,6 +58,40 @@ double normal(Rng& rng) {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
 }
 
+void fill_normal(Rng& rng, float* dst, int64_t n) {
+  const int64_t blocks = (n + 3) / 4;
+  const Rng start = rng;
+#pragma omp parallel for schedule(static) if (n >= 65536)
+  for (int64_t b = 0; b < blocks; ++b) {
+    const auto w = philox4x32(start.key, start.stream, start.counter + static_cast<uint64_t>(b));
+    float z[4];
+    for (int pair = 0; pair < 2; ++pair) {
+      // u in (0, 1] keeps the logarithm finite; θ in [0, 2π).
+      const float u = (static_cast<float>(w[2 * pair] >> 8) + 1.0f) * 0x1.0p-24f;
+      const float theta = static_cast<float>(w[2 * pair + 1] >> 8) * (0x1.0p-24f * 6.2831853f);
+      const float r = std::sqrt(-2.0f * std::log(u));
+      z[2 * pair] = r * std::cos(theta);
+      z[2 * pair + 1] = r * std::sin(theta);
+    }
+    const int64_t first = 4 * b;
+    for (int64_t k = 0; k < 4 && first + k < n; ++k) dst[first + k] = z[k];
+  }
+  rng.counter += static_cast<uint64_t>(blocks);
+}
+
+void fill_uniform(Rng& rng, float* dst, int64_t n, float lo, float hi) {
+  const int64_t blocks = (n + 3) / 4;
+  for (int64_t b = 0; b < blocks; ++b) {
+    const auto w = philox4x32(rng.key, rng.stream, rng.counter + static_cast<uint64_t>(b));
+    for (int64_t k = 0; k < 4 && 4 * b + k < n; ++k) {
+      const float u = static_cast<float>(w[k] >> 8) * 0x1.0p-24f;  // [0, 1), exact in float
+      const float x = lo + (hi - lo) * u;
+      dst[4 * b + k] = x < hi ? x : lo;  // rounding could reach hi
+    }
+  }
+  rng.counter += static_cast<uint64_t>(blocks);
+}
+
 uint64_t below(Rng& rng, uint64_t n) {
   const unsigned __int128 product = static_cast<unsigned __int128>(next_u64(rng)) * n;
   return static_cast<uint64_t>(product >> 64);

@@ -35,6 +35,15 @@ double uniform(Rng& rng, double lo, double hi);
 // Standard normal by Box–Muller, cosine branch (one block).
 double normal(Rng& rng);
 
+// n standard normals as float32, four per block: Box–Muller on 32-bit uniforms, both the
+// cosine and sine branches, from 24-bit uniforms (so |z| < 5.8: a tail of probability
+// below 1e-8 is cut). Fast bulk noise for G's input; value i of the call comes from block
+// counter + i/4 alone, so the result does not depend on the thread count.
+void fill_normal(Rng& rng, float* dst, int64_t n);
+
+// n floats uniform in [lo, hi), four per block (32-bit uniforms).
+void fill_uniform(Rng& rng, float* dst, int64_t n, float lo, float hi);
+
 // Uniform integer in [0, n), n > 0, by a 64×64→128-bit multiply (one block); the bias is
 // below n / 2^64.
 uint64_t below(Rng& rng, uint64_t n);

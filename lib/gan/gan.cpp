@@ -19,9 +19,9 @@ const char* prior_name(Prior prior) { return prior == Prior::normal ? "normal" :
 
 void sample_noise(Prior prior, Rng& rng, float* z, int64_t n) {
   if (prior == Prior::normal)
-    for (int64_t i = 0; i < n; ++i) z[i] = static_cast<float>(normal(rng));
+    fill_normal(rng, z, n);
   else
-    for (int64_t i = 0; i < n; ++i) z[i] = static_cast<float>(uniform(rng, -1.0, 1.0));
+    fill_uniform(rng, z, n, -1.0f, 1.0f);
 }
 
 Gan make_gan(const GanConfig& config, uint64_t seed) {

@@ -21,10 +21,10 @@ float default_alpha(Activation act);
 // dst[i] = f(src[i]) for i < n. In place (src == dst) is allowed.
 void activation_forward(Activation act, float alpha, const float* src, float* dst, int64_t n);
 
-// diff_src[i] = diff_dst[i] · f'(x_i), with f'(x) written through y = f(x) = dst[i]:
+// diff[i] *= f'(x_i), in place, with f'(x) written through y = f(x) = dst[i]:
 // relu 1[y>0]; leaky_relu 1 or α; elu 1 or y+α; tanh 1−y²; sigmoid y(1−y); softplus 1−e^−y.
-// Requires α ≥ 0 for leaky_relu (so that the sign of y is the sign of x). In place allowed.
-void activation_backward(Activation act, float alpha, const float* dst, const float* diff_dst,
-                         float* diff_src, int64_t n);
+// Turns the gradient at an activation's output into the gradient at its input. Requires
+// α ≥ 0 for leaky_relu (so that the sign of y is the sign of x).
+void activation_backward(Activation act, float alpha, const float* dst, float* diff, int64_t n);
 
 }  // namespace gantool

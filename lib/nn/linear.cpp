@@ -141,7 +141,7 @@ void Linear::forward(const float* src, float* dst, int64_t batch) {
 void Linear::backward(const float* src, const float* dst, float* diff_dst, float* diff_src,
                       bool param_grads, int64_t batch) {
   Primitives& p = primitives(batch);
-  activation_backward(activation, alpha, dst, diff_dst, diff_dst, batch * out());
+  activation_backward(activation, alpha, dst, diff_dst, batch * out());
   p.diff_dst.set_data_handle(diff_dst);
   p.weights.set_data_handle(weights.data());
   if (param_grads) {

@@ -52,6 +52,22 @@ void check_state(const OptimizerConfig& config, const OptimizerState& state, con
   }
 }
 
+// Element-wise Adam update of one tensor. Element-wise, so splitting it across threads
+// (for large tensors) changes no bit of the result.
+void adam_kernel(int64_t n, float* __restrict p, const float* __restrict g, float* __restrict m,
+                 float* __restrict v, float decay, float beta1, float one_minus_beta1, float beta2,
+                 float one_minus_beta2, float step_size, float bias_correction2_sqrt, float eps) {
+  if (decay != 1.0f)
+    for (int64_t k = 0; k < n; ++k) p[k] = p[k] * decay;
+#pragma omp parallel for schedule(static) if (n >= 65536)
+  for (int64_t k = 0; k < n; ++k) {
+    m[k] = beta1 * m[k] + one_minus_beta1 * g[k];
+    v[k] = beta2 * v[k] + one_minus_beta2 * g[k] * g[k];
+    const float denom = std::sqrt(v[k]) / bias_correction2_sqrt + eps;
+    p[k] = p[k] - step_size * m[k] / denom;
+  }
+}
+
 // Adam with decoupled weight decay: torch.optim.AdamW (and torch.optim.Adam when
 // weight_decay is 0), Kingma & Ba 2015 Algorithm 1 with PyTorch's placement of eps.
 void adam_step(const OptimizerConfig& config, OptimizerState& state, const std::vector<Param>& params) {
@@ -70,19 +86,9 @@ void adam_step(const OptimizerConfig& config, OptimizerState& state, const std::
   const auto bias_correction2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
   const auto eps = static_cast<float>(config.eps);
   const auto beta1_f = static_cast<float>(beta1), beta2_f = static_cast<float>(beta2);
-  for (size_t i = 0; i < params.size(); ++i) {
-    float* p = params[i].value;       // (size)
-    const float* g = params[i].grad;  // (size)
-    float* m = state.m[i].data();     // (size)
-    float* v = state.v[i].data();     // (size)
-    for (int64_t k = 0; k < params[i].size; ++k) {
-      if (config.weight_decay != 0.0) p[k] = p[k] * decay;
-      m[k] = beta1_f * m[k] + one_minus_beta1 * g[k];
-      v[k] = beta2_f * v[k] + one_minus_beta2 * g[k] * g[k];
-      const float denom = std::sqrt(v[k]) / bias_correction2_sqrt + eps;
-      p[k] = p[k] - step_size * m[k] / denom;
-    }
-  }
+  for (size_t i = 0; i < params.size(); ++i)
+    adam_kernel(params[i].size, params[i].value, params[i].grad, state.m[i].data(), state.v[i].data(), decay,
+                beta1_f, one_minus_beta1, beta2_f, one_minus_beta2, step_size, bias_correction2_sqrt, eps);
 }
 
 // SGD with L2 weight decay, momentum (dampening 0) and Nesterov's variant: torch.optim.SGD,

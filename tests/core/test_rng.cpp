@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "core/rng.hpp"
@@ -69,4 +70,31 @@ TEST_CASE("the same seed gives the same bits, another seed does not", "[rng]") {
     CHECK(x == normal(b));
     CHECK(x != normal(c));
   }
+}
+
+TEST_CASE("fill_normal and fill_uniform: moments, and the same values whatever the thread count", "[rng]") {
+  // Exact moments of N(0,1) (mean 0, var 1, fourth moment 3) and U(-1,1) (mean 0, var 1/3).
+  const int64_t n = 400001;  // not a multiple of 4, and large enough to run on threads
+  std::vector<float> z(n), again(n), u(n);
+  Rng a = make_rng(8), b = make_rng(8);
+  fill_normal(a, z.data(), n);
+  CHECK(a.counter == uint64_t((n + 3) / 4));
+  double s = 0, s2 = 0, s4 = 0;
+  for (float v : z) s += v, s2 += double(v) * v, s4 += double(v) * v * v * v;
+  CHECK(std::abs(s / n) < 5 / std::sqrt(double(n)));
+  CHECK(std::abs(s2 / n - 1) < 5 * std::sqrt(2.0 / n));
+  CHECK(std::abs(s4 / n - 3) < 5 * std::sqrt(96.0 / n));
+  // The same stream split into two calls gives the same values when the split is at a block.
+  fill_normal(b, again.data(), 400);
+  fill_normal(b, again.data() + 400, n - 400);
+  CHECK(std::memcmp(z.data(), again.data(), n * sizeof(float)) == 0);
+  fill_uniform(a, u.data(), n, -1.0f, 1.0f);
+  double su = 0, su2 = 0;
+  for (float v : u) {
+    REQUIRE(v >= -1.0f);
+    REQUIRE(v < 1.0f);
+    su += v, su2 += double(v) * v;
+  }
+  CHECK(std::abs(su / n) < 5 * std::sqrt(1.0 / 3 / n));
+  CHECK(std::abs(su2 / n - 1.0 / 3) < 0.003);
 }

@@ -16,9 +16,9 @@ TEST_CASE("activations: forward and backward match the formulas and finite diffe
                          Activation::tanh, Activation::sigmoid, Activation::softplus}) {
     const float alpha = act == Activation::elu ? 0.7f : default_alpha(act);
     INFO(activation_name(act));
-    std::vector<float> y(xs.size()), grad(xs.size()), ones(xs.size(), 1.0f);
+    std::vector<float> y(xs.size()), grad(xs.size(), 1.0f);
     activation_forward(act, alpha, xs.data(), y.data(), static_cast<int64_t>(xs.size()));
-    activation_backward(act, alpha, y.data(), ones.data(), grad.data(), static_cast<int64_t>(xs.size()));
+    activation_backward(act, alpha, y.data(), grad.data(), static_cast<int64_t>(xs.size()));
     for (size_t i = 0; i < xs.size(); ++i) {
       double x = xs[i];
       CHECK(y[i] == Approx(act_ref(act, alpha, x)).epsilon(1e-6).margin(1e-7));
