@@ -55,9 +55,11 @@ double flops_per_step(const Gan& gan) {
   const double b = static_cast<double>(gan.config.batch);
   const double g = per_row(gan.g, false), g1 = per_row(gan.g, true);
   const double d = per_row(gan.d, false), d1 = per_row(gan.d, true);
-  const double d_update = b * g + 2 * b * (d + d + d1);  // G forward; D forward, weights, data
-  const double g_update = b * (g + d + d + g + g1);      // G, D forward; D data; G weights, data
-  return gan.config.d_steps * d_update + g_update;
+  const double k = static_cast<double>(gan.config.d_steps);
+  const double g_forward = (k + 1) * b * g;          // all fake minibatches at once
+  const double d_update = 2 * b * (d + d + d1);      // D forward, weights, data (not the input)
+  const double g_update = b * (d + d + g + g1);      // D forward and data; G weights and data
+  return g_forward + k * d_update + g_update;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {

@@ -40,7 +40,7 @@ Gan make_gan(const GanConfig& config, uint64_t seed) {
   gan.params_d = gan.d.params();
   optimizer_init(config.opt_g, gan.opt_state_g, gan.params_g);
   optimizer_init(config.opt_d, gan.opt_state_d, gan.params_d);
-  gan.z = Tensor(config.batch, config.z_dim);
+  gan.z = Tensor((config.d_steps + 1) * config.batch, config.z_dim);
   gan.d_src = Tensor(2 * config.batch, config.data_dim);
   gan.diff_logits = Tensor(2 * config.batch, 1);
   gan.diff_fake = Tensor(config.batch, config.data_dim);
@@ -60,16 +60,18 @@ double mean_output(GanLoss loss, const float* logits, int64_t n) {
 
 StepStats gan_step(Gan& gan, const float* const* real) {
   const GanConfig& c = gan.config;
-  const int64_t batch = c.batch, width = c.data_dim;
+  const int64_t batch = c.batch, width = c.data_dim, k = c.d_steps;
   const size_t rows_bytes = static_cast<size_t>(batch * width) * sizeof(float);
   StepStats stats;
 
-  for (int64_t k = 0; k < c.d_steps; ++k) {
+  // Fake minibatch j (j < k) is for D update j, minibatch k for G's update.
+  sample_noise(c.prior, gan.noise_rng, gan.z.data(), gan.z.size());
+  const Tensor& fake = gan.g.forward(gan.z.data(), (k + 1) * batch);
+
+  for (int64_t j = 0; j < k; ++j) {
     // D update: maximize log D(x) + log(1 − D(G(z))), real and fake rows in one batch.
-    sample_noise(c.prior, gan.noise_rng, gan.z.data(), gan.z.size());
-    const Tensor& fake = gan.g.forward(gan.z.data(), batch);
-    std::memcpy(gan.d_src.row(0), real[k], rows_bytes);
-    std::memcpy(gan.d_src.row(batch), fake.data(), rows_bytes);
+    std::memcpy(gan.d_src.row(0), real[j], rows_bytes);
+    std::memcpy(gan.d_src.row(batch), fake.row(j * batch), rows_bytes);
     const Tensor& logits = gan.d.forward(gan.d_src.data(), 2 * batch);
     stats.loss_d = discriminator_loss(c.loss, logits.data(), batch, logits.data() + batch, batch,
                                       gan.diff_logits.data(), gan.diff_logits.data() + batch);
@@ -83,12 +85,10 @@ StepStats gan_step(Gan& gan, const float* const* real) {
   }
 
   // G update through D: only D's input gradient is needed, not its weight gradients.
-  sample_noise(c.prior, gan.noise_rng, gan.z.data(), gan.z.size());
-  const Tensor& fake = gan.g.forward(gan.z.data(), batch);
-  const Tensor& logits = gan.d.forward(fake.data(), batch);
+  const Tensor& logits = gan.d.forward(fake.row(k * batch), batch);
   stats.loss_g = generator_loss(c.loss, logits.data(), batch, gan.diff_logits.data());
   gan.d.backward(gan.diff_logits.data(), /*param_grads=*/false, gan.diff_fake.data());
-  gan.g.backward(gan.diff_fake.data(), /*param_grads=*/true, /*diff_src=*/nullptr);
+  gan.g.backward(gan.diff_fake.data(), /*param_grads=*/true, /*diff_src=*/nullptr, /*first=*/k * batch, batch);
   optimizer_step(c.opt_g, gan.opt_state_g, gan.params_g);
   return stats;
 }

@@ -57,7 +57,7 @@ struct Gan {
 
   // Buffers of the step, kept between steps.
   std::vector<Param> params_g, params_d;
-  Tensor z;            // (batch, z_dim)
+  Tensor z;            // ((d_steps + 1)·batch, z_dim): the noise of one iteration
   Tensor d_src;        // (2·batch, data_dim): real rows, then fake rows
   Tensor diff_logits;  // (2·batch, 1)
   Tensor diff_fake;    // (batch, data_dim): gradient at G's output
@@ -67,7 +67,9 @@ struct Gan {
 Gan make_gan(const GanConfig& config, uint64_t seed);
 
 // One iteration: for each of config.d_steps real minibatches real[k] (batch, data_dim),
-// one D update on it and a fresh fake minibatch; then one G update.
+// one D update on it and a fresh fake minibatch; then one G update. G does not change until
+// its update, so all d_steps + 1 fake minibatches come from one forward pass of G (one
+// large matrix product is faster than several small ones).
 StepStats gan_step(Gan& gan, const float* const* real);
 
 // Writes n rows of noise (n, z_dim) from the prior into z.

@@ -80,22 +80,22 @@ const Tensor& Mlp::forward(const float* src, int64_t batch) {
   return dst_.back();
 }
 
-void Mlp::backward(const float* diff_dst, bool param_grads, float* diff_src) {
+void Mlp::backward(const float* diff_dst, bool param_grads, float* diff_src, int64_t first, int64_t rows) {
   GANTOOL_ASSERT(src_ != nullptr);
+  if (rows < 0) rows = batch_ - first;
+  GANTOOL_ASSERT(first >= 0 && rows > 0 && first + rows <= batch_);
   const size_t last = layers.size() - 1;
-  diff_[last].resize(batch_, layers[last].out());
+  diff_[last].resize(rows, layers[last].out());
   std::memcpy(diff_[last].data(), diff_dst, static_cast<size_t>(diff_[last].size()) * sizeof(float));
   for (size_t l = last + 1; l-- > 0;) {
     if (l == 0 && !param_grads && !diff_src) break;  // nothing wanted from the first layer
-    const float* src = l == 0 ? src_ : dst_[l - 1].data();
-    float* diff_below = nullptr;
+    const float* src = l == 0 ? src_ + first * in() : dst_[l - 1].row(first);
+    float* diff_below = diff_src;
     if (l > 0) {
-      diff_[l - 1].resize(batch_, layers[l - 1].out());
+      diff_[l - 1].resize(rows, layers[l - 1].out());
       diff_below = diff_[l - 1].data();
-    } else {
-      diff_below = diff_src;
     }
-    layers[l].backward(src, dst_[l].data(), diff_[l].data(), diff_below, param_grads, batch_);
+    layers[l].backward(src, dst_[l].row(first), diff_[l].data(), diff_below, param_grads, rows);
   }
 }
 

@@ -48,11 +48,12 @@ class Mlp {
   // the result stays valid until the next forward().
   const Tensor& forward(const float* src, int64_t batch);
 
-  // Backward through the last forward. diff_dst (batch, out) is the loss's gradient with
-  // respect to the output. Overwrites every layer's diff_weights and diff_bias when
-  // param_grads; writes the gradient with respect to the input into diff_src (batch, in)
-  // when non-null.
-  void backward(const float* diff_dst, bool param_grads, float* diff_src);
+  // Backward through rows [first, first + rows) of the last forward (rows < 0: all of
+  // them). diff_dst (rows, out) is the loss's gradient with respect to those outputs.
+  // Overwrites every layer's diff_weights and diff_bias when param_grads; writes the
+  // gradient with respect to the input into diff_src (rows, in) when non-null.
+  void backward(const float* diff_dst, bool param_grads, float* diff_src, int64_t first = 0,
+                int64_t rows = -1);
 
   // Weights and biases with their gradients, layer by layer (for the optimizer).
   std::vector<Param> params();
@@ -62,7 +63,7 @@ class Mlp {
   const float* src_ = nullptr;
   int64_t batch_ = 0;
   std::vector<Tensor> dst_;   // dst_[l] (batch, out_l): output of layer l
-  std::vector<Tensor> diff_;  // diff_[l] (batch, out_l): gradient at the output of layer l
+  std::vector<Tensor> diff_;  // diff_[l] (rows, out_l): gradient at the output of layer l
 };
 
 }  // namespace gantool
