@@ -34,7 +34,7 @@ demo: deps
 bench: deps
 	@sh tools/install-deps.sh $(BENCH_PACKAGES)
 	@$(MAKE) --no-print-directory build
-	@sh bench/run.sh $(GANTOOL) $(BUILD)/bench
+	@sh bench/run.sh $(BUILD) $(BUILD)/bench
 
 clean:
 	rm -rf $(BUILD)

@@ -11,9 +11,10 @@
 #include <string>
 #include <vector>
 
+#include <dnnl.hpp>
 #include <fmt/format.h>
 
-#include "core/engine.hpp"
+#include "core/threads.hpp"
 #include "gan/gan.hpp"
 
 using namespace gantool;
@@ -109,6 +110,7 @@ void run_gan(const Bench& bench) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  use_passive_openmp_wait(argv);  // gantool's default; OMP_WAIT_POLICY=active overrides it
   Bench bench;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];

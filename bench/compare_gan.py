@@ -4,7 +4,12 @@
 Runs build/bench_gan (gantool) and bench/torch_gan.py (PyTorch with OpenBLAS) for each
 configuration, alternating the two `--rounds` times, and prints the median steps/s of each
 with their ratio; then the large configuration's GFLOP/s next to oneDNN's sgemm throughput
-measured in the same run. Writes the table to OUT (markdown) too.
+measured in the same run. Both run with OMP_WAIT_POLICY=active here: the fastest setting on
+an idle machine, and what PyTorch's OpenMP does by default.
+
+Then the `make -j2` case: two copies of each side at once, each with its default policy
+(gantool: passive; PyTorch: OpenMP's default spinning), total steps/s of the pair.
+Writes the tables to OUT (markdown) too.
 
 usage: compare_gan.py BENCH_GAN OUT [--threads 2] [--rounds 3] [--configs small,medium,large]
 """
@@ -18,15 +23,34 @@ import sys
 STEPS = {"small": 400, "medium": 100, "large": 12}
 
 
-def run(cmd, threads):
+def environment(threads, policy):
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    env.pop("OMP_WAIT_POLICY", None)
+    env.pop("GOMP_SPINCOUNT", None)
+    if policy:
+        env["OMP_WAIT_POLICY"] = policy
     # This machine pins OpenBLAS to its Haswell kernels (OPENBLAS_CORETYPE) for the sake of
     # old builds; Debian's 0.3.21 is correct and 1.6-1.9x faster with its own choice
     # (AVX-512), so PyTorch is measured at its best.
     env.pop("OPENBLAS_CORETYPE", None)
     env.pop("OPENBLAS_L2_SIZE", None)
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    return env
+
+
+def run(cmd, threads, policy="active"):
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=environment(threads, policy)).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def run_pair(cmd, threads, policy):
+    """Two copies at once, as in a `make -j2` sweep; the sum of their steps/s."""
+    env = environment(threads, policy)
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    total = 0.0
+    for p in procs:
+        out, _ = p.communicate()
+        total += json.loads(out.strip().splitlines()[-1])["steps_per_s"]
+    return total
 
 
 def main():
@@ -64,6 +88,20 @@ def main():
         lines += ["", f"large: {g:.0f} GFLOP/s = {100 * g / s:.0f}% of oneDNN sgemm "
                       f"(512×1024×1024: {s:.0f} GFLOP/s) measured in the same run"]
         print(lines[-1])
+    pair_configs = [c for c in a.configs.split(",") if c != "large"]
+    if pair_configs:
+        lines += ["", f"`make -j2` case: two runs at once, {a.threads} threads each, total steps/s of the pair",
+                  "", "| config | gantool (default: passive wait) | gantool with spinning threads | PyTorch (default) |",
+                  "| --- | --- | --- | --- |"]
+        for config in pair_configs:
+            steps = str(STEPS[config] // 2)
+            ours = [a.bench_gan, "--config", config, "--steps", steps, "--threads", str(a.threads)]
+            theirs = torch_cmd + ["--config", config, "--steps", steps, "--threads", str(a.threads)]
+            passive = run_pair(ours, a.threads, None)
+            active = run_pair(ours, a.threads, "active")
+            torch = run_pair(theirs, a.threads, None)
+            lines.append(f"| {config} | {passive:.1f} | {active:.1f} | {torch:.1f} |")
+            print(lines[-1], flush=True)
     with open(a.out, "w") as f:
         f.write("\n".join(lines) + "\n")
 

@@ -1,11 +1,15 @@
 #!/bin/sh
-# make bench: speed and memory figures of gantool's data layer.
+# make bench: speed and memory figures.
 #  1. prepare --dist ring -n 10000000: seconds and peak memory.
 #  2. export of a >= 1 GB CSV, then its import: MB/s and peak memory, plain (streaming,
 #     bounded memory) and with --normalize standard (two passes through a spooled copy).
-# Usage: bench/run.sh path/to/gantool WORK_DIR. Results go to stdout and WORK_DIR/results.md.
+#  3. GAN training steps/s against PyTorch on the same networks (bench/compare_gan.py),
+#     after bench/setup_torch.sh has installed python3-torch with OpenBLAS.
+# Usage: bench/run.sh BUILD_DIR WORK_DIR. Results go to stdout and WORK_DIR/*.md.
 set -eu
-gantool=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(realpath "$1")
+gantool=$build/gantool
 work=$2
 mkdir -p "$work"
 cd "$work"
@@ -40,3 +44,9 @@ echo "- CSV import with --normalize standard ($mb MB): $1 s = $(echo "$mb / $1" 
 cmp_out=$("$gantool" export import.h5 | cmp - big.csv && echo identical || echo DIFFERENT)
 echo "- re-export of the import vs the CSV: $cmp_out" | tee -a "$results"
 rm -f time.txt
+
+echo
+sh "$here/setup_torch.sh" > setup_torch.log
+/usr/bin/python3 "$here/compare_gan.py" "$build/bench_gan" nn.md
+echo
+cat nn.md

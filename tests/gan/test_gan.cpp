@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "alloc_counter.hpp"
-#include "core/engine.hpp"
+#include "core/threads.hpp"
 #include "gan/gan.hpp"
 #include "nn/linear.hpp"
 

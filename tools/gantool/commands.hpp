@@ -12,6 +12,10 @@ void add_prepare_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 
+// Adds --threads N to a subcommand: the threads of the numeric kernels, applied once its
+// flags are parsed (default: OMP_NUM_THREADS when set, else every core).
+void add_threads_option(CLI::App* cmd);
+
 // The command line that started this process, shell-quoted (stored as provenance).
 const std::string& command_line();
 

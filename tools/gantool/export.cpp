@@ -100,6 +100,7 @@ void add_export_command(CLI::App& app) {
   cmd->add_flag("--denormalize", opt->denormalize, "Write data units: invert the file's normalization (if it has one)");
   cmd->add_flag("--no-header", opt->no_header, "Omit the line of column names");
   cmd->add_option("--delimiter", opt->delimiter, "Field delimiter, one character or 'tab'")->capture_default_str();
+  add_threads_option(cmd);
   cmd->callback([opt] { run_export(*opt); });
 }
 

@@ -153,6 +153,7 @@ void add_info_command(CLI::App& app) {
   cmd->add_option("files", opt->files, "FILE.h5 or FILE.h5:/dataset")->required();
   cmd->add_flag("--json", opt->json, "Machine-readable output");
   cmd->add_flag("--denormalize", opt->denormalize, "Statistics in data units (the normalization inverted)");
+  add_threads_option(cmd);
   cmd->callback([opt] { run_info(*opt); });
 }
 

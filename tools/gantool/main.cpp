@@ -1,11 +1,13 @@
 // gantool: train and evaluate GANs from the command line. This file only dispatches to the
 // subcommands and maps errors to exit codes: 0 ok, 1 runtime error, 2 usage error.
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "core/threads.hpp"
 #include "core/error.hpp"
 #include "core/tempfile.hpp"
 #include "core/version.hpp"
@@ -29,10 +31,18 @@ std::string shell_quote(const std::string& arg) {
 
 const std::string& command_line() { return g_command_line; }
 
+void add_threads_option(CLI::App* cmd) {
+  auto threads = std::make_shared<int>(0);
+  cmd->add_option("--threads", *threads, "Threads for the numeric kernels (default: OMP_NUM_THREADS, else all cores)")
+      ->check(CLI::Range(1, 4096));
+  cmd->parse_complete_callback([threads] { set_threads(resolve_threads(*threads)); });
+}
+
 }  // namespace gantool
 
 int main(int argc, char** argv) {
   using namespace gantool;
+  use_passive_openmp_wait(argv);
   install_cleanup_handlers();
   for (int i = 0; i < argc; ++i) {
     const std::string arg = i == 0 ? "gantool" : argv[i];

@@ -494,6 +494,7 @@ void add_prepare_command(CLI::App& app) {
   cmd->add_option("--split", opt->split, "Fraction of the rows (chosen at random) written to --test-out")->group(transforms);
   cmd->add_option("--test-out", opt->test_out, "Test dataset file, with --split")->group(transforms);
 
+  add_threads_option(cmd);
   cmd->callback([opt, cmd] { run_prepare(*opt, *cmd); });
 }
 
