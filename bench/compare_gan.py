@@ -78,7 +78,8 @@ def main():
             theirs.append(t["steps_per_s"])
         o, t = statistics.median(ours), statistics.median(theirs)
         rows.append((config, o, t, o / t))
-        print(f"{config:7s} gantool {o:9.1f} steps/s   pytorch {t:9.1f} steps/s   ratio {o / t:5.2f}", flush=True)
+        print(f"{config:7s} gantool {o:9.1f} steps/s   pytorch {t:9.1f} steps/s   ratio {o / t:5.2f}"
+              f"   (runs: {', '.join(f'{x:.1f}' for x in ours)} / {', '.join(f'{x:.1f}' for x in theirs)})", flush=True)
 
     lines = [f"GAN training steps/s, {a.threads} threads, median of {a.rounds} alternated runs",
              "", "| config | gantool steps/s | PyTorch steps/s | ratio |", "| --- | --- | --- | --- |"]
