@@ -21,6 +21,11 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Work stopped by Ctrl-C or SIGTERM after saving what it could: exit code 130.
+struct Interrupted : Error {
+  using Error::Error;
+};
+
 // Throws Error with a formatted message.
 template <typename... Args>
 [[noreturn]] void fail(fmt::format_string<Args...> format, Args&&... args) {

@@ -24,11 +24,17 @@ char g_paths[kSlots][kPathMax];
 std::atomic<bool> g_used[kSlots];
 std::atomic<int> g_counter{0};
 
+volatile std::sig_atomic_t g_interrupts = 0;
+
 void on_signal(int sig) {
   for (int i = 0; i < kSlots; ++i)
     if (g_used[i].load()) unlink(g_paths[i]);
   std::signal(sig, SIG_DFL);
   raise(sig);
+}
+
+void on_deferred_signal(int sig) {
+  if (g_interrupts++ > 0) on_signal(sig);
 }
 
 int claim_slot(const std::string& path) {
@@ -73,6 +79,12 @@ void refuse_overwrite(const std::string& output, const std::string& flag, const 
   if (std::filesystem::equivalent(output, input, ec))
     fail_usage("{} {} would overwrite the input; write to another file", flag, output);
 }
+
+void defer_interrupts() {
+  for (int sig : {SIGINT, SIGTERM}) std::signal(sig, on_deferred_signal);
+}
+
+bool interrupt_requested() { return g_interrupts > 0; }
 
 void install_cleanup_handlers() {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_signal);

@@ -36,4 +36,12 @@ void refuse_overwrite(const std::string& output, const std::string& flag, const 
 // die of the same signal (exit status 128 + signal in a shell).
 void install_cleanup_handlers();
 
+// From now on the first SIGINT or SIGTERM only sets interrupt_requested(), so that long work
+// can stop at a safe point and save its state; a second one removes the temporaries and
+// kills the process at once (the last complete output stays intact).
+void defer_interrupts();
+
+// True once a deferred SIGINT or SIGTERM arrived.
+bool interrupt_requested();
+
 }  // namespace gantool

@@ -26,13 +26,14 @@ void sample_noise(Prior prior, Rng& rng, float* z, int64_t n) {
 
 Gan make_gan(const GanConfig& config, uint64_t seed) {
   GANTOOL_ASSERT(config.batch > 0 && config.d_steps > 0 && config.z_dim > 0 && config.data_dim > 0);
+  GANTOOL_ASSERT(config.pack > 0 && config.batch % config.pack == 0);
   Gan gan;
   gan.config = config;
   Rng init_rng = make_rng(seed, 0);
   gan.g = Mlp({config.z_dim, config.g_hidden, config.data_dim, config.g_activation, config.g_alpha,
                config.g_out_activation, 0.0f},
               config.init, init_rng);
-  gan.d = Mlp({config.data_dim, config.d_hidden, 1, config.d_activation, config.d_alpha,
+  gan.d = Mlp({config.pack * config.data_dim, config.d_hidden, 1, config.d_activation, config.d_alpha,
                Activation::identity, 0.0f},
               config.init, init_rng);
   gan.noise_rng = make_rng(seed, 1);
@@ -42,7 +43,7 @@ Gan make_gan(const GanConfig& config, uint64_t seed) {
   optimizer_init(config.opt_d, gan.opt_state_d, gan.params_d);
   gan.z = Tensor((config.d_steps + 1) * config.batch, config.z_dim);
   gan.d_src = Tensor(2 * config.batch, config.data_dim);
-  gan.diff_logits = Tensor(2 * config.batch, 1);
+  gan.diff_logits = Tensor(2 * config.batch / config.pack, 1);
   gan.diff_fake = Tensor(config.batch, config.data_dim);
   return gan;
 }
@@ -61,6 +62,7 @@ double mean_output(GanLoss loss, const float* logits, int64_t n) {
 StepStats gan_step(Gan& gan, const float* const* real) {
   const GanConfig& c = gan.config;
   const int64_t batch = c.batch, width = c.data_dim, k = c.d_steps;
+  const int64_t packed = batch / c.pack;  // D's inputs per minibatch: rows of pack samples
   const size_t rows_bytes = static_cast<size_t>(batch * width) * sizeof(float);
   StepStats stats;
 
@@ -72,21 +74,23 @@ StepStats gan_step(Gan& gan, const float* const* real) {
     // D update: maximize log D(x) + log(1 − D(G(z))), real and fake rows in one batch.
     std::memcpy(gan.d_src.row(0), real[j], rows_bytes);
     std::memcpy(gan.d_src.row(batch), fake.row(j * batch), rows_bytes);
-    const Tensor& logits = gan.d.forward(gan.d_src.data(), 2 * batch);
-    stats.loss_d = discriminator_loss(c.loss, logits.data(), batch, logits.data() + batch, batch,
-                                      gan.diff_logits.data(), gan.diff_logits.data() + batch);
-    stats.d_real = mean_output(c.loss, logits.data(), batch);
-    stats.d_fake = mean_output(c.loss, logits.data() + batch, batch);
-    gan.d.backward(gan.diff_logits.data(), /*param_grads=*/true, /*diff_src=*/nullptr);
+    const Tensor& logits = gan.d.forward(gan.d_src.data(), 2 * packed);
+    float* diff = gan.diff_logits.data();
+    stats.loss_d = discriminator_loss(c.loss, logits.data(), packed, logits.data() + packed, packed, diff,
+                                      diff + packed);
+    stats.d_real = mean_output(c.loss, logits.data(), packed);
+    stats.d_fake = mean_output(c.loss, logits.data() + packed, packed);
+    gan.d.backward(diff, /*param_grads=*/true, /*diff_src=*/nullptr);
     optimizer_step(c.opt_d, gan.opt_state_d, gan.params_d);
     if (c.loss == GanLoss::wasserstein)  // Arjovsky et al. 2017, Algorithm 1: clip D's weights
       for (const Param& p : gan.params_d)
         for (int64_t i = 0; i < p.size; ++i) p.value[i] = std::clamp(p.value[i], -c.clip, c.clip);
   }
 
-  // G update through D: only D's input gradient is needed, not its weight gradients.
-  const Tensor& logits = gan.d.forward(fake.row(k * batch), batch);
-  stats.loss_g = generator_loss(c.loss, logits.data(), batch, gan.diff_logits.data());
+  // G update through D: only D's input gradient is needed, not its weight gradients. The
+  // packed rows' gradient (packed, pack·width) is the samples' gradient (batch, width).
+  const Tensor& logits = gan.d.forward(fake.row(k * batch), packed);
+  stats.loss_g = generator_loss(c.loss, logits.data(), packed, gan.diff_logits.data());
   gan.d.backward(gan.diff_logits.data(), /*param_grads=*/false, gan.diff_fake.data());
   gan.g.backward(gan.diff_fake.data(), /*param_grads=*/true, /*diff_src=*/nullptr, /*first=*/k * batch, batch);
   optimizer_step(c.opt_g, gan.opt_state_g, gan.params_g);

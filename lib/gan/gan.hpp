@@ -35,7 +35,10 @@ struct GanConfig {
   Prior prior = Prior::normal;
   GanLoss loss = GanLoss::nonsaturating;
   int64_t d_steps = 1;  // k: discriminator updates per generator update
-  int64_t batch = 256;
+  int64_t batch = 256;  // samples per minibatch (real and fake alike)
+  // PacGAN (Lin et al. 2018): D judges `pack` samples at once, concatenated into one input
+  // of pack·data_dim values, so batch/pack packed inputs per minibatch. batch % pack == 0.
+  int64_t pack = 1;
   float clip = 0.01f;   // wasserstein: D's weights are clipped to [−clip, clip]
   OptimizerConfig opt_g, opt_d;
 };
@@ -51,15 +54,16 @@ struct StepStats {
 struct Gan {
   GanConfig config;
   Mlp g;  // z_dim → g_hidden → data_dim
-  Mlp d;  // data_dim → d_hidden → 1 (a logit)
+  Mlp d;  // pack·data_dim → d_hidden → 1 (a logit)
   OptimizerState opt_state_g, opt_state_d;
   Rng noise_rng;  // draws z
 
   // Buffers of the step, kept between steps.
   std::vector<Param> params_g, params_d;
   Tensor z;            // ((d_steps + 1)·batch, z_dim): the noise of one iteration
-  Tensor d_src;        // (2·batch, data_dim): real rows, then fake rows
-  Tensor diff_logits;  // (2·batch, 1)
+  Tensor d_src;        // (2·batch, data_dim): real rows, then fake rows; as D's input
+                       // (2·batch/pack, pack·data_dim)
+  Tensor diff_logits;  // (2·batch/pack, 1)
   Tensor diff_fake;    // (batch, data_dim): gradient at G's output
 };
 

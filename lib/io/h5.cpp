@@ -237,6 +237,46 @@ std::vector<std::pair<std::string, std::string>> read_all_attrs(hid_t obj) {
   return out;
 }
 
+void write_floats(hid_t loc, const std::string& name, const float* values, int64_t rows, int64_t cols) {
+  const hsize_t dims[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(cols)};
+  H5Id space(H5Screate_simple(cols > 0 ? 2 : 1, dims, nullptr), H5Sclose);
+  H5Id dcpl = untimed_plist(H5P_DATASET_CREATE);
+  H5Id dataset(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+               H5Dclose);
+  if (!dataset) fail("HDF5 failed to create dataset '{}'", name);
+  if (rows > 0 && H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0)
+    fail("HDF5 failed to write dataset '{}'", name);
+}
+
+void read_floats(hid_t loc, const std::string& name, float* dst, int64_t count, const std::string& what) {
+  H5Id dataset(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!dataset) fail("{}: missing dataset '{}'", what, name);
+  H5Id space(H5Dget_space(dataset.get()), H5Sclose);
+  if (H5Sget_simple_extent_npoints(space.get()) != count)
+    fail("{}: dataset '{}' has {} values, expected {}", what, name, H5Sget_simple_extent_npoints(space.get()), count);
+  if (count > 0 && H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, dst) < 0)
+    fail("{}: cannot read dataset '{}' (truncated or damaged file?)", what, name);
+}
+
+void write_attr(hid_t obj, const std::string& name, const std::vector<int64_t>& values) {
+  const hsize_t n = values.size();
+  H5Id space(n ? H5Screate_simple(1, &n, nullptr) : H5Screate(H5S_NULL), H5Sclose);
+  H5Id attr = create_attr(obj, name, H5T_STD_I64LE, space.get());
+  if (n) check(H5Awrite(attr.get(), H5T_NATIVE_INT64, values.data()), "write attribute " + name);
+}
+
+std::optional<std::vector<int64_t>> read_ints_attr(hid_t obj, const std::string& name) {
+  H5Id attr = open_attr(obj, name);
+  if (!attr) return std::nullopt;
+  H5Id type(H5Aget_type(attr.get()), H5Tclose);
+  if (H5Tget_class(type.get()) != H5T_INTEGER) return std::nullopt;
+  H5Id space(H5Aget_space(attr.get()), H5Sclose);
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  std::vector<int64_t> values(static_cast<size_t>(std::max<hssize_t>(n, 0)));
+  if (n > 0 && H5Aread(attr.get(), H5T_NATIVE_INT64, values.data()) < 0) return std::nullopt;
+  return values;
+}
+
 void write_doubles(hid_t loc, const std::string& name, const std::vector<double>& values,
                    int64_t rows, int64_t cols) {
   const hsize_t dims[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(cols)};

@@ -78,6 +78,16 @@ std::optional<std::vector<std::string>> read_strings_attr(hid_t obj, const std::
 // Every attribute of obj by name, numbers and strings rendered as text.
 std::vector<std::pair<std::string, std::string>> read_all_attrs(hid_t obj);
 
+// A float32 array dataset of the given shape (rank 1 when cols is 0), stored exactly.
+void write_floats(hid_t loc, const std::string& name, const float* values, int64_t rows, int64_t cols = 0);
+// Reads a whole numeric dataset of exactly `count` values as float32; throws Error naming
+// `what` when its size differs.
+void read_floats(hid_t loc, const std::string& name, float* dst, int64_t count, const std::string& what);
+
+// Integer-list attributes (e.g. layer widths).
+void write_attr(hid_t obj, const std::string& name, const std::vector<int64_t>& values);
+std::optional<std::vector<int64_t>> read_ints_attr(hid_t obj, const std::string& name);
+
 // A small float64 array dataset of the given shape (rank 1 when cols is 0).
 void write_doubles(hid_t loc, const std::string& name, const std::vector<double>& values,
                    int64_t rows, int64_t cols = 0);

@@ -3,6 +3,7 @@
 // and the per-element arithmetic is float32, as PyTorch's CPU kernels do it.
 #include "optim/optimizer.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -72,7 +73,7 @@ void adam_kernel(int64_t n, float* __restrict p, const float* __restrict g, floa
 // weight_decay is 0), Kingma & Ba 2015 Algorithm 1 with PyTorch's placement of eps.
 void adam_step(const OptimizerConfig& config, OptimizerState& state, const std::vector<Param>& params) {
   state.step += 1;
-  const double lr = config.lr;
+  const double lr = learning_rate(config, state.step);
   const double beta1 = config.beta1;
   const double beta2 = config.beta2;
   const auto step = static_cast<double>(state.step);
@@ -94,7 +95,7 @@ void adam_step(const OptimizerConfig& config, OptimizerState& state, const std::
 // SGD with L2 weight decay, momentum (dampening 0) and Nesterov's variant: torch.optim.SGD,
 // whose momentum buffer starts as a copy of the first gradient.
 void sgd_step(const OptimizerConfig& config, OptimizerState& state, const std::vector<Param>& params) {
-  const auto lr = static_cast<float>(config.lr);
+  const auto lr = static_cast<float>(learning_rate(config, state.step + 1));
   const auto wd = static_cast<float>(config.weight_decay);
   const auto mu = static_cast<float>(config.momentum);
   const bool first = state.step == 0;
@@ -116,6 +117,11 @@ void sgd_step(const OptimizerConfig& config, OptimizerState& state, const std::v
 }
 
 }  // namespace
+
+double learning_rate(const OptimizerConfig& config, int64_t step) {
+  if (config.decay_steps <= 0) return config.lr;
+  return config.lr * std::max(0.0, 1.0 - static_cast<double>(step - 1) / static_cast<double>(config.decay_steps));
+}
 
 void optimizer_step(const OptimizerConfig& config, OptimizerState& state, const std::vector<Param>& params) {
   check_state(config, state, params);

@@ -33,7 +33,13 @@ struct OptimizerConfig {
   // SGD: momentum μ (0: plain SGD) and Nesterov's variant, as torch.optim.SGD.
   double momentum = 0.0;
   bool nesterov = false;
+  // Linear learning-rate decay: update t (1-based) uses lr · (1 − (t − 1)/decay_steps), down
+  // to 0 at t = decay_steps + 1; 0 keeps lr constant.
+  int64_t decay_steps = 0;
 };
+
+// The learning rate of update `step` (1-based), with the decay applied.
+double learning_rate(const OptimizerConfig& config, int64_t step);
 
 // Everything an optimizer remembers between steps.
 struct OptimizerState {

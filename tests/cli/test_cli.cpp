@@ -17,69 +17,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "scratch.hpp"
+#include "cli/run.hpp"
 
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-namespace {
-
-struct Result {
-  int status = -1;  // exit code
-  std::string out, err;
-};
-
-// Runs the gantool binary in a scratch folder.
-struct Scratch : gantool_test::ScratchDir {
-  explicit Scratch(const std::string& name) : ScratchDir("cli_" + name) {}
-
-  // Runs "gantool ARGS" in the scratch folder (stdin from `input`).
-  Result run(const std::string& args, const std::string& input = "") const {
-    write(".stdin", input);
-    const std::string cmd = "cd '" + dir.string() + "' && " + GANTOOL_BIN + " " + args +
-                            " < .stdin > .stdout 2> .stderr";
-    const int raw = std::system(cmd.c_str());
-    Result r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-    r.out = read(".stdout");
-    r.err = read(".stderr");
-    for (const char* f : {".stdin", ".stdout", ".stderr"}) fs::remove(dir / f);
-    return r;
-  }
-  // Runs a Python script with Debian's python3 (and its h5py) in the scratch folder.
-  void python(const std::string& script) const {
-    write("script.py", script);
-    REQUIRE(std::system(("cd '" + dir.string() + "' && /usr/bin/python3 script.py > py.txt").c_str()) == 0);
-    fs::remove(dir / "script.py");
-  }
-};
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-// The contract for bad input: exit code, exactly one line on stderr containing every
-// expected fragment, no HDF5 error dump, nothing on stdout.
-void check_error(const Result& r, int status, std::initializer_list<std::string> fragments) {
-  INFO("stderr: " << r.err);
-  CHECK(r.status == status);
-  CHECK(lines_of(r.err).size() == 1);
-  CHECK(r.err.rfind("gantool: error: ", 0) == 0);
-  for (const auto& f : fragments) CHECK(r.err.find(f) != std::string::npos);
-  CHECK(r.err.find("HDF5-DIAG") == std::string::npos);
-  CHECK(r.out.empty());
-}
-
-json info_json(const Scratch& s, const std::string& file) {
-  const Result r = s.run("info --json " + file);
-  REQUIRE(r.status == 0);
-  return json::parse(r.out);
-}
-
-}  // namespace
+using namespace gantool_test;
 
 TEST_CASE("cli: --version, --help and subcommand help", "[cli]") {
   Scratch s("help");

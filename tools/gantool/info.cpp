@@ -10,6 +10,7 @@
 #include "data/normalize.hpp"
 #include "data/stats.hpp"
 #include "io/dataset_file.hpp"
+#include "io/model_file.hpp"
 
 namespace gantool {
 
@@ -109,6 +110,73 @@ void print_dataset(DatasetReader& reader, const std::vector<ColumnStats>& stats,
   }
 }
 
+std::string widths(const Mlp& mlp) {
+  std::string text = std::to_string(mlp.in());
+  for (const Linear& layer : mlp.layers) text += fmt::format(" → {}", layer.out());
+  return text;
+}
+
+// A model file: what was trained on what, how far, and how it went.
+void print_model(const std::string& path, bool json) {
+  ModelMeta meta;
+  const Gan gan = read_model(path, meta);
+  const GanConfig& c = gan.config;
+  const size_t cols = history_columns().size();
+  const size_t logged = meta.history.size() / cols;
+  if (json) {
+    nlohmann::json j = {{"file", path},
+                        {"kind", "model"},
+                        {"format_version", kModelFormatVersion},
+                        {"gantool_version", meta.version},
+                        {"command", meta.command},
+                        {"seed", meta.seed},
+                        {"steps_done", meta.steps_done},
+                        {"steps_total", meta.steps_total},
+                        {"seconds", meta.seconds},
+                        {"loss", gan_loss_name(c.loss)},
+                        {"z_dim", c.z_dim},
+                        {"data_dim", c.data_dim},
+                        {"pack", c.pack},
+                        {"batch", c.batch},
+                        {"d_steps", c.d_steps},
+                        {"g_hidden", c.g_hidden},
+                        {"d_hidden", c.d_hidden},
+                        {"g_parameters", gan.g.parameter_count()},
+                        {"d_parameters", gan.d.parameter_count()},
+                        {"data", meta.data_source},
+                        {"columns", meta.columns},
+                        {"normalization", meta.normalization.method},
+                        {"distribution", meta.distribution}};
+    if (logged > 0) {
+      nlohmann::json last;
+      for (size_t i = 0; i < cols; ++i) last[history_columns()[i]] = meta.history[(logged - 1) * cols + i];
+      j["last_logged"] = last;
+    }
+    fmt::print("{}\n", j.dump());
+    return;
+  }
+  fmt::print("{}: gantool model (format {}), {} of {} steps in {:.1f} s\n", path, kModelFormatVersion,
+             meta.steps_done, meta.steps_total, meta.seconds);
+  fmt::print("  made by        {}  (gantool {})\n", meta.command, meta.version);
+  fmt::print("  game           loss {}, d-steps {}, pack {}, batch {}, prior {}, seed {}\n", gan_loss_name(c.loss),
+             c.d_steps, c.pack, c.batch, prior_name(c.prior), meta.seed);
+  fmt::print("  generator      {} ({}, output {}), {} parameters\n", widths(gan.g), activation_name(c.g_activation),
+             activation_name(c.g_out_activation), gan.g.parameter_count());
+  fmt::print("  discriminator  {} ({}), {} parameters\n", widths(gan.d), activation_name(c.d_activation),
+             gan.d.parameter_count());
+  fmt::print("  optimizers     G {} lr {}, D {} lr {}\n", optimizer_kind_name(c.opt_g.kind), c.opt_g.lr,
+             optimizer_kind_name(c.opt_d.kind), c.opt_d.lr);
+  fmt::print("  data           {} ({} rows; columns {}; normalization {})\n", meta.data_source, meta.data_rows,
+             fmt::join(meta.columns, ", "), meta.normalization.method);
+  if (!meta.distribution.empty())
+    fmt::print("  distribution   {} with {} modes of std {}\n", meta.distribution, meta.modes.rows(), meta.mode_std);
+  if (logged > 0) {
+    const double* last = &meta.history[(logged - 1) * cols];
+    fmt::print("  last logged    step {:.0f}: loss_d {:.4f}, loss_g {:.4f}, D(x) {:.3f}, D(G(z)) {:.3f} ({} rows in /history)\n",
+               last[0], last[1], last[2], last[3], last[4], logged);
+  }
+}
+
 // A file without /data: say what it holds and how to name a dataset.
 void print_listing(const std::string& path, const std::vector<DatasetEntry>& entries, bool json) {
   if (json) {
@@ -124,6 +192,10 @@ void print_listing(const std::string& path, const std::vector<DatasetEntry>& ent
 void run_info(const InfoOptions& opt) {
   for (const std::string& arg : opt.files) {
     const DataRef ref = parse_data_ref(arg);
+    if (!ref.dataset_given && is_model_file(ref.path)) {
+      print_model(ref.path, opt.json);
+      continue;
+    }
     if (!ref.dataset_given) {
       const std::vector<DatasetEntry> entries = list_datasets(ref.path);
       bool has_data = false;
@@ -147,7 +219,7 @@ void run_info(const InfoOptions& opt) {
 
 void add_info_command(CLI::App& app) {
   auto opt = std::make_shared<InfoOptions>();
-  CLI::App* cmd = app.add_subcommand("info", "Describe dataset files: shape, columns, provenance, statistics");
+  CLI::App* cmd = app.add_subcommand("info", "Describe dataset and model files: shape, columns, provenance, statistics");
   cmd->footer("Statistics are of the stored values (population std); --denormalize gives them in data units.\n"
               "--json prints one JSON object per file, one per line.");
   cmd->add_option("files", opt->files, "FILE.h5 or FILE.h5:/dataset")->required();

@@ -53,10 +53,12 @@ int main(int argc, char** argv) {
                "Every subcommand reads and writes HDF5 files; see 'gantool SUBCOMMAND --help'."};
   app.set_version_flag("--version", fmt::format("gantool {}", version()));
   app.require_subcommand(1);
+  app.set_config("--config", "", "Read options from a TOML file, a [SUBCOMMAND] section each (train --print-config writes one)");
   app.fallthrough(false);
   add_prepare_command(app);
   add_info_command(app);
   add_export_command(app);
+  add_train_command(app);
 
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback
@@ -81,6 +83,9 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     fmt::print(stderr, "gantool: error: {}\n", e.what());
     return 2;
+  } catch (const Interrupted& e) {
+    fmt::print(stderr, "gantool: {}\n", e.what());
+    return 130;
   } catch (const Error& e) {
     fmt::print(stderr, "gantool: error: {}\n", e.what());
     return 1;

@@ -1,0 +1,59 @@
+// Model files: a trained (or training) GAN in HDF5 — configuration, weights per layer,
+// optimizer states, random-generator and data-order state, the data's shape, columns and
+// normalization, and the training history — everything `train --resume` needs to continue
+// bit for bit, in names a person understands in h5dump or h5py. Layout: README.md, "File
+// formats".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/tensor.hpp"
+#include "data/normalize.hpp"
+#include "gan/gan.hpp"
+
+namespace gantool {
+
+inline constexpr const char* kModelFormat = "gantool-model";
+inline constexpr int64_t kModelFormatVersion = 1;
+
+// The columns of the /history table, one row per logged step.
+const std::vector<std::string>& history_columns();
+
+// What a model file holds besides the Gan itself.
+struct ModelMeta {
+  std::string version;      // gantool version that wrote it
+  std::string command;      // the command line of the run that wrote it
+  std::string config_text;  // every resolved option of that run, as a --config file (TOML)
+  uint64_t seed = 0;
+  int64_t steps_done = 0;   // completed iterations
+  int64_t steps_total = 0;  // iterations asked for
+  double seconds = 0;       // wall time spent training, over all runs
+  int64_t epoch = 0, position = 0;  // the data batcher's state
+  // The training data: where from, its shape and columns, and the normalization that maps
+  // data units to what G produces (G's output is normalized data).
+  std::string data_source;
+  int64_t data_rows = 0;
+  std::vector<std::string> columns;
+  Normalization normalization;
+  // The data's true distribution when it is synthetic (for evaluation), else empty.
+  std::string distribution;
+  Tensor modes;
+  double mode_std = 0;
+  std::vector<double> history;  // row-major (logged steps × history_columns().size())
+};
+
+// Writes the model atomically (temporary file, then rename).
+void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta);
+
+// True when `path` is an HDF5 file marked as a gantool model.
+bool is_model_file(const std::string& path);
+
+// Reads a model written by write_model; throws Error naming the file when it is not a
+// model, has an unknown format version, or is damaged.
+Gan read_model(const std::string& path, ModelMeta& meta);
+
+}  // namespace gantool

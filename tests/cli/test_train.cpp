@@ -1,0 +1,195 @@
+// End-to-end tests of `gantool train`: the model file, exact resume (also after Ctrl-C),
+// bad input, divergence, and a short version of the quality protocol.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <thread>
+
+#include "cli/run.hpp"
+#include "io/model_file.hpp"
+#include "metrics/modes.hpp"
+
+using namespace gantool_test;
+
+namespace {
+
+// A small, fast network for the tests that are not about quality.
+const std::string kSmall = " --g-hidden 16,16 --d-hidden 16,16 --batch 32 --log-every 50 --threads 1";
+
+// Everything a resume must restore, compared bit for bit.
+void check_same_state(const std::string& a_path, const std::string& b_path) {
+  gantool::ModelMeta ma, mb;
+  gantool::Gan a = gantool::read_model(a_path, ma), b = gantool::read_model(b_path, mb);
+  const auto pa = a.g.params(), pb = b.g.params(), qa = a.d.params(), qb = b.d.params();
+  for (size_t i = 0; i < pa.size(); ++i) REQUIRE(std::memcmp(pa[i].value, pb[i].value, pa[i].size * 4) == 0);
+  for (size_t i = 0; i < qa.size(); ++i) REQUIRE(std::memcmp(qa[i].value, qb[i].value, qa[i].size * 4) == 0);
+  CHECK(a.opt_state_g.m == b.opt_state_g.m);
+  CHECK(a.opt_state_g.v == b.opt_state_g.v);
+  CHECK(a.opt_state_d.m == b.opt_state_d.m);
+  CHECK(a.opt_state_d.v == b.opt_state_d.v);
+  CHECK(a.opt_state_g.step == b.opt_state_g.step);
+  CHECK(a.noise_rng.counter == b.noise_rng.counter);
+  CHECK(ma.epoch == mb.epoch);
+  CHECK(ma.position == mb.position);
+  CHECK(ma.steps_done == mb.steps_done);
+}
+
+}  // namespace
+
+TEST_CASE("train: writes a model file that info and h5py read", "[train]") {
+  Scratch s("train_model");
+  REQUIRE(s.run("prepare -q --dist ring -n 2000 -o ring.h5").status == 0);
+  const Result r = s.run("train -q --data ring.h5 --model gan.h5 --steps 120 --log train.jsonl" + kSmall);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.err.empty());  // --quiet
+  const json j = json::parse(s.run("info --json gan.h5").out);
+  CHECK(j["kind"] == "model");
+  CHECK(j["steps_done"] == 120);
+  CHECK(j["g_hidden"] == json::array({16, 16}));
+  CHECK(j["columns"] == json::array({"x", "y"}));
+  CHECK(j["distribution"] == "ring");
+  CHECK(lines_of(s.read("train.jsonl")).size() == 3);  // steps 50, 100 and the last
+  s.python(
+      "import h5py\n"
+      "f = h5py.File('gan.h5', 'r')\n"
+      "print(f.attrs['format'], f['generator/layer0/weights'].shape, f['discriminator/layer2/bias'].shape,\n"
+      "      f['history'].shape, list(f['history'].attrs['columns'])[:3], int(f['optimizer/generator'].attrs['step']))\n");
+  CHECK(s.read("py.txt") == "gantool-model (16, 8) (1,) (3, 8) ['step', 'loss_d', 'loss_g'] 120\n");
+  CHECK(s.run("info gan.h5").out.find("120 of 120 steps") != std::string::npos);
+  CHECK(s.run("export gan.h5:/history --no-header").out.size() > 0);
+}
+
+TEST_CASE("train: N steps then a resume for N more equals 2N steps, bit for bit", "[train]") {
+  Scratch s("train_resume");
+  REQUIRE(s.run("prepare -q --dist grid -n 1000 -o grid.h5").status == 0);
+  REQUIRE(s.run("train -q --data grid.h5 --model full.h5 --steps 300" + kSmall).status == 0);
+  REQUIRE(s.run("train -q --data grid.h5 --model half.h5 --steps 150" + kSmall).status == 0);
+  const Result r = s.run("train -q --resume half.h5 --steps 300 --threads 1");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  check_same_state(s / "full.h5", s / "half.h5");
+  // The architecture cannot change on resume; asking for fewer steps is an error.
+  check_error(s.run("train --resume half.h5 --steps 400 --pack 1"), 2, {"--pack", "resuming"});
+  check_error(s.run("train --resume half.h5 --steps 200"), 2, {"already done 300 steps"});
+}
+
+TEST_CASE("train: Ctrl-C saves the model, says how to resume, and the resume is exact", "[train]") {
+  Scratch s("train_sigint");
+  REQUIRE(s.run("prepare -q --dist ring -n 1000 -o ring.h5").status == 0);
+  const std::string cmd = "cd '" + s.dir.string() + "' && exec " + GANTOOL_BIN +
+                          " train -q --model cut.h5 --data ring.h5 --steps 10000000" + kSmall + " 2> err.txt";
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const std::string err = s.read("err.txt");
+  INFO(err);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(err.find("interrupted at step") != std::string::npos);
+  CHECK(err.find("gantool train --resume cut.h5 --steps 10000000") != std::string::npos);
+  gantool::ModelMeta meta;
+  gantool::read_model(s / "cut.h5", meta);
+  REQUIRE(meta.steps_done > 0);
+  // Resumed to a few hundred steps further, it equals a run that was never interrupted.
+  const std::string total = std::to_string(meta.steps_done + 300);
+  REQUIRE(s.run("train -q --resume cut.h5 --threads 1 --steps " + total).status == 0);
+  REQUIRE(s.run("train -q --model full.h5 --data ring.h5 --steps " + total + kSmall).status == 0);
+  check_same_state(s / "full.h5", s / "cut.h5");
+}
+
+TEST_CASE("train: bad input is one clear line, exit 1 or 2, nothing written", "[train]") {
+  Scratch s("train_bad");
+  REQUIRE(s.run("prepare -q --dist ring -n 500 -o ring.h5").status == 0);
+  REQUIRE(s.run("prepare -q --dist gaussian --dim 3 -n 500 -o three.h5").status == 0);
+  REQUIRE(s.run("train -q --data ring.h5 --model gan.h5 --steps 20" + kSmall).status == 0);
+  s.python(
+      "import h5py, numpy as np\n"
+      "with h5py.File('bad.h5', 'w') as f:\n"
+      "    a = np.ones((50, 2), dtype=np.float32); a[7, 1] = np.nan; f['data'] = a\n"
+      "    f['empty'] = np.zeros((0, 2), dtype=np.float32)\n");
+  const std::string out = " --model out.h5 --steps 10";
+  check_error(s.run("train --data three.h5 --resume gan.h5 --steps 40"), 1, {"three.h5", "3 columns", "2"});
+  check_error(s.run("train --data bad.h5" + out), 1, {"bad.h5", "row 7", "'x1'"});
+  check_error(s.run("train --data bad.h5:/empty" + out), 1, {"bad.h5:/empty", "no rows"});
+  check_error(s.run("train --data ring.h5 --loss wgan" + out), 2, {"wgan", "nonsaturating"});
+  check_error(s.run("train --data ring.h5 --lr-g -0.1" + out), 2, {"--lr-g"});
+  check_error(s.run("train --data ring.h5 --g-hidden 64,0" + out), 2, {"--g-hidden"});
+  check_error(s.run("train --data ring.h5 --pack 3 --batch 256" + out), 2, {"--pack"});
+  check_error(s.run("train --data missing.h5" + out), 1, {"missing.h5", "no such file"});
+  check_error(s.run("train --data ring.h5 --steps 10"), 2, {"--model"});
+  check_error(s.run("train --resume ring.h5 --steps 10"), 1, {"ring.h5", "not a gantool model"});
+  s.python(
+      "import h5py\n"
+      "with h5py.File('gan.h5', 'a') as f:\n"
+      "    f.attrs['format_version'] = 99\n");
+  check_error(s.run("train --resume gan.h5 --steps 40"), 1, {"gan.h5", "format version 99"});
+  check_error(s.run("info gan.h5"), 1, {"gan.h5", "format version 99"});
+  CHECK(s.files() == std::vector<std::string>{"bad.h5", "gan.h5", "py.txt", "ring.h5", "three.h5"});
+}
+
+TEST_CASE("train: divergence stops with the step number and a hint, keeping the last checkpoint", "[train]") {
+  Scratch s("train_diverge");
+  REQUIRE(s.run("prepare -q --dist ring -n 500 -o ring.h5").status == 0);
+  REQUIRE(s.run("train -q --data ring.h5 --model gan.h5 --steps 50" + kSmall).status == 0);
+  const std::string before = s.read("gan.h5");
+  // SGD with an absurd learning rate, resumed from a good model: it blows up at once.
+  s.python(
+      "import h5py\n"
+      "with h5py.File('gan.h5', 'a') as f:\n"
+      "    f['config'].attrs['d_lr'] = 1e30\n"
+      "    f['config'].attrs['g_lr'] = 1e30\n");
+  const std::string good = s.read("gan.h5");
+  const Result r = s.run("train -q --resume gan.h5 --steps 400 --checkpoint-every 1 --threads 1");
+  INFO(r.err);
+  CHECK(r.status == 1);
+  CHECK(lines_of(r.err).size() == 1);
+  CHECK(r.err.find("diverged at step 51") != std::string::npos);
+  CHECK(r.err.find("gan.h5 keeps the checkpoint of step 50") != std::string::npos);
+  CHECK(r.err.find("lower learning rate") != std::string::npos);
+  CHECK(s.read("gan.h5") == good);  // the last good file, untouched
+  CHECK(before != good);
+}
+
+TEST_CASE("train: --print-config writes a --config file that reproduces the run", "[train]") {
+  Scratch s("train_config");
+  REQUIRE(s.run("prepare -q --dist ring -n 500 -o ring.h5").status == 0);
+  const Result printed = s.run("train --data ring.h5 --model a.h5 --steps 60 --print-config" + kSmall);
+  REQUIRE(printed.status == 0);
+  CHECK(printed.out.rfind("[train]\n", 0) == 0);
+  CHECK(printed.out.find("pack=2") != std::string::npos);
+  s.write("run.toml", printed.out);
+  CHECK_FALSE(s.exists("a.h5"));
+  REQUIRE(s.run("train -q --config run.toml").status == 0);
+  REQUIRE(s.run("train -q --data ring.h5 --model b.h5 --steps 60" + kSmall).status == 0);
+  check_same_state(s / "a.h5", s / "b.h5");
+}
+
+TEST_CASE("train: defaults cover the ring's 8 modes (short version of the README protocol)", "[train]") {
+  // 8 Gaussians of std 0.02 on a circle of radius 2; the true modes come from the dataset
+  // file. Fewer steps than the full protocol, one seed: a regression check.
+  Scratch s("train_quality");
+  REQUIRE(s.run("prepare -q --dist ring -n 20000 -o ring.h5").status == 0);
+  REQUIRE(s.run("train -q --data ring.h5 --model gan.h5 --steps 6000").status == 0);
+  gantool::ModelMeta meta;
+  gantool::Gan gan = gantool::read_model(s / "gan.h5", meta);
+  gantool::Tensor z(10000, gan.config.z_dim);
+  gantool::Rng rng = gantool::make_rng(5);
+  gantool::sample_noise(gan.config.prior, rng, z.data(), z.size());
+  gantool::Tensor x = gan.g.forward(z.data(), 10000);
+  gantool::denormalize_rows(meta.normalization, x.data(), x.rows(), x.cols());
+  const gantool::ModeStats m = gantool::mode_stats(x, meta.modes, meta.mode_std);
+  CHECK(m.covered == 8);
+  CHECK(m.high_quality > 0.5);
+}

@@ -1,0 +1,447 @@
+// gantool train: train a GAN on a dataset file (Goodfellow et al. 2014, Algorithm 1), show
+// progress, write checkpoints, stop cleanly on Ctrl-C, and resume exactly.
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "core/error.hpp"
+#include "core/tempfile.hpp"
+#include "core/threads.hpp"
+#include "data/batcher.hpp"
+#include "data/normalize.hpp"
+#include "data/stats.hpp"
+#include "gan/gan.hpp"
+#include "io/dataset_file.hpp"
+#include "io/model_file.hpp"
+#include "metrics/modes.hpp"
+
+namespace gantool {
+
+namespace {
+
+struct TrainOptions {
+  std::string data, model, resume;
+  int64_t steps = 20000;  // total iterations (with --resume: including those already done)
+  uint64_t seed = 1;
+  int threads = 0;
+  // The game.
+  std::string loss = "nonsaturating";
+  int64_t d_steps = 1;
+  int64_t pack = 2;
+  std::string prior = "normal";
+  int64_t z_dim = 8;
+  double clip = 0.01;
+  // The networks.
+  std::string g_hidden = "128,128,128", d_hidden = "128,128,128";
+  std::string g_activation = "relu", d_activation = "leaky_relu", g_output = "identity";
+  double g_alpha = -1, d_alpha = -1;  // <0: the activation's default
+  std::string init = "pytorch";
+  // The optimizers.
+  std::string optimizer = "adam";
+  double lr_g = 2e-4, lr_d = 2e-4, beta1 = 0.5, beta2 = 0.999, momentum = 0.9, weight_decay = 0;
+  int64_t batch = 256;
+  std::string normalize = "none";
+  std::string lr_decay = "none";
+  // Output.
+  int64_t checkpoint_every = 0;
+  int64_t log_every = 500;
+  std::string log;
+  bool quiet = false;
+  bool print_config = false;
+};
+
+// Flags that fix what a model is; they cannot change on --resume.
+const char* const kModelFlags[] = {"--loss", "--d-steps", "--pack", "--prior", "--z-dim", "--clip",
+                                   "--g-hidden", "--d-hidden", "--g-activation", "--d-activation",
+                                   "--g-output", "--g-alpha", "--d-alpha", "--init", "--optimizer",
+                                   "--lr-g", "--lr-d", "--beta1", "--beta2", "--momentum",
+                                   "--weight-decay", "--batch", "--normalize", "--seed", "--lr-decay"};
+
+std::vector<int64_t> parse_widths(const std::string& text, const char* flag) {
+  std::vector<int64_t> widths;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    char* end = nullptr;
+    const long long w = std::strtoll(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || w < 1 || w > 1000000)
+      fail_usage("{} takes widths of at least 1 separated by commas, e.g. 128,128 (got '{}')", flag, text);
+    widths.push_back(w);
+  }
+  if (widths.empty()) fail_usage("{} needs at least one hidden layer width", flag);
+  return widths;
+}
+
+OptimizerConfig optimizer_config(const TrainOptions& o, double lr) {
+  OptimizerConfig c;
+  c.kind = parse_optimizer_kind(o.optimizer);
+  c.lr = lr;
+  c.beta1 = o.beta1;
+  c.beta2 = o.beta2;
+  c.weight_decay = o.weight_decay;
+  c.momentum = c.kind == OptimizerKind::sgd ? o.momentum : 0.0;
+  return c;
+}
+
+GanConfig gan_config(const TrainOptions& o, int64_t data_dim) {
+  const auto positive = [](double v, const char* flag) {
+    if (!(v > 0 && std::isfinite(v))) fail_usage("{} must be positive (got {})", flag, v);
+  };
+  positive(o.lr_g, "--lr-g");
+  positive(o.lr_d, "--lr-d");
+  positive(o.clip, "--clip");
+  if (!(o.beta1 >= 0 && o.beta1 < 1)) fail_usage("--beta1 must be in [0, 1) (got {})", o.beta1);
+  if (!(o.beta2 >= 0 && o.beta2 < 1)) fail_usage("--beta2 must be in [0, 1) (got {})", o.beta2);
+  if (!(o.momentum >= 0 && o.momentum < 1)) fail_usage("--momentum must be in [0, 1) (got {})", o.momentum);
+  if (!(o.weight_decay >= 0)) fail_usage("--weight-decay must not be negative (got {})", o.weight_decay);
+  if (o.z_dim < 1) fail_usage("--z-dim must be at least 1 (got {})", o.z_dim);
+  if (o.d_steps < 1) fail_usage("--d-steps must be at least 1 (got {})", o.d_steps);
+  if (o.batch < 1) fail_usage("--batch must be at least 1 (got {})", o.batch);
+  if (o.pack < 1 || o.batch % o.pack != 0)
+    fail_usage("--pack must divide --batch (got --pack {} --batch {})", o.pack, o.batch);
+  GanConfig c;
+  c.z_dim = o.z_dim;
+  c.data_dim = data_dim;
+  c.g_hidden = parse_widths(o.g_hidden, "--g-hidden");
+  c.d_hidden = parse_widths(o.d_hidden, "--d-hidden");
+  c.g_activation = parse_activation(o.g_activation, "--g-activation");
+  c.g_alpha = static_cast<float>(o.g_alpha >= 0 ? o.g_alpha : default_alpha(c.g_activation));
+  c.g_out_activation = parse_activation(o.g_output, "--g-output");
+  c.d_activation = parse_activation(o.d_activation, "--d-activation");
+  c.d_alpha = static_cast<float>(o.d_alpha >= 0 ? o.d_alpha : default_alpha(c.d_activation));
+  c.init = parse_init(o.init, "--init");
+  c.prior = parse_prior(o.prior, "--prior");
+  c.loss = parse_gan_loss(o.loss);
+  c.d_steps = o.d_steps;
+  c.batch = o.batch;
+  c.pack = o.pack;
+  c.clip = static_cast<float>(o.clip);
+  c.opt_g = optimizer_config(o, o.lr_g);
+  c.opt_d = optimizer_config(o, o.lr_d);
+  if (o.lr_decay != "linear" && o.lr_decay != "none")
+    fail_usage("--lr-decay must be linear or none (got '{}')", o.lr_decay);
+  return c;
+}
+
+// Every option of the command as TOML, leaving out the unset ones (an empty value would not
+// read back).
+std::string config_text(const CLI::App& cmd) {
+  std::stringstream in(cmd.config_to_str(/*default_also=*/true, /*write_description=*/false));
+  std::string text;
+  for (std::string line; std::getline(in, line);)
+    if (line.size() < 3 || line.compare(line.size() - 3, 3, "=\"\"") != 0) text += line + "\n";
+  return text;
+}
+
+bool same_normalization(const Normalization& a, const Normalization& b) {
+  return a.method == b.method && a.shift == b.shift && a.scale == b.scale;
+}
+
+// The training rows, as G should learn to produce them: in the model's normalization.
+// `norm` "none" and a file normalized by prepare: the stored values, as they are.
+Tensor load_rows(DatasetReader& reader, const Normalization& norm) {
+  Tensor rows = reader.read_all();
+  for (int64_t r = 0; r < rows.rows(); ++r)
+    for (int64_t c = 0; c < rows.cols(); ++c)
+      if (!std::isfinite(rows(r, c)))
+        fail("{}: row {}, column '{}' is not finite; clean it with 'gantool prepare --drop-nonfinite'",
+             reader.ref().display(), r, reader.meta().columns[static_cast<size_t>(c)]);
+  if (!same_normalization(norm, reader.meta().normalization)) {
+    denormalize_rows(reader.meta().normalization, rows.data(), rows.rows(), rows.cols());
+    normalize_rows(norm, rows.data(), rows.rows(), rows.cols());
+  }
+  return rows;
+}
+
+// Wall-clock time, progress display and logs.
+struct Reporter {
+  bool live = false;   // a terminal: one line redrawn in place
+  bool plain = false;  // a pipe: a line every log_every steps
+  std::FILE* log = nullptr;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now(), last_draw;
+  int64_t first_step = 0;
+
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  std::string line(int64_t step, int64_t total, const StepStats& s) const {
+    const double rate = (step - first_step) / std::max(elapsed(), 1e-9);
+    const double eta = rate > 0 ? (total - step) / rate : 0;
+    return fmt::format("step {}/{}  {:.0f} steps/s  ETA {:.0f}s  loss_d {:.4f}  loss_g {:.4f}  D(x) {:.3f}  D(G(z)) {:.3f}",
+                       step, total, rate, eta, s.loss_d, s.loss_g, s.d_real, s.d_fake);
+  }
+  void draw(int64_t step, int64_t total, const StepStats& s) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_draw < std::chrono::milliseconds(200) && step != total) return;
+    last_draw = now;
+    fmt::print(stderr, "\r{}\033[K", line(step, total, s));
+    std::fflush(stderr);
+  }
+};
+
+double gradient_norm(const std::vector<Param>& params) {
+  double sum = 0;
+  for (const Param& p : params)
+    for (int64_t i = 0; i < p.size; ++i) sum += double(p.grad[i]) * p.grad[i];
+  return std::sqrt(sum);
+}
+
+bool all_finite(const std::vector<Param>& params) {
+  for (const Param& p : params)
+    for (int64_t i = 0; i < p.size; ++i)
+      if (!std::isfinite(p.value[i])) return false;
+  return true;
+}
+
+// Threads when none were asked for: all cores, except for small networks, whose products
+// are too short for a second thread to pay for waking it (measured: README, "Threads").
+int default_threads(const GanConfig& c) {
+  double per_row = 0;
+  int64_t in = c.z_dim;
+  for (int64_t w : c.g_hidden) per_row += double(in) * w, in = w;
+  per_row += double(in) * c.data_dim;
+  in = c.data_dim * c.pack;
+  for (int64_t w : c.d_hidden) per_row += double(in) * w, in = w;
+  const double flops_per_step = 6.0 * per_row * c.batch * (c.d_steps + 1);  // forward + 2 backward
+  return flops_per_step < 1e9 ? 1 : resolve_threads(0);
+}
+
+void run_train(TrainOptions opt, CLI::App& cmd) {
+  const auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
+  if (opt.print_config) {
+    fmt::print("[train]\n{}", config_text(cmd));
+    return;
+  }
+  const bool resuming = !opt.resume.empty();
+  if (resuming) {
+    for (const char* flag : kModelFlags)
+      if (given(flag)) fail_usage("{} cannot change when resuming; it is fixed by {}", flag, opt.resume);
+    if (opt.model.empty()) opt.model = opt.resume;
+  }
+  if (opt.model.empty()) fail_usage("--model FILE.h5 is required: where to write the model");
+  if (opt.data.empty() && !resuming) fail_usage("--data FILE.h5 is required: the training data");
+  if (opt.steps < 1) fail_usage("--steps must be at least 1 (got {})", opt.steps);
+  if (opt.log_every < 1) fail_usage("--log-every must be at least 1 (got {})", opt.log_every);
+  if (opt.checkpoint_every < 0) fail_usage("--checkpoint-every must not be negative");
+
+  ModelMeta meta;
+  Gan gan;
+  std::unique_ptr<DatasetReader> reader;
+  if (resuming) {
+    gan = read_model(opt.resume, meta);
+    if (opt.data.empty()) opt.data = meta.data_source;
+    reader = std::make_unique<DatasetReader>(parse_data_ref(opt.data));
+    if (reader->cols() != gan.config.data_dim)
+      fail("{}: has {} columns but the model {} was trained on {}", reader->ref().display(), reader->cols(),
+           opt.resume, gan.config.data_dim);
+    if (meta.steps_done >= opt.steps)
+      fail_usage("{} has already done {} steps; ask for more with --steps", opt.resume, meta.steps_done);
+  } else {
+    reader = std::make_unique<DatasetReader>(parse_data_ref(opt.data));
+    if (reader->rows() == 0) fail("{}: has no rows to train on", reader->ref().display());
+    const GanConfig config = gan_config(opt, reader->cols());
+    gan = make_gan(config, opt.seed);
+    meta.seed = opt.seed;
+    meta.config_text = "[train]\n" + config_text(cmd);
+    meta.data_source = opt.data;
+    meta.columns = reader->meta().columns;
+    meta.distribution = reader->meta().distribution;
+    meta.modes = reader->meta().modes;
+    meta.mode_std = reader->meta().mode_std;
+    if (opt.normalize == "none") {
+      meta.normalization = reader->meta().normalization;
+    } else {
+      if (reader->meta().normalization.method != "none")
+        fail_usage("--normalize: {} is already normalized ({}) by prepare", opt.data,
+                   reader->meta().normalization.method);
+      std::vector<ColumnStats> stats(static_cast<size_t>(reader->cols()));
+      const Tensor raw = reader->read_all();
+      accumulate(stats, raw.data(), raw.rows(), raw.cols());
+      meta.normalization = fit_normalization(opt.normalize, stats, meta.columns);
+    }
+  }
+  set_threads(opt.threads > 0 || std::getenv("OMP_NUM_THREADS") ? resolve_threads(opt.threads)
+                                                                  : default_threads(gan.config));
+  // The decay spans the requested steps (so it stretches when a resume asks for more).
+  const bool decay = resuming ? gan.config.opt_g.decay_steps > 0 : opt.lr_decay == "linear";
+  gan.config.opt_g.decay_steps = decay ? opt.steps : 0;
+  gan.config.opt_d.decay_steps = decay ? opt.steps * gan.config.d_steps : 0;
+  const Tensor rows = load_rows(*reader, meta.normalization);
+  meta.data_rows = rows.rows();
+  meta.command = command_line();
+  meta.steps_total = opt.steps;
+  const GanConfig& c = gan.config;
+
+  Batcher batcher = make_batcher(rows, meta.seed, meta.epoch, meta.position);
+  Tensor real(c.d_steps * c.batch, c.data_dim);
+  std::vector<const float*> real_ptrs;
+  for (int64_t j = 0; j < c.d_steps; ++j) real_ptrs.push_back(real.row(j * c.batch));
+
+  Reporter report;
+  report.live = !opt.quiet && isatty(STDERR_FILENO);
+  report.plain = !opt.quiet && !report.live;
+  report.first_step = meta.steps_done;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> log(nullptr, std::fclose);
+  if (!opt.log.empty()) {
+    log.reset(std::fopen(opt.log.c_str(), resuming ? "a" : "w"));
+    if (!log) fail("{}: cannot write the log: {}", opt.log, std::strerror(errno));
+  }
+  const double seconds_before = meta.seconds;
+  int64_t saved_step = resuming && opt.model == opt.resume ? meta.steps_done : -1;
+  const auto kept = [&] {
+    return saved_step >= 0 ? fmt::format("{} keeps the checkpoint of step {}", opt.model, saved_step)
+                           : std::string("no model was written");
+  };
+  const auto save = [&] {
+    if (!all_finite(gan.params_g) || !all_finite(gan.params_d))
+      fail("training diverged by step {}: a parameter is not finite; {}; try a lower learning rate (--lr-d, --lr-g)",
+           meta.steps_done, kept());
+    meta.seconds = seconds_before + report.elapsed();
+    write_model(opt.model, gan, meta);
+    saved_step = meta.steps_done;
+  };
+
+  defer_interrupts();
+  StepStats stats;
+  while (meta.steps_done < opt.steps) {
+    next_batch(batcher, real.data(), real.rows());
+    stats = gan_step(gan, real_ptrs.data());
+    ++meta.steps_done;
+    meta.epoch = batcher.epoch;
+    meta.position = batcher.position;
+    if (!std::isfinite(stats.loss_d) || !std::isfinite(stats.loss_g))
+      fail("training diverged at step {} (loss_d {}, loss_g {}); {}; try a lower learning rate (--lr-d, --lr-g)",
+           meta.steps_done, stats.loss_d, stats.loss_g, kept());
+    const int64_t step = meta.steps_done;
+    if (step % opt.log_every == 0 || step == opt.steps) {
+      const double row[] = {double(step),   stats.loss_d, stats.loss_g,
+                            stats.d_real,   stats.d_fake, gradient_norm(gan.params_d),
+                            gradient_norm(gan.params_g), seconds_before + report.elapsed()};
+      meta.history.insert(meta.history.end(), std::begin(row), std::end(row));
+      if (log) {
+        nlohmann::json j;
+        for (size_t i = 0; i < history_columns().size(); ++i) j[history_columns()[i]] = row[i];
+        fmt::print(log.get(), "{}\n", j.dump());
+        std::fflush(log.get());
+      }
+      if (report.plain) fmt::print(stderr, "train: {}\n", report.line(step, opt.steps, stats));
+    }
+    if (report.live) report.draw(step, opt.steps, stats);
+    if (opt.checkpoint_every > 0 && step % opt.checkpoint_every == 0 && step != opt.steps) save();
+    if (interrupt_requested()) {
+      save();
+      if (report.live) fmt::print(stderr, "\n");
+      throw Interrupted(fmt::format(
+          "interrupted at step {} of {}; the model is saved in {}; continue with: gantool train --resume {} --steps {}",
+          step, opt.steps, opt.model, opt.model, opt.steps));
+    }
+  }
+  save();
+  if (report.live) fmt::print(stderr, "\n");
+  if (!opt.quiet) {
+    fmt::print(stderr, "train: {} steps in {:.1f} s; model written to {}", meta.steps_done, meta.seconds, opt.model);
+    if (!meta.modes.empty() && meta.mode_std > 0) {
+      // How well G covers the data's true modes, from 10,000 samples in data units.
+      const int64_t n = 10000;
+      Tensor z(n, c.z_dim);
+      Rng rng = make_rng(meta.seed, 3);
+      sample_noise(c.prior, rng, z.data(), z.size());
+      Tensor x = gan.g.forward(z.data(), n);
+      denormalize_rows(meta.normalization, x.data(), n, x.cols());
+      const ModeStats m = mode_stats(x, meta.modes, meta.mode_std);
+      fmt::print(stderr, "; modes covered {}/{}, {:.1f}% of samples within 3 std of a mode", m.covered, m.modes,
+                 100 * m.high_quality);
+    }
+    fmt::print(stderr, "\n");
+  }
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto opt = std::make_shared<TrainOptions>();
+  CLI::App* cmd = app.add_subcommand("train", "Train a GAN on a dataset file");
+  cmd->footer(
+      "Losses (r, f: D's logits on real and fake rows; σ the logistic sigmoid):\n"
+      "  nonsaturating  D: −E[log σ(r)] − E[log(1 − σ(f))]   G: −E[log σ(f)]   (default)\n"
+      "  minimax        D: as above                           G: E[log(1 − σ(f))] (saturates early)\n"
+      "  hinge          D: E[max(0, 1 − r)] + E[max(0, 1 + f)] G: −E[f]\n"
+      "  least-squares  D: ½E[(r − 1)²] + ½E[f²]              G: ½E[(f − 1)²]\n"
+      "  wasserstein    D: E[f] − E[r], weights clipped to ±clip G: −E[f]\n"
+      "Examples:\n"
+      "  gantool train --data ring.h5 --model gan.h5\n"
+      "  gantool train --data grid.h5 --model gan.h5 --steps 40000 --checkpoint-every 5000 --log train.jsonl\n"
+      "  gantool train --resume gan.h5 --steps 60000\n"
+      "Ctrl-C saves the model and says how to resume; a second Ctrl-C stops at once.");
+  // --config belongs to the top-level app (CLI11 reads config files there, with this
+  // command's options in a [train] section); it falls through from here.
+  cmd->fallthrough();
+  cmd->add_option("--data", opt->data, "Training data: FILE.h5 or FILE.h5:/dataset");
+  cmd->add_option("--model", opt->model, "Model file to write (with --resume: by default the resumed file)");
+  cmd->add_option("--resume", opt->resume, "Continue training this model file to --steps in total");
+  cmd->add_option("--steps", opt->steps, "Total training iterations")->capture_default_str();
+  cmd->add_option("--seed", opt->seed, "Seed of the initialization, noise and data order")->capture_default_str();
+  cmd->add_option("--threads", opt->threads,
+                  "Threads (default: OMP_NUM_THREADS, else 1 for small networks and all cores for larger ones)")
+      ->check(CLI::Range(1, 4096));
+
+  const char* game = "The game";
+  cmd->add_option("--loss", opt->loss, "nonsaturating | minimax | hinge | least-squares | wasserstein")
+      ->capture_default_str()->group(game);
+  cmd->add_option("--d-steps", opt->d_steps, "Discriminator updates per generator update (k)")
+      ->capture_default_str()->group(game);
+  cmd->add_option("--pack", opt->pack, "PacGAN: D judges this many samples at once")->capture_default_str()->group(game);
+  cmd->add_option("--prior", opt->prior, "Noise prior: normal | uniform")->capture_default_str()->group(game);
+  cmd->add_option("--z-dim", opt->z_dim, "Noise dimension")->capture_default_str()->group(game);
+  cmd->add_option("--clip", opt->clip, "wasserstein: clip D's weights to ±clip")->capture_default_str()->group(game);
+
+  const char* nets = "The networks";
+  cmd->add_option("--g-hidden", opt->g_hidden, "G's hidden widths")->capture_default_str()->group(nets);
+  cmd->add_option("--d-hidden", opt->d_hidden, "D's hidden widths")->capture_default_str()->group(nets);
+  cmd->add_option("--g-activation", opt->g_activation,
+                  "G's hidden activation: identity relu leaky_relu elu tanh sigmoid softplus")
+      ->capture_default_str()->group(nets);
+  cmd->add_option("--d-activation", opt->d_activation, "D's hidden activation")->capture_default_str()->group(nets);
+  cmd->add_option("--g-output", opt->g_output, "G's output activation")->capture_default_str()->group(nets);
+  cmd->add_option("--g-alpha", opt->g_alpha, "α of G's activation (leaky slope 0.2, elu 1 by default)")->group(nets);
+  cmd->add_option("--d-alpha", opt->d_alpha, "α of D's activation")->group(nets);
+  cmd->add_option("--init", opt->init, "Weight initialization: pytorch | he | xavier")->capture_default_str()->group(nets);
+
+  const char* optim = "Optimization";
+  cmd->add_option("--optimizer", opt->optimizer, "adam | sgd")->capture_default_str()->group(optim);
+  cmd->add_option("--lr-g", opt->lr_g, "G's learning rate")->capture_default_str()->group(optim);
+  cmd->add_option("--lr-d", opt->lr_d, "D's learning rate")->capture_default_str()->group(optim);
+  cmd->add_option("--beta1", opt->beta1, "Adam's β1")->capture_default_str()->group(optim);
+  cmd->add_option("--beta2", opt->beta2, "Adam's β2")->capture_default_str()->group(optim);
+  cmd->add_option("--momentum", opt->momentum, "SGD's momentum")->capture_default_str()->group(optim);
+  cmd->add_option("--weight-decay", opt->weight_decay, "Decoupled weight decay (Adam) or L2 (SGD)")
+      ->capture_default_str()->group(optim);
+  cmd->add_option("--batch", opt->batch, "Samples per minibatch")->capture_default_str()->group(optim);
+  cmd->add_option("--lr-decay", opt->lr_decay, "linear (to 0 at the last step) | none")
+      ->capture_default_str()->group(optim);
+  cmd->add_option("--normalize", opt->normalize,
+                  "none (use the file's normalization) | standard | minmax (fitted on the data, stored in the model)")
+      ->capture_default_str()->group(optim);
+
+  const char* output = "Output";
+  cmd->add_option("--checkpoint-every", opt->checkpoint_every, "Write the model every N steps (0: at the end only)")
+      ->capture_default_str()->group(output);
+  cmd->add_option("--log-every", opt->log_every, "Steps between history rows (and lines, in a pipe)")
+      ->capture_default_str()->group(output);
+  cmd->add_option("--log", opt->log, "Also write one JSON object per logged step to this file")->group(output);
+  cmd->add_flag("-q,--quiet", opt->quiet, "No progress and no summary")->group(output);
+  cmd->add_flag("--print-config", opt->print_config, "Print every resolved option as a --config file, then exit")
+      ->configurable(false)->group(output);
+  cmd->callback([opt, cmd] { run_train(*opt, *cmd); });
+}
+
+}  // namespace gantool
