@@ -37,9 +37,9 @@ struct TrainOptions {
   // The game.
   std::string loss = "nonsaturating";
   int64_t d_steps = 1;
-  int64_t pack = 2;
+  int64_t pack = 1;
   std::string prior = "normal";
-  int64_t z_dim = 8;
+  int64_t z_dim = 2;
   double clip = 0.01;
   // The networks.
   std::string g_hidden = "128,128,128", d_hidden = "128,128,128";
@@ -50,7 +50,7 @@ struct TrainOptions {
   std::string optimizer = "adam";
   double lr_g = 2e-4, lr_d = 2e-4, beta1 = 0.5, beta2 = 0.999, momentum = 0.9, weight_decay = 0;
   int64_t batch = 256;
-  std::string normalize = "none";
+  std::string normalize = "auto";
   std::string lr_decay = "none";
   // Output.
   int64_t checkpoint_every = 0;
@@ -257,16 +257,18 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     meta.distribution = reader->meta().distribution;
     meta.modes = reader->meta().modes;
     meta.mode_std = reader->meta().mode_std;
-    if (opt.normalize == "none") {
-      meta.normalization = reader->meta().normalization;
+    // G learns the data standardized: a scale near 1 suits its initialization and Adam.
+    const Normalization& stored = reader->meta().normalization;
+    if (opt.normalize == "none" || (opt.normalize == "auto" && stored.method != "none")) {
+      meta.normalization = stored;
     } else {
-      if (reader->meta().normalization.method != "none")
-        fail_usage("--normalize: {} is already normalized ({}) by prepare", opt.data,
-                   reader->meta().normalization.method);
+      if (opt.normalize != "auto" && opt.normalize != "standard" && opt.normalize != "minmax")
+        fail_usage("--normalize must be auto, none, standard or minmax (got '{}')", opt.normalize);
+      Tensor raw = reader->read_all();
+      denormalize_rows(stored, raw.data(), raw.rows(), raw.cols());
       std::vector<ColumnStats> stats(static_cast<size_t>(reader->cols()));
-      const Tensor raw = reader->read_all();
       accumulate(stats, raw.data(), raw.rows(), raw.cols());
-      meta.normalization = fit_normalization(opt.normalize, stats, meta.columns);
+      meta.normalization = fit_normalization(opt.normalize == "auto" ? "standard" : opt.normalize, stats, meta.columns);
     }
   }
   set_threads(opt.threads > 0 || std::getenv("OMP_NUM_THREADS") ? resolve_threads(opt.threads)
@@ -358,8 +360,8 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
       Tensor x = gan.g.forward(z.data(), n);
       denormalize_rows(meta.normalization, x.data(), n, x.cols());
       const ModeStats m = mode_stats(x, meta.modes, meta.mode_std);
-      fmt::print(stderr, "; modes covered {}/{}, {:.1f}% of samples within 3 std of a mode", m.covered, m.modes,
-                 100 * m.high_quality);
+      fmt::print(stderr, "; modes covered {}/{}, {:.1f}% of samples within 3 std of a mode, KL(modes ‖ uniform) {:.3f}",
+                 m.covered, m.modes, 100 * m.high_quality, m.kl_to_uniform);
     }
     fmt::print(stderr, "\n");
   }
@@ -429,7 +431,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--lr-decay", opt->lr_decay, "linear (to 0 at the last step) | none")
       ->capture_default_str()->group(optim);
   cmd->add_option("--normalize", opt->normalize,
-                  "none (use the file's normalization) | standard | minmax (fitted on the data, stored in the model)")
+                  "auto (the file's normalization, else standard) | none (the values as stored) | standard | minmax "
+                  "(fitted on the data; stored in the model)")
       ->capture_default_str()->group(optim);
 
   const char* output = "Output";
