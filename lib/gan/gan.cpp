@@ -36,9 +36,16 @@ Gan make_gan(const GanConfig& config, uint64_t seed) {
   gan.d = Mlp({config.pack * config.data_dim, config.d_hidden, 1, config.d_activation, config.d_alpha,
                Activation::identity, 0.0f},
               config.init, init_rng);
+  Rng unused = make_rng(seed, 2);  // g_ema's own initialization is overwritten at once
+  gan.g_ema = Mlp({config.z_dim, config.g_hidden, config.data_dim, config.g_activation, config.g_alpha,
+                   config.g_out_activation, 0.0f},
+                  config.init, unused);
   gan.noise_rng = make_rng(seed, 1);
   gan.params_g = gan.g.params();
   gan.params_d = gan.d.params();
+  gan.params_ema = gan.g_ema.params();
+  for (size_t i = 0; i < gan.params_g.size(); ++i)
+    std::memcpy(gan.params_ema[i].value, gan.params_g[i].value, static_cast<size_t>(gan.params_g[i].size) * sizeof(float));
   optimizer_init(config.opt_g, gan.opt_state_g, gan.params_g);
   optimizer_init(config.opt_d, gan.opt_state_d, gan.params_d);
   gan.z = Tensor((config.d_steps + 1) * config.batch, config.z_dim);
@@ -94,6 +101,15 @@ StepStats gan_step(Gan& gan, const float* const* real) {
   gan.d.backward(gan.diff_logits.data(), /*param_grads=*/false, gan.diff_fake.data());
   gan.g.backward(gan.diff_fake.data(), /*param_grads=*/true, /*diff_src=*/nullptr, /*first=*/k * batch, batch);
   optimizer_step(c.opt_g, gan.opt_state_g, gan.params_g);
+  if (c.ema > 0) {
+    const double t = static_cast<double>(gan.opt_state_g.step);
+    const auto beta = static_cast<float>(std::min(c.ema, (1 + t) / (10 + t)));
+    for (size_t i = 0; i < gan.params_g.size(); ++i) {
+      const float* __restrict theta = gan.params_g[i].value;
+      float* __restrict avg = gan.params_ema[i].value;
+      for (int64_t j = 0; j < gan.params_g[i].size; ++j) avg[j] = beta * avg[j] + (1.0f - beta) * theta[j];
+    }
+  }
   return stats;
 }
 

@@ -40,6 +40,10 @@ struct GanConfig {
   // of pack·data_dim values, so batch/pack packed inputs per minibatch. batch % pack == 0.
   int64_t pack = 1;
   float clip = 0.01f;   // wasserstein: D's weights are clipped to [−clip, clip]
+  // Exponential moving average of G's parameters, the generator to sample from (Yazıcı et
+  // al. 2019, "The unusual effectiveness of averaging in GAN training"): after update t,
+  // ema ← β_t·ema + (1 − β_t)·θ with β_t = min(ema, (1 + t)/(10 + t)). 0 turns it off.
+  double ema = 0.999;
   OptimizerConfig opt_g, opt_d;
 };
 
@@ -53,13 +57,14 @@ struct StepStats {
 
 struct Gan {
   GanConfig config;
-  Mlp g;  // z_dim → g_hidden → data_dim
+  Mlp g;      // z_dim → g_hidden → data_dim
+  Mlp g_ema;  // the same network with G's averaged parameters: the one to sample from
   Mlp d;  // pack·data_dim → d_hidden → 1 (a logit)
   OptimizerState opt_state_g, opt_state_d;
   Rng noise_rng;  // draws z
 
   // Buffers of the step, kept between steps.
-  std::vector<Param> params_g, params_d;
+  std::vector<Param> params_g, params_d, params_ema;
   Tensor z;            // ((d_steps + 1)·batch, z_dim): the noise of one iteration
   Tensor d_src;        // (2·batch, data_dim): real rows, then fake rows; as D's input
                        // (2·batch/pack, pack·data_dim)

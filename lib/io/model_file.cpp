@@ -51,6 +51,7 @@ void write_config(hid_t file, const GanConfig& c, const std::string& text) {
   write_attr(g, "batch", c.batch);
   write_attr(g, "pack", c.pack);
   write_attr(g, "clip", double{c.clip});
+  write_attr(g, "ema", c.ema);
   write_optimizer_config(g, "g", c.opt_g);
   write_optimizer_config(g, "d", c.opt_d);
   write_attr(g, "options", text);
@@ -111,6 +112,7 @@ GanConfig read_config(hid_t file, const std::string& what, std::string& text) {
   c.batch = r.integer("batch");
   c.pack = r.integer("pack");
   c.clip = static_cast<float>(r.number("clip"));
+  c.ema = r.number("ema");
   c.opt_g = r.optimizer("g");
   c.opt_d = r.optimizer("d");
   text = r.text("options");
@@ -243,6 +245,7 @@ void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta)
     write_attr(f, "seconds", meta.seconds);
     write_config(f, gan.config, meta.config_text);
     write_network(f, "generator", gan.g);
+    write_network(f, "generator_ema", gan.g_ema);
     write_network(f, "discriminator", gan.d);
     H5Id optimizer = create_group(f, "optimizer");
     write_optimizer_state(optimizer.get(), "generator", gan.opt_state_g, gan.g);
@@ -286,6 +289,7 @@ Gan read_model(const std::string& path, ModelMeta& meta) {
   const GanConfig config = read_config(f, path, text);
   Gan gan = make_gan(config, /*seed=*/0);  // the shapes; every value is then read
   read_network(f, "generator", gan.g, path);
+  read_network(f, "generator_ema", gan.g_ema, path);
   read_network(f, "discriminator", gan.d, path);
   read_optimizer_state(f, "optimizer/generator", gan.opt_state_g, path);
   read_optimizer_state(f, "optimizer/discriminator", gan.opt_state_d, path);

@@ -41,6 +41,7 @@ struct TrainOptions {
   std::string prior = "normal";
   int64_t z_dim = 2;
   double clip = 0.01;
+  double ema = 0.999;
   // The networks.
   std::string g_hidden = "128,128,128", d_hidden = "128,128,128";
   std::string g_activation = "relu", d_activation = "leaky_relu", g_output = "identity";
@@ -65,7 +66,7 @@ const char* const kModelFlags[] = {"--loss", "--d-steps", "--pack", "--prior", "
                                    "--g-hidden", "--d-hidden", "--g-activation", "--d-activation",
                                    "--g-output", "--g-alpha", "--d-alpha", "--init", "--optimizer",
                                    "--lr-g", "--lr-d", "--beta1", "--beta2", "--momentum",
-                                   "--weight-decay", "--batch", "--normalize", "--seed", "--lr-decay"};
+                                   "--weight-decay", "--batch", "--normalize", "--seed", "--lr-decay", "--ema"};
 
 std::vector<int64_t> parse_widths(const std::string& text, const char* flag) {
   std::vector<int64_t> widths;
@@ -125,6 +126,8 @@ GanConfig gan_config(const TrainOptions& o, int64_t data_dim) {
   c.batch = o.batch;
   c.pack = o.pack;
   c.clip = static_cast<float>(o.clip);
+  if (!(o.ema >= 0 && o.ema < 1)) fail_usage("--ema must be in [0, 1) (got {})", o.ema);
+  c.ema = o.ema;
   c.opt_g = optimizer_config(o, o.lr_g);
   c.opt_d = optimizer_config(o, o.lr_d);
   if (o.lr_decay != "linear" && o.lr_decay != "none")
@@ -357,7 +360,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
       Tensor z(n, c.z_dim);
       Rng rng = make_rng(meta.seed, 3);
       sample_noise(c.prior, rng, z.data(), z.size());
-      Tensor x = gan.g.forward(z.data(), n);
+      Tensor x = (c.ema > 0 ? gan.g_ema : gan.g).forward(z.data(), n);
       denormalize_rows(meta.normalization, x.data(), n, x.cols());
       const ModeStats m = mode_stats(x, meta.modes, meta.mode_std);
       fmt::print(stderr, "; modes covered {}/{}, {:.1f}% of samples within 3 std of a mode, KL(modes ‖ uniform) {:.3f}",
@@ -404,6 +407,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--pack", opt->pack, "PacGAN: D judges this many samples at once")->capture_default_str()->group(game);
   cmd->add_option("--prior", opt->prior, "Noise prior: normal | uniform")->capture_default_str()->group(game);
   cmd->add_option("--z-dim", opt->z_dim, "Noise dimension")->capture_default_str()->group(game);
+  cmd->add_option("--ema", opt->ema, "Average G's weights with this decay; samples come from the average (0: off)")
+      ->capture_default_str()->group(game);
   cmd->add_option("--clip", opt->clip, "wasserstein: clip D's weights to ±clip")->capture_default_str()->group(game);
 
   const char* nets = "The networks";
