@@ -1,5 +1,6 @@
 #!/bin/sh
-# make demo: the main pipeline as far as it exists, on the built-in 8-mode ring.
+# make demo: the main pipeline as far as it exists (prepare, info, export, train), on the
+# built-in 8-mode ring.
 # Usage: tools/demo.sh path/to/gantool OUTPUT_DIR
 set -eu
 gantool=$1
@@ -20,4 +21,6 @@ run "$gantool" info "$out/ring_train.h5" "$out/ring_test.h5"
 echo "\$ gantool export ring_train.h5 --denormalize | head -4"
 "$gantool" export "$out/ring_train.h5" --denormalize | head -4
 echo
+run "$gantool" train --data "$out/ring.h5" --model "$out/gan.h5" --log-every 5000
+run "$gantool" info "$out/gan.h5"
 echo "demo: files in $out"

@@ -169,7 +169,6 @@ Tensor load_rows(DatasetReader& reader, const Normalization& norm) {
 struct Reporter {
   bool live = false;   // a terminal: one line redrawn in place
   bool plain = false;  // a pipe: a line every log_every steps
-  std::FILE* log = nullptr;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now(), last_draw;
   int64_t first_step = 0;
 
