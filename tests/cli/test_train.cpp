@@ -131,6 +131,7 @@ TEST_CASE("train: bad input is one clear line, exit 1 or 2, nothing written", "[
   check_error(s.run("train --data ring.h5 --pack 3 --batch 256" + out), 2, {"--pack"});
   check_error(s.run("train --data missing.h5" + out), 1, {"missing.h5", "no such file"});
   check_error(s.run("train --data ring.h5 --steps 10"), 2, {"--model"});
+  check_error(s.run("train --data ring.h5 --steps 10 --model nodir/gan.h5"), 1, {"nodir", "does not exist"});
   check_error(s.run("train --resume ring.h5 --steps 10"), 1, {"ring.h5", "not a gantool model"});
   s.python(
       "import h5py\n"

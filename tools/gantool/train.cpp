@@ -235,6 +235,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
   if (opt.log_every < 1) fail_usage("--log-every must be at least 1 (got {})", opt.log_every);
   if (opt.checkpoint_every < 0) fail_usage("--checkpoint-every must not be negative");
 
+  TempFile{opt.model};  // fails now, not after training, when the model's folder is missing
   ModelMeta meta;
   Gan gan;
   std::unique_ptr<DatasetReader> reader;
