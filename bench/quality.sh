@@ -3,20 +3,23 @@
 # --model (and --seed) on the 8-mode ring and the 5×5 grid, 100,000 rows each from
 # `gantool prepare`, five seeds each; train's summary evaluates 10,000 samples against the
 # true modes stored in the data file.
-# Usage: bench/quality.sh path/to/gantool WORK_DIR  (two runs at a time, one thread each)
+# Usage: bench/quality.sh path/to/gantool WORK_DIR [TRAIN OPTIONS...]  (two runs at a time;
+# extra options, if any, are passed to every train run, to try other settings)
 set -eu
 gantool=$(realpath "$1")
 work=$2
+shift 2
 mkdir -p "$work"
 cd "$work"
 "$gantool" prepare -q --dist ring -n 100000 -o ring.h5
 "$gantool" prepare -q --dist grid -n 100000 -o grid.h5
+extra="$*"
 run() {  # DIST SEED
-  "$gantool" train --data "$1.h5" --model "$1_$2.h5" --seed "$2" --log-every 1000000 2>&1 | tail -n 1 > "$1_$2.txt"
+  dist=$1 seed=$2; shift 2; "$gantool" train --data "$dist.h5" --model "${dist}_$seed.h5" --seed "$seed" --log-every 1000000 "$@" 2>&1 | tail -n 1 > "${dist}_$seed.txt"
 }
 for seed in 1 2 3 4 5; do
-  run ring "$seed" &
-  run grid "$seed" &
+  run ring "$seed" $extra &
+  run grid "$seed" $extra &
   wait
 done
 echo "| data | seed | modes covered | within 3 std | KL(modes ‖ uniform) | seconds |"
