@@ -203,12 +203,12 @@ gantool::ModeStats train_and_measure(const std::string& dist, int64_t steps) {
 TEST_CASE("train: defaults cover the ring's and the grid's modes (short version of the README protocol)", "[train]") {
   // Fewer rows and steps than the full protocol, one seed: a regression check, with margin
   // for other CPUs (whose kernels round differently). Measured when this test was written:
-  // ring 8/8, 92.2% within 3 std, KL 0.013; grid 25/25, 73.3%.
+  // ring 8/8, 91.1% within 3 std, KL 0.005; grid 25/25, 80.2%.
   const gantool::ModeStats ring = train_and_measure("ring", 6000);
   CHECK(ring.covered == 8);
   CHECK(ring.high_quality >= 0.8);
   CHECK(ring.kl_to_uniform <= 0.05);
   const gantool::ModeStats grid = train_and_measure("grid", 10000);
   CHECK(grid.covered >= 24);
-  CHECK(grid.high_quality >= 0.6);
+  CHECK(grid.high_quality >= 0.65);
 }

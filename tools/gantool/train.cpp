@@ -43,7 +43,7 @@ struct TrainOptions {
   double clip = 0.01;
   double ema = 0.999;
   // The networks.
-  std::string g_hidden = "128,128,128", d_hidden = "128,128,128";
+  std::string g_hidden = "128,128,128", d_hidden = "256,256";
   std::string g_activation = "relu", d_activation = "leaky_relu", g_output = "identity";
   double g_alpha = -1, d_alpha = -1;  // <0: the activation's default
   std::string init = "pytorch";
