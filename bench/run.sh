@@ -5,6 +5,8 @@
 #     bounded memory) and with --normalize standard (two passes through a spooled copy).
 #  3. GAN training steps/s against PyTorch on the same networks (bench/compare_gan.py),
 #     after bench/setup_torch.sh has installed python3-torch with OpenBLAS.
+#  4. `gantool train` end to end against a PyTorch training script (bench/train_vs_torch.sh).
+# The quality protocol of the defaults is bench/quality.sh (about 3 minutes), not run here.
 # Usage: bench/run.sh BUILD_DIR WORK_DIR. Results go to stdout and WORK_DIR/*.md.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,3 +52,5 @@ sh "$here/setup_torch.sh" > setup_torch.log
 /usr/bin/python3 "$here/compare_gan.py" "$build/bench_gan" nn.md
 echo
 cat nn.md
+echo
+sh "$here/train_vs_torch.sh" "$gantool" train_vs_torch | tee train_vs_torch.md

@@ -37,6 +37,10 @@ def parse_args():
     p.add_argument("--warmup", type=int, default=20, help="untimed steps before timing")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--seed", type=int, default=0)
+    # End to end, as a user's training script runs (bench/train_vs_torch.sh):
+    p.add_argument("--data", help="train on /data of this HDF5 file (standardized), not on N(0,1) rows")
+    p.add_argument("--log-every", type=int, default=0, help="print the losses every N steps")
+    p.add_argument("--save", help="save G, D and both optimizers here at the end (torch.save)")
     a = p.parse_args()
     if a.steps < 1 or a.warmup < 0 or a.threads < 1:
         p.error("--steps and --threads must be >= 1, --warmup >= 0")
@@ -114,18 +118,26 @@ def main():
     opt_g = torch.optim.Adam(g_params, lr=2e-4, betas=(0.5, 0.999), eps=1e-8, foreach=True)
     opt_d = torch.optim.Adam(d_params, lr=2e-4, betas=(0.5, 0.999), eps=1e-8, foreach=True)
 
-    pool = torch.randn(POOL_ROWS, x_dim)
+    if args.data:
+        import h5py
+        with h5py.File(args.data, "r") as f:
+            data = torch.from_numpy(f["data"][:])
+        data = (data - data.mean(0)) / data.std(0)
+        pool = data[torch.randperm(len(data))].contiguous()
+    else:
+        pool = torch.randn(POOL_ROWS, x_dim)
+    pool_rows = len(pool)
     pos = 0
 
     def next_real():
         nonlocal pos
         end = pos + batch
-        if end <= POOL_ROWS:
+        if end <= pool_rows:
             x = pool[pos:end]
         else:  # wrap around
-            end -= POOL_ROWS
+            end -= pool_rows
             x = torch.cat((pool[pos:], pool[:end]))
-        pos = end % POOL_ROWS
+        pos = end % pool_rows
         return x
 
     softplus, randn, grad = F.softplus, torch.randn, torch.autograd.grad
@@ -151,9 +163,14 @@ def main():
     for _ in range(args.warmup):
         step()
     t0 = time.perf_counter()
-    for _ in range(args.steps):
+    for i in range(1, args.steps + 1):
         loss_d, loss_g = step()
+        if args.log_every and i % args.log_every == 0:
+            print(f"step {i} loss_d {loss_d.item():.4f} loss_g {loss_g.item():.4f}", file=sys.stderr)
     seconds = time.perf_counter() - t0
+    if args.save:
+        torch.save({"g": g_params, "d": d_params, "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict()},
+                   args.save)
     if not (torch.isfinite(loss_d) and torch.isfinite(loss_g)):
         print("torch_gan.py: loss is not finite", file=sys.stderr)
         return 1
