@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "core/error.hpp"
@@ -38,7 +39,7 @@ void on_deferred_signal(int sig) {
 }
 
 int claim_slot(const std::string& path) {
-  GANTOOL_ASSERT(path.size() < kPathMax);
+  if (path.size() >= kPathMax) return -1;  // too long for the table: not cleaned on a signal
   for (int i = 0; i < kSlots; ++i) {
     if (g_used[i].load()) continue;
     std::memcpy(g_paths[i], path.c_str(), path.size() + 1);
@@ -69,6 +70,13 @@ TempFile::~TempFile() {
 }
 
 void TempFile::commit() {
+  // On disk before the rename, so that a crash cannot leave a renamed but empty file.
+  const int fd = ::open(temp_.c_str(), O_RDONLY);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    if (fd >= 0) ::close(fd);
+    fail("{}: cannot write: {}", target_, std::strerror(errno));
+  }
+  ::close(fd);
   if (std::rename(temp_.c_str(), target_.c_str()) != 0)
     fail("{}: cannot write: {}", target_, std::strerror(errno));
   committed_ = true;

@@ -230,7 +230,7 @@ void read_data_meta(hid_t file, ModelMeta& meta, int64_t data_dim, const std::st
 
 }  // namespace
 
-void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta) {
+void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta, int64_t threads) {
   TempFile temp(path);
   {
     H5Id file = create_h5(temp.path());
@@ -256,6 +256,7 @@ void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta)
     write_attr(state.get(), "noise_counter", gan.noise_rng.counter);
     write_attr(state.get(), "data_epoch", meta.epoch);
     write_attr(state.get(), "data_position", meta.position);
+    write_attr(state.get(), "threads", threads);
     write_data_meta(f, meta);
     const int64_t cols = static_cast<int64_t>(history_columns().size());
     write_doubles(f, "history", meta.history, static_cast<int64_t>(meta.history.size()) / cols, cols);
@@ -275,7 +276,7 @@ bool is_model_file(const std::string& path) {
   return file && read_string_attr(file.get(), "format").value_or("") == kModelFormat;
 }
 
-Gan read_model(const std::string& path, ModelMeta& meta) {
+Gan read_model(const std::string& path, ModelMeta& meta, int64_t* threads) {
   H5Id file = open_h5_read(path);
   const hid_t f = file.get();
   if (read_string_attr(f, "format").value_or("") != kModelFormat)
@@ -286,7 +287,16 @@ Gan read_model(const std::string& path, ModelMeta& meta) {
          format_version, version(), kModelFormatVersion);
 
   std::string text;
-  const GanConfig config = read_config(f, path, text);
+  GanConfig config;
+  try {
+    config = read_config(f, path, text);
+  } catch (const UsageError& e) {  // a stored value no parser knows: not the user's flags
+    fail("{}: /config holds a value this gantool does not know ({}); damaged or newer model file?", path, e.what());
+  }
+  for (int64_t w : config.g_hidden)
+    if (w < 1) fail("{}: /config holds a hidden width of {} (damaged model file?)", path, w);
+  for (int64_t w : config.d_hidden)
+    if (w < 1) fail("{}: /config holds a hidden width of {} (damaged model file?)", path, w);
   Gan gan = make_gan(config, /*seed=*/0);  // the shapes; every value is then read
   read_network(f, "generator", gan.g, path);
   read_network(f, "generator_ema", gan.g_ema, path);
@@ -310,6 +320,7 @@ Gan read_model(const std::string& path, ModelMeta& meta) {
   meta.seconds = read_number_attr(f, "seconds").value_or(0);
   meta.epoch = static_cast<int64_t>(counter("data_epoch"));
   meta.position = static_cast<int64_t>(counter("data_position"));
+  if (threads) *threads = static_cast<int64_t>(read_number_attr(state.get(), "threads").value_or(0));
   read_data_meta(f, meta, config.data_dim, path);
   int64_t rows = 0, cols = 0;
   meta.history = read_doubles(f, "history", rows, cols);

@@ -46,14 +46,16 @@ struct ModelMeta {
   std::vector<double> history;  // row-major (logged steps × history_columns().size())
 };
 
-// Writes the model atomically (temporary file, then rename).
-void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta);
+// Writes the model atomically (temporary file, then rename), with the thread count it was
+// trained on (exact resumption needs the same).
+void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta, int64_t threads = 0);
 
 // True when `path` is an HDF5 file marked as a gantool model.
 bool is_model_file(const std::string& path);
 
 // Reads a model written by write_model; throws Error naming the file when it is not a
 // model, has an unknown format version, or is damaged.
-Gan read_model(const std::string& path, ModelMeta& meta);
+// `threads`, when given, receives the stored thread count (0 if none).
+Gan read_model(const std::string& path, ModelMeta& meta, int64_t* threads = nullptr);
 
 }  // namespace gantool

@@ -78,6 +78,11 @@ TEST_CASE("train: N steps then a resume for N more equals 2N steps, bit for bit"
   // The architecture cannot change on resume; asking for fewer steps is an error.
   check_error(s.run("train --resume half.h5 --steps 400 --pack 1"), 2, {"--pack", "resuming"});
   check_error(s.run("train --resume half.h5 --steps 200"), 2, {"already done 300 steps"});
+  // Without --steps, a resume aims at the total the model was trained for.
+  REQUIRE(s.run("train -q --data grid.h5 --model short.h5 --steps 400" + kSmall).status == 0);
+  REQUIRE(s.run("train -q --resume short.h5 --steps 200 --model part.h5").status == 2);
+  REQUIRE(s.run("train -q --data grid.h5 --model part.h5 --steps 200" + kSmall).status == 0);
+  check_error(s.run("train --resume part.h5"), 2, {"already done 200 steps"});
 }
 
 TEST_CASE("train: Ctrl-C saves the model, says how to resume, and the resume is exact", "[train]") {
@@ -131,6 +136,10 @@ TEST_CASE("train: bad input is one clear line, exit 1 or 2, nothing written", "[
   check_error(s.run("train --data ring.h5 --pack 3 --batch 256" + out), 2, {"--pack"});
   check_error(s.run("train --data missing.h5" + out), 1, {"missing.h5", "no such file"});
   check_error(s.run("train --data ring.h5 --steps 10"), 2, {"--model"});
+  check_error(s.run("train --data ring.h5 --steps 10 --model ring.h5"), 2, {"--model ring.h5", "overwrite"});
+  REQUIRE(s.run("prepare -q --dist ring -n 400 -o other.h5").status == 0);
+  check_error(s.run("train --resume gan.h5 --data other.h5 --steps 40"), 1, {"other.h5", "not the data", "500 rows"});
+  REQUIRE(std::system(("rm '" + (s / "other.h5") + "'").c_str()) == 0);
   check_error(s.run("train --data ring.h5 --steps 10 --model nodir/gan.h5"), 1, {"nodir", "does not exist"});
   check_error(s.run("train --resume ring.h5 --steps 10"), 1, {"ring.h5", "not a gantool model"});
   s.python(

@@ -229,6 +229,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
       if (given(flag)) fail_usage("{} cannot change when resuming; it is fixed by {}", flag, opt.resume);
     if (opt.model.empty()) opt.model = opt.resume;
   }
+  int64_t stored_threads = 0;
   if (opt.model.empty()) fail_usage("--model FILE.h5 is required: where to write the model");
   if (opt.data.empty() && !resuming) fail_usage("--data FILE.h5 is required: the training data");
   if (opt.steps < 1) fail_usage("--steps must be at least 1 (got {})", opt.steps);
@@ -240,12 +241,17 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
   Gan gan;
   std::unique_ptr<DatasetReader> reader;
   if (resuming) {
-    gan = read_model(opt.resume, meta);
+    gan = read_model(opt.resume, meta, &stored_threads);
+    if (!given("--steps")) opt.steps = meta.steps_total;
     if (opt.data.empty()) opt.data = meta.data_source;
     reader = std::make_unique<DatasetReader>(parse_data_ref(opt.data));
     if (reader->cols() != gan.config.data_dim)
       fail("{}: has {} columns but the model {} was trained on {}", reader->ref().display(), reader->cols(),
            opt.resume, gan.config.data_dim);
+    // An exact continuation needs the same rows in the same order.
+    if (reader->rows() != meta.data_rows || reader->meta().columns != meta.columns)
+      fail("{}: is not the data {} was trained on ({} rows, columns {}); resume with that file as --data",
+           reader->ref().display(), opt.resume, meta.data_rows, fmt::join(meta.columns, ", "));
     if (meta.steps_done >= opt.steps)
       fail_usage("{} has already done {} steps; ask for more with --steps", opt.resume, meta.steps_done);
   } else {
@@ -274,8 +280,14 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
       meta.normalization = fit_normalization(opt.normalize == "auto" ? "standard" : opt.normalize, stats, meta.columns);
     }
   }
-  set_threads(opt.threads > 0 || std::getenv("OMP_NUM_THREADS") ? resolve_threads(opt.threads)
-                                                                  : default_threads(gan.config));
+  refuse_overwrite(opt.model, "--model", reader->ref().path);
+  if (!opt.log.empty()) refuse_overwrite(opt.log, "--log", reader->ref().path);
+  // A resume keeps the thread count of the run it continues (oneDNN's sums may split
+  // differently on another count), unless told otherwise.
+  const bool threads_given = opt.threads > 0 || std::getenv("OMP_NUM_THREADS");
+  set_threads(threads_given      ? resolve_threads(opt.threads)
+              : stored_threads > 0 ? static_cast<int>(stored_threads)
+                                   : default_threads(gan.config));
   // The decay spans the requested steps (so it stretches when a resume asks for more).
   const bool decay = resuming ? gan.config.opt_g.decay_steps > 0 : opt.lr_decay == "linear";
   gan.config.opt_g.decay_steps = decay ? opt.steps : 0;
@@ -311,7 +323,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
       fail("training diverged by step {}: a parameter is not finite; {}; try a lower learning rate (--lr-d, --lr-g)",
            meta.steps_done, kept());
     meta.seconds = seconds_before + report.elapsed();
-    write_model(opt.model, gan, meta);
+    write_model(opt.model, gan, meta, threads());
     saved_step = meta.steps_done;
   };
 
@@ -342,8 +354,8 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     }
     if (report.live) report.draw(step, opt.steps, stats);
     if (opt.checkpoint_every > 0 && step % opt.checkpoint_every == 0 && step != opt.steps) save();
-    if (interrupt_requested()) {
-      save();
+    if (interrupt_requested() && step < opt.steps) {  // at the last step, just finish
+      if (saved_step != step) save();
       if (report.live) fmt::print(stderr, "\n");
       throw Interrupted(fmt::format(
           "interrupted at step {} of {}; the model is saved in {}; continue with: gantool train --resume {} --steps {}",
