@@ -30,16 +30,14 @@ Gan make_gan(const GanConfig& config, uint64_t seed) {
   Gan gan;
   gan.config = config;
   Rng init_rng = make_rng(seed, 0);
-  gan.g = Mlp({config.z_dim, config.g_hidden, config.data_dim, config.g_activation, config.g_alpha,
-               config.g_out_activation, 0.0f},
-              config.init, init_rng);
+  const MlpSpec g_spec = {config.z_dim, config.g_hidden, config.data_dim, config.g_activation, config.g_alpha,
+                          config.g_out_activation, 0.0f};
+  gan.g = Mlp(g_spec, config.init, init_rng);
   gan.d = Mlp({config.pack * config.data_dim, config.d_hidden, 1, config.d_activation, config.d_alpha,
                Activation::identity, 0.0f},
               config.init, init_rng);
   Rng unused = make_rng(seed, 2);  // g_ema's own initialization is overwritten at once
-  gan.g_ema = Mlp({config.z_dim, config.g_hidden, config.data_dim, config.g_activation, config.g_alpha,
-                   config.g_out_activation, 0.0f},
-                  config.init, unused);
+  gan.g_ema = Mlp(g_spec, config.init, unused);
   gan.noise_rng = make_rng(seed, 1);
   gan.params_g = gan.g.params();
   gan.params_d = gan.d.params();

@@ -100,6 +100,9 @@ class DatasetWriter {
   std::unique_ptr<Impl> impl_;
 };
 
+// Rows per streaming block for `cols` columns: about 1 MiB of float32.
+inline int64_t block_rows(int64_t cols) { return cols > 262144 ? 1 : 262144 / cols; }
+
 // True when `path` is an existing file with HDF5's signature.
 bool is_hdf5_file(const std::string& path);
 

@@ -65,7 +65,7 @@ void run_export(const ExportOptions& opt) {
     }
     text += '\n';
   }
-  const int64_t block = std::max<int64_t>(1, 262144 / cols);
+  const int64_t block = block_rows(cols);
   Tensor rows(block, cols);
   for (int64_t first = 0; first < reader.rows(); first += block) {
     const int64_t n = std::min(block, reader.rows() - first);

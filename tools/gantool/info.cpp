@@ -24,7 +24,7 @@ struct InfoOptions {
 
 std::vector<ColumnStats> column_stats(DatasetReader& reader, bool denormalize) {
   std::vector<ColumnStats> stats(static_cast<size_t>(reader.cols()));
-  const int64_t block = std::max<int64_t>(1, 262144 / reader.cols());
+  const int64_t block = block_rows(reader.cols());
   Tensor rows(block, reader.cols());
   for (int64_t first = 0; first < reader.rows(); first += block) {
     const int64_t n = std::min(block, reader.rows() - first);

@@ -47,9 +47,6 @@ struct PrepareOptions {
 constexpr uint64_t kShuffleStream = uint64_t{1} << 63;
 constexpr uint64_t kSplitStream = kShuffleStream + 1;
 
-// Rows per block: about 1 MiB of float32.
-int64_t block_rows_for(int64_t cols) { return std::max<int64_t>(1, 262144 / cols); }
-
 // ---- row sources --------------------------------------------------------------
 
 // A stream of rows read block by block. A virtual interface: there are four real sources.
@@ -96,7 +93,7 @@ class H5Source : public RowSource {
   H5Source(const DataRef& ref, const std::string& selection) : reader_(ref) {
     selected_ = select_columns(selection, reader_.meta().columns, ref.display());
     for (int64_t c : selected_) columns_.push_back(reader_.meta().columns[static_cast<size_t>(c)]);
-    buffer_ = Tensor(block_rows_for(reader_.cols()), reader_.cols());
+    buffer_ = Tensor(block_rows(reader_.cols()), reader_.cols());
   }
   int64_t cols() const override { return static_cast<int64_t>(selected_.size()); }
   int64_t read(float* dst, int64_t max_rows) override {
@@ -187,7 +184,7 @@ struct RowFilter {
 // clean rows. Returns the number of rows passed to fn.
 template <typename Fn>
 int64_t for_each_block(RowSource& src, RowFilter& filter, Fn fn) {
-  Tensor block(block_rows_for(src.cols()), src.cols());
+  Tensor block(block_rows(src.cols()), src.cols());
   const int64_t cols = src.cols();
   int64_t total = 0;
   filter.dropped = 0;
@@ -395,7 +392,7 @@ void run_prepare(PrepareOptions opt, const CLI::App& cmd) {
   if (opt.normalize != "none") {
     std::vector<ColumnStats> stats(static_cast<size_t>(src->cols()));
     Splitter splitter = new_splitter();
-    Tensor train_rows(block_rows_for(src->cols()), src->cols());
+    Tensor train_rows(block_rows(src->cols()), src->cols());
     for_each_block(*src, filter, [&](const float* rows, int64_t n) {
       int64_t n_train = 0;
       for (int64_t r = 0; r < n; ++r)
@@ -415,7 +412,7 @@ void run_prepare(PrepareOptions opt, const CLI::App& cmd) {
   DatasetWriter train(opt.out, cols, meta);
   std::unique_ptr<DatasetWriter> test;
   if (opt.split > 0) test = std::make_unique<DatasetWriter>(opt.test_out, cols, test_meta);
-  Tensor train_block(block_rows_for(cols), cols), test_block(block_rows_for(cols), cols);
+  Tensor train_block(block_rows(cols), cols), test_block(block_rows(cols), cols);
   Splitter splitter = new_splitter();
   const int64_t written = for_each_block(*src, filter, [&](const float* rows, int64_t n) {
     int64_t n_train = 0, n_test = 0;

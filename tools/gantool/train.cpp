@@ -149,20 +149,23 @@ bool same_normalization(const Normalization& a, const Normalization& b) {
   return a.method == b.method && a.shift == b.shift && a.scale == b.scale;
 }
 
-// The training rows, as G should learn to produce them: in the model's normalization.
-// `norm` "none" and a file normalized by prepare: the stored values, as they are.
-Tensor load_rows(DatasetReader& reader, const Normalization& norm) {
+// Every stored row of the data, checked finite.
+Tensor read_finite(DatasetReader& reader) {
   Tensor rows = reader.read_all();
   for (int64_t r = 0; r < rows.rows(); ++r)
     for (int64_t c = 0; c < rows.cols(); ++c)
       if (!std::isfinite(rows(r, c)))
         fail("{}: row {}, column '{}' is not finite; clean it with 'gantool prepare --drop-nonfinite'",
              reader.ref().display(), r, reader.meta().columns[static_cast<size_t>(c)]);
-  if (!same_normalization(norm, reader.meta().normalization)) {
-    denormalize_rows(reader.meta().normalization, rows.data(), rows.rows(), rows.cols());
-    normalize_rows(norm, rows.data(), rows.rows(), rows.cols());
-  }
   return rows;
+}
+
+// Rewrites stored rows (in the file's normalization `from`) in the model's normalization
+// `to`, as G should learn to produce them; nothing to do when the two are the same.
+void convert_rows(Tensor& rows, const Normalization& from, const Normalization& to) {
+  if (same_normalization(from, to)) return;
+  denormalize_rows(from, rows.data(), rows.rows(), rows.cols());
+  normalize_rows(to, rows.data(), rows.rows(), rows.cols());
 }
 
 // Wall-clock time, progress display and logs.
@@ -240,6 +243,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
   ModelMeta meta;
   Gan gan;
   std::unique_ptr<DatasetReader> reader;
+  Tensor rows;  // the training data, read once
   if (resuming) {
     gan = read_model(opt.resume, meta, &stored_threads);
     if (!given("--steps")) opt.steps = meta.steps_total;
@@ -252,12 +256,14 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     if (reader->rows() != meta.data_rows || reader->meta().columns != meta.columns)
       fail("{}: is not the data {} was trained on ({} rows, columns {}); resume with that file as --data",
            reader->ref().display(), opt.resume, meta.data_rows, fmt::join(meta.columns, ", "));
+    rows = read_finite(*reader);
     if (meta.steps_done >= opt.steps)
       fail_usage("{} has already done {} steps; ask for more with --steps", opt.resume, meta.steps_done);
   } else {
     reader = std::make_unique<DatasetReader>(parse_data_ref(opt.data));
     if (reader->rows() == 0) fail("{}: has no rows to train on", reader->ref().display());
     const GanConfig config = gan_config(opt, reader->cols());
+    rows = read_finite(*reader);
     gan = make_gan(config, opt.seed);
     meta.seed = opt.seed;
     meta.config_text = "[train]\n" + config_text(cmd);
@@ -273,7 +279,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     } else {
       if (opt.normalize != "auto" && opt.normalize != "standard" && opt.normalize != "minmax")
         fail_usage("--normalize must be auto, none, standard or minmax (got '{}')", opt.normalize);
-      Tensor raw = reader->read_all();
+      Tensor raw = rows;  // data units, for fitting
       denormalize_rows(stored, raw.data(), raw.rows(), raw.cols());
       std::vector<ColumnStats> stats(static_cast<size_t>(reader->cols()));
       accumulate(stats, raw.data(), raw.rows(), raw.cols());
@@ -292,7 +298,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
   const bool decay = resuming ? gan.config.opt_g.decay_steps > 0 : opt.lr_decay == "linear";
   gan.config.opt_g.decay_steps = decay ? opt.steps : 0;
   gan.config.opt_d.decay_steps = decay ? opt.steps * gan.config.d_steps : 0;
-  const Tensor rows = load_rows(*reader, meta.normalization);
+  convert_rows(rows, reader->meta().normalization, meta.normalization);
   meta.data_rows = rows.rows();
   meta.command = command_line();
   meta.steps_total = opt.steps;
