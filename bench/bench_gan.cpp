@@ -3,7 +3,7 @@
 // PyTorch (bench/torch_gan.py) on the same networks.
 //
 //   bench_gan --config small|medium|large [--steps N] [--warmup W] [--threads T]
-//   bench_gan --sgemm [--threads T]
+//   bench_gan --sgemm [--shape M,N,K] [--threads T]   (default shape: the large hidden layer)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +26,7 @@ struct Bench {
   int64_t steps = 300, warmup = 20;
   int threads = 2;
   bool sgemm = false;
+  int64_t m = 512, n = 1024, k = 1024;  // the large configuration's hidden layer
 };
 
 // The three configurations of the speed targets (issue: neural-network core).
@@ -67,20 +68,19 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-void run_sgemm(int threads) {
-  // The large configuration's hidden layer: (512 × 1024) · (1024 × 1024).
-  const int64_t m = 512, n = 1024, k = 1024;
+void run_sgemm(const Bench& bench) {
+  const int64_t m = bench.m, n = bench.n, k = bench.k;
   std::vector<float> a(m * k, 0.5f), b(k * n, 0.25f), c(m * n);
   const auto once = [&] {
     dnnl_sgemm('N', 'N', m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f, c.data(), n);
   };
-  for (int i = 0; i < 5; ++i) once();
+  for (int i = 0; i < 20; ++i) once();
   int reps = 0;
   const auto t0 = std::chrono::steady_clock::now();
   while (seconds_since(t0) < 2.0) once(), ++reps;
   const double s = seconds_since(t0);
   fmt::print("{{\"impl\":\"onednn_sgemm\",\"m\":{},\"n\":{},\"k\":{},\"threads\":{},\"gflops\":{:.1f}}}\n", m, n, k,
-             threads, 2.0 * m * n * k * reps / s / 1e9);
+             bench.threads, 2.0 * m * n * k * reps / s / 1e9);
 }
 
 void run_gan(const Bench& bench) {
@@ -120,6 +120,7 @@ int main(int argc, char** argv) {
     else if (arg == "--warmup") bench.warmup = std::stoll(value());
     else if (arg == "--threads") bench.threads = std::stoi(value());
     else if (arg == "--sgemm") bench.sgemm = true;
+    else if (arg == "--shape" && std::sscanf(value().c_str(), "%ld,%ld,%ld", &bench.m, &bench.n, &bench.k) == 3) {}
     else {
       std::fprintf(stderr, "bench_gan: unknown argument %s\n", arg.c_str());
       return 2;
@@ -127,7 +128,7 @@ int main(int argc, char** argv) {
   }
   set_threads(bench.threads);
   if (bench.sgemm)
-    run_sgemm(bench.threads);
+    run_sgemm(bench);
   else
     run_gan(bench);
   return 0;

@@ -3,8 +3,9 @@
 
 Runs build/bench_gan (gantool) and bench/torch_gan.py (PyTorch with OpenBLAS) for each
 configuration, alternating the two `--rounds` times, and prints the median steps/s of each
-with their ratio; then the large configuration's GFLOP/s next to oneDNN's sgemm throughput
-measured in the same run. Both run with OMP_WAIT_POLICY=active here: the fastest setting on
+with their ratio; then two bounds measured in the same run: the small configuration's
+ceiling (its FLOPs at oneDNN sgemm's speed on its hidden layer's shape) and the large
+configuration's GFLOP/s next to oneDNN's sgemm throughput. Both run with OMP_WAIT_POLICY=active here: the fastest setting on
 an idle machine, and what PyTorch's OpenMP does by default.
 
 Then the `make -j2` case: two copies of each side at once, each with its default policy
@@ -64,13 +65,17 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     torch_cmd = ["/usr/bin/python3", os.path.join(here, "torch_gan.py")]
 
-    rows, large_gflops, sgemm = [], [], []
+    rows, large_gflops, sgemm, small_sgemm, small_gflop = [], [], [], [], 0.0
     for config in a.configs.split(","):
         steps = str(STEPS[config])
         ours, theirs = [], []
         for _ in range(a.rounds):  # A/B alternated, so drifts in machine load hit both
             r = run([a.bench_gan, "--config", config, "--steps", steps, "--threads", str(a.threads)], a.threads)
             ours.append(r["steps_per_s"])
+            if config == "small":  # the bound: the step's FLOPs at bare sgemm speed on its hidden layer's shape
+                small_gflop = r["gflop_per_step"]
+                small_sgemm.append(run([a.bench_gan, "--sgemm", "--shape", "256,128,128", "--threads", str(a.threads)],
+                                       a.threads)["gflops"])
             if config == "large":
                 large_gflops.append(r["gflops"])
                 sgemm.append(run([a.bench_gan, "--sgemm", "--threads", str(a.threads)], a.threads)["gflops"])
@@ -84,6 +89,15 @@ def main():
     lines = [f"GAN training steps/s, {a.threads} threads, median of {a.rounds} alternated runs",
              "", "| config | gantool steps/s | PyTorch steps/s | ratio |", "| --- | --- | --- | --- |"]
     lines += [f"| {c} | {o:.1f} | {t:.1f} | {r:.2f}× |" for c, o, t, r in rows]
+    small = [r for r in rows if r[0] == "small"]
+    if small:
+        s = statistics.median(small_sgemm)
+        ceiling = s / small_gflop
+        lines += ["", f"small: ceiling {ceiling:.0f} steps/s = {ceiling / small[0][2]:.2f}× PyTorch, if all "
+                      f"{small_gflop:.3f} GFLOP of a step ran at oneDNN sgemm's speed on the hidden layer's "
+                      f"shape (256×128×128: {s:.0f} GFLOP/s) with no other cost; gantool reaches "
+                      f"{100 * small[0][1] / ceiling:.0f}% of it"]
+        print(lines[-1])
     if large_gflops:
         g, s = statistics.median(large_gflops), statistics.median(sgemm)
         lines += ["", f"large: {g:.0f} GFLOP/s = {100 * g / s:.0f}% of oneDNN sgemm "
