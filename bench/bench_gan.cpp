@@ -4,6 +4,8 @@
 //
 //   bench_gan --config small|medium|large [--steps N] [--warmup W] [--threads T]
 //   bench_gan --sgemm [--shape M,N,K] [--threads T]   (default shape: the large hidden layer)
+//   bench_gan --sample ROWS [--config C] [--batch B] [--threads T]   (generation as `gantool
+//       sample` does it, without output: row-indexed noise and G on tiles, B rows per block)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +18,7 @@
 
 #include "core/threads.hpp"
 #include "gan/gan.hpp"
+#include "nn/tiled.hpp"
 
 using namespace gantool;
 
@@ -26,6 +29,7 @@ struct Bench {
   int64_t steps = 300, warmup = 20;
   int threads = 2;
   bool sgemm = false;
+  int64_t sample = 0, batch = 65536;
   int64_t m = 512, n = 1024, k = 1024;  // the large configuration's hidden layer
 };
 
@@ -107,6 +111,31 @@ void run_gan(const Bench& bench) {
              flops * bench.steps / s / 1e9);
 }
 
+void run_sample(const Bench& bench) {
+  const Gan gan = make_gan(config_named(bench.config), 1);
+  const GanConfig& c = gan.config;
+  TiledForward generator(gan.g, bench.threads);
+  const int64_t tile = TiledForward::kTileRows, block = (bench.batch + tile - 1) / tile * tile;
+  Tensor z(block, c.z_dim), x(block, c.data_dim);
+  const Rng rng = make_rng(1);
+  double check = 0;
+  const auto generate = [&](int64_t first, int64_t n) {
+    const int64_t tiles = (n + tile - 1) / tile;
+#pragma omp parallel for schedule(static) num_threads(bench.threads)
+    for (int64_t t = 0; t < tiles; ++t)
+      sample_noise_rows(c.prior, rng, first + t * tile, std::min(tile, n - t * tile), c.z_dim, z.row(t * tile));
+    generator.run(z.data(), n, x.data());
+    check += x(0, 0);
+  };
+  generate(0, std::min(block, bench.sample));  // warm-up: primitives
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int64_t first = 0; first < bench.sample; first += block) generate(first, std::min(block, bench.sample - first));
+  const double s = seconds_since(t0);
+  fmt::print("{{\"impl\":\"gantool\",\"config\":\"{}\",\"rows\":{},\"batch\":{},\"seconds\":{:.4f},"
+             "\"rows_per_s\":{:.1f},\"threads\":{},\"check\":{}}}\n",
+             bench.config, bench.sample, bench.batch, s, bench.sample / s, bench.threads, check);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -120,6 +149,8 @@ int main(int argc, char** argv) {
     else if (arg == "--warmup") bench.warmup = std::stoll(value());
     else if (arg == "--threads") bench.threads = std::stoi(value());
     else if (arg == "--sgemm") bench.sgemm = true;
+    else if (arg == "--sample") bench.sample = std::stoll(value());
+    else if (arg == "--batch") bench.batch = std::stoll(value());
     else if (arg == "--shape" && std::sscanf(value().c_str(), "%ld,%ld,%ld", &bench.m, &bench.n, &bench.k) == 3) {}
     else {
       std::fprintf(stderr, "bench_gan: unknown argument %s\n", arg.c_str());
@@ -129,6 +160,8 @@ int main(int argc, char** argv) {
   set_threads(bench.threads);
   if (bench.sgemm)
     run_sgemm(bench);
+  else if (bench.sample > 0)
+    run_sample(bench);
   else
     run_gan(bench);
   return 0;

@@ -6,6 +6,8 @@
 #  3. GAN training steps/s against PyTorch on the same networks (bench/compare_gan.py),
 #     after bench/setup_torch.sh has installed python3-torch with OpenBLAS.
 #  4. `gantool train` end to end against a PyTorch training script (bench/train_vs_torch.sh).
+#  5. `gantool sample` against PyTorch's generator, and 100 M rows streamed (compare_sample.py).
+#  6. Discriminator rejection sampling: JSD to held-out data with and without (reject.py).
 # The quality protocol of the defaults is bench/quality.sh (about 3 minutes), not run here.
 # Usage: bench/run.sh BUILD_DIR WORK_DIR. Results go to stdout and WORK_DIR/*.md.
 set -eu
@@ -54,3 +56,8 @@ echo
 cat nn.md
 echo
 sh "$here/train_vs_torch.sh" "$gantool" train_vs_torch | tee train_vs_torch.md
+
+echo
+/usr/bin/python3 "$here/compare_sample.py" "$build" sample_bench sample.md
+echo
+/usr/bin/python3 "$here/reject.py" "$gantool" reject_bench reject.md

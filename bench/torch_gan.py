@@ -13,7 +13,12 @@ CPU, about half the speed here); run with `env -u OPENBLAS_CORETYPE` to let it d
 With --threads > 1 time on an idle machine: a competing busy process makes OpenMP's
 barriers wait for descheduled threads and steps/s drop many-fold.
 
+With --sample ROWS it times generation instead: ROWS rows of G(z), z ~ N(0, I), in forward
+passes of --batch rows under torch.inference_mode(), and prints
+  {"impl":"pytorch","config":...,"rows":...,"seconds":...,"rows_per_s":...,...}
+
 Usage: torch_gan.py [--config small|medium|large] [--steps N] [--warmup W] [--threads T] [--seed S]
+       torch_gan.py --sample ROWS [--batch B] [--config ...] [--threads T]
 """
 import argparse
 import json
@@ -41,6 +46,9 @@ def parse_args():
     p.add_argument("--data", help="train on /data of this HDF5 file (standardized), not on N(0,1) rows")
     p.add_argument("--log-every", type=int, default=0, help="print the losses every N steps")
     p.add_argument("--save", help="save G, D and both optimizers here at the end (torch.save)")
+    # Generation (bench/compare_sample.py):
+    p.add_argument("--sample", type=int, default=0, help="time ROWS rows of G(z) instead of training")
+    p.add_argument("--batch", type=int, default=65536, help="rows per forward pass with --sample")
     a = p.parse_args()
     if a.steps < 1 or a.warmup < 0 or a.threads < 1:
         p.error("--steps and --threads must be >= 1, --warmup >= 0")
@@ -105,8 +113,30 @@ def mlp(sizes, act):
     return forward, [p for l in layers for p in l.parameters()]
 
 
+def sample():
+    """Times G(z) over args.sample rows, noise included, in blocks of args.batch rows."""
+    z_dim, x_dim, hidden, _ = CONFIGS[args.config]
+    G, _ = mlp((z_dim, *hidden, x_dim), F.relu)
+    with torch.inference_mode():
+        G(torch.randn(min(args.batch, args.sample), z_dim))  # warm-up
+        t0 = time.perf_counter()
+        done, check = 0, 0.0
+        while done < args.sample:
+            n = min(args.batch, args.sample - done)
+            x = G(torch.randn(n, z_dim))
+            check += float(x[0, 0])  # uses every block's result
+            done += n
+        seconds = time.perf_counter() - t0
+    print(json.dumps({"impl": "pytorch", "config": args.config, "rows": done, "batch": args.batch,
+                      "seconds": round(seconds, 4), "rows_per_s": round(done / seconds, 1),
+                      "threads": torch.get_num_threads(), "blas": blas_info()}))
+    return 0 if check == check else 1
+
+
 def main():
     torch.set_num_threads(args.threads)
+    if args.sample:
+        return sample()
     torch.set_grad_enabled(True)
     torch.autograd.set_detect_anomaly(False)
     torch.manual_seed(args.seed)

@@ -1,6 +1,6 @@
 #!/bin/sh
-# make demo: the main pipeline as far as it exists (prepare, info, export, train), on the
-# built-in 8-mode ring.
+# make demo: the main pipeline as far as it exists (prepare, info, export, train, sample,
+# score), on the built-in 8-mode ring.
 # Usage: tools/demo.sh path/to/gantool OUTPUT_DIR
 set -eu
 gantool=$1
@@ -23,4 +23,12 @@ echo "\$ gantool export ring_train.h5 --denormalize | head -4"
 echo
 run "$gantool" train --data "$out/ring.h5" --model "$out/gan.h5" --log-every 5000
 run "$gantool" info "$out/gan.h5"
+run "$gantool" sample --model "$out/gan.h5" -n 20000 -o "$out/fake.h5"
+run "$gantool" info "$out/fake.h5"
+run "$gantool" sample --model "$out/gan.h5" -n 20000 --reject -o "$out/fake_reject.h5"
+echo "\$ gantool sample --model gan.h5 -n 5 -o -"
+"$gantool" sample --model "$out/gan.h5" -n 5 -o -
+echo
+run "$gantool" score --model "$out/gan.h5" "$out/ring_test.h5" -o "$out/scores.h5"
+run "$gantool" info "$out/scores.h5"
 echo "demo: files in $out"

@@ -9,7 +9,9 @@ dnnl::engine& cpu_engine() {
 }
 
 dnnl::stream& cpu_stream() {
-  static dnnl::stream stream(cpu_engine());
+  // One per thread: threads that each run their own primitives (nn/tiled) must not share
+  // an in-order queue.
+  thread_local dnnl::stream stream(cpu_engine());
   return stream;
 }
 

@@ -6,7 +6,7 @@
 
 namespace gantool {
 
-// The process-wide CPU engine and its (in-order) stream, made on first use.
+// The process-wide CPU engine, and this thread's (in-order) stream on it, made on first use.
 dnnl::engine& cpu_engine();
 dnnl::stream& cpu_stream();
 

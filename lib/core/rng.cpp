@@ -58,21 +58,48 @@ double normal(Rng& rng) {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
 }
 
+namespace {
+
+// Four standard normals from one block: Box–Muller on 24-bit uniforms, both branches.
+inline void normal_block(const std::array<uint32_t, 4>& w, float z[4]) {
+  for (int pair = 0; pair < 2; ++pair) {
+    // u in (0, 1] keeps the logarithm finite; θ in [0, 2π).
+    const float u = (static_cast<float>(w[2 * pair] >> 8) + 1.0f) * 0x1.0p-24f;
+    const float theta = static_cast<float>(w[2 * pair + 1] >> 8) * (0x1.0p-24f * 6.2831853f);
+    const float r = std::sqrt(-2.0f * std::log(u));
+    z[2 * pair] = r * std::cos(theta);
+    z[2 * pair + 1] = r * std::sin(theta);
+  }
+}
+
+// Four uniforms in [lo, hi) from one block.
+inline void uniform_block(const std::array<uint32_t, 4>& w, float lo, float hi, float x[4]) {
+  for (int k = 0; k < 4; ++k) {
+    const float u = static_cast<float>(w[k] >> 8) * 0x1.0p-24f;  // [0, 1), exact in float
+    const float v = lo + (hi - lo) * u;
+    x[k] = v < hi ? v : lo;  // rounding could reach hi
+  }
+}
+
+// n values from consecutive blocks starting at `counter`, four per block.
+template <class Block>
+inline void fill_blocks(const Rng& rng, uint64_t counter, float* dst, int64_t n, Block block) {
+  for (int64_t b = 0; 4 * b < n; ++b) {
+    float v[4];
+    block(philox4x32(rng.key, rng.stream, counter + static_cast<uint64_t>(b)), v);
+    for (int64_t k = 0; k < 4 && 4 * b + k < n; ++k) dst[4 * b + k] = v[k];
+  }
+}
+
+}  // namespace
+
 void fill_normal(Rng& rng, float* dst, int64_t n) {
   const int64_t blocks = (n + 3) / 4;
   const Rng start = rng;
 #pragma omp parallel for schedule(static) if (n >= 65536)
   for (int64_t b = 0; b < blocks; ++b) {
-    const auto w = philox4x32(start.key, start.stream, start.counter + static_cast<uint64_t>(b));
     float z[4];
-    for (int pair = 0; pair < 2; ++pair) {
-      // u in (0, 1] keeps the logarithm finite; θ in [0, 2π).
-      const float u = (static_cast<float>(w[2 * pair] >> 8) + 1.0f) * 0x1.0p-24f;
-      const float theta = static_cast<float>(w[2 * pair + 1] >> 8) * (0x1.0p-24f * 6.2831853f);
-      const float r = std::sqrt(-2.0f * std::log(u));
-      z[2 * pair] = r * std::cos(theta);
-      z[2 * pair + 1] = r * std::sin(theta);
-    }
+    normal_block(philox4x32(start.key, start.stream, start.counter + static_cast<uint64_t>(b)), z);
     const int64_t first = 4 * b;
     for (int64_t k = 0; k < 4 && first + k < n; ++k) dst[first + k] = z[k];
   }
@@ -80,16 +107,23 @@ void fill_normal(Rng& rng, float* dst, int64_t n) {
 }
 
 void fill_uniform(Rng& rng, float* dst, int64_t n, float lo, float hi) {
-  const int64_t blocks = (n + 3) / 4;
-  for (int64_t b = 0; b < blocks; ++b) {
-    const auto w = philox4x32(rng.key, rng.stream, rng.counter + static_cast<uint64_t>(b));
-    for (int64_t k = 0; k < 4 && 4 * b + k < n; ++k) {
-      const float u = static_cast<float>(w[k] >> 8) * 0x1.0p-24f;  // [0, 1), exact in float
-      const float x = lo + (hi - lo) * u;
-      dst[4 * b + k] = x < hi ? x : lo;  // rounding could reach hi
-    }
-  }
-  rng.counter += static_cast<uint64_t>(blocks);
+  fill_blocks(rng, rng.counter, dst, n, [&](const auto& w, float* x) { uniform_block(w, lo, hi, x); });
+  rng.counter += static_cast<uint64_t>((n + 3) / 4);
+}
+
+void fill_normal_rows(const Rng& rng, int64_t first_row, int64_t rows, int64_t cols, float* dst) {
+  const auto per_row = static_cast<uint64_t>((cols + 3) / 4);
+  for (int64_t r = 0; r < rows; ++r)
+    fill_blocks(rng, rng.counter + static_cast<uint64_t>(first_row + r) * per_row, dst + r * cols, cols,
+                normal_block);
+}
+
+void fill_uniform_rows(const Rng& rng, int64_t first_row, int64_t rows, int64_t cols, float* dst, float lo,
+                       float hi) {
+  const auto per_row = static_cast<uint64_t>((cols + 3) / 4);
+  for (int64_t r = 0; r < rows; ++r)
+    fill_blocks(rng, rng.counter + static_cast<uint64_t>(first_row + r) * per_row, dst + r * cols, cols,
+                [&](const auto& w, float* x) { uniform_block(w, lo, hi, x); });
 }
 
 uint64_t below(Rng& rng, uint64_t n) {

@@ -44,6 +44,14 @@ void fill_normal(Rng& rng, float* dst, int64_t n);
 // n floats uniform in [lo, hi), four per block (32-bit uniforms).
 void fill_uniform(Rng& rng, float* dst, int64_t n, float lo, float hi);
 
+// Row-indexed noise, for outputs whose row i must depend on (seed, i) alone: row r of dst
+// (rows × cols) is row first_row + r of the stream, made from blocks
+// rng.counter + (first_row + r)·⌈cols/4⌉ onwards, with fill_normal's or fill_uniform's
+// transform. Serial, so that callers can split rows across threads; rng is not advanced.
+void fill_normal_rows(const Rng& rng, int64_t first_row, int64_t rows, int64_t cols, float* dst);
+void fill_uniform_rows(const Rng& rng, int64_t first_row, int64_t rows, int64_t cols, float* dst, float lo,
+                       float hi);
+
 // Uniform integer in [0, n), n > 0, by a 64×64→128-bit multiply (one block); the bias is
 // below n / 2^64.
 uint64_t below(Rng& rng, uint64_t n);

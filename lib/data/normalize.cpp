@@ -55,4 +55,14 @@ void denormalize_rows(const Normalization& norm, float* rows, int64_t n, int64_t
     }
 }
 
+bool same_normalization(const Normalization& a, const Normalization& b) {
+  return a.method == b.method && a.shift == b.shift && a.scale == b.scale;
+}
+
+void renormalize_rows(const Normalization& from, const Normalization& to, float* rows, int64_t n, int64_t cols) {
+  if (same_normalization(from, to)) return;
+  denormalize_rows(from, rows, n, cols);
+  normalize_rows(to, rows, n, cols);
+}
+
 }  // namespace gantool

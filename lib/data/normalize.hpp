@@ -31,4 +31,10 @@ void normalize_rows(const Normalization& norm, float* rows, int64_t n, int64_t c
 // Inverts normalize_rows in place: x = normalized · scale + shift.
 void denormalize_rows(const Normalization& norm, float* rows, int64_t n, int64_t cols);
 
+bool same_normalization(const Normalization& a, const Normalization& b);
+
+// Rewrites rows stored in normalization `from` in normalization `to`, through data units
+// (nothing to do when the two are the same).
+void renormalize_rows(const Normalization& from, const Normalization& to, float* rows, int64_t n, int64_t cols);
+
 }  // namespace gantool

@@ -24,6 +24,13 @@ void sample_noise(Prior prior, Rng& rng, float* z, int64_t n) {
     fill_uniform(rng, z, n, -1.0f, 1.0f);
 }
 
+void sample_noise_rows(Prior prior, const Rng& rng, int64_t first_row, int64_t rows, int64_t z_dim, float* z) {
+  if (prior == Prior::normal)
+    fill_normal_rows(rng, first_row, rows, z_dim, z);
+  else
+    fill_uniform_rows(rng, first_row, rows, z_dim, z, -1.0f, 1.0f);
+}
+
 Gan make_gan(const GanConfig& config, uint64_t seed) {
   GANTOOL_ASSERT(config.batch > 0 && config.d_steps > 0 && config.z_dim > 0 && config.data_dim > 0);
   GANTOOL_ASSERT(config.pack > 0 && config.batch % config.pack == 0);

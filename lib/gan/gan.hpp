@@ -81,7 +81,11 @@ Gan make_gan(const GanConfig& config, uint64_t seed);
 // large matrix product is faster than several small ones).
 StepStats gan_step(Gan& gan, const float* const* real);
 
-// Writes n rows of noise (n, z_dim) from the prior into z.
+// Writes n values of noise from the prior into z (the training iteration's noise).
 void sample_noise(Prior prior, Rng& rng, float* z, int64_t n);
+
+// Writes rows [first_row, first_row + rows) of row-indexed noise (rows, z_dim) into z: row i
+// depends on rng and i alone (core/rng.hpp, fill_normal_rows), whatever the blocks asked for.
+void sample_noise_rows(Prior prior, const Rng& rng, int64_t first_row, int64_t rows, int64_t z_dim, float* z);
 
 }  // namespace gantool

@@ -2,6 +2,7 @@
 #include "io/dataset_file.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 
@@ -171,6 +172,26 @@ void DatasetReader::read(int64_t first, int64_t n, float* dst) {
          first + n - 1);
 }
 
+// Throws naming the first value of rows [first, first + n) in dst that is not finite.
+static void require_finite(const DatasetReader& reader, const float* rows, int64_t first, int64_t n) {
+  const int64_t cols = reader.cols();
+  for (int64_t i = 0; i < n * cols; ++i)
+    if (!std::isfinite(rows[i]))
+      fail("{}: row {}, column '{}' is not finite; clean it with 'gantool prepare --drop-nonfinite'",
+           reader.ref().display(), first + i / cols, reader.meta().columns[static_cast<size_t>(i % cols)]);
+}
+
+void DatasetReader::read_finite(int64_t first, int64_t n, float* dst) {
+  read(first, n, dst);
+  require_finite(*this, dst, first, n);
+}
+
+Tensor DatasetReader::read_all_finite() {
+  Tensor all = read_all();
+  require_finite(*this, all.data(), 0, all.rows());
+  return all;
+}
+
 Tensor DatasetReader::read_all() {
   Tensor all(rows(), cols());
   const int64_t block = chunk_rows_for(cols()) * 16;
@@ -181,44 +202,55 @@ Tensor DatasetReader::read_all() {
 
 // ---- DatasetWriter ------------------------------------------------------------
 
+// One extendible 2-D dataset of the output, filled a chunk at a time.
+struct Series {
+  std::string name;  // "data", "latent"
+  std::vector<std::string> columns;
+  int64_t cols = 0;
+  H5Id dataset;
+  Tensor buffer;  // (chunk_rows, cols): rows waiting for a whole chunk
+};
+
 struct DatasetWriter::Impl {
   TempFile temp;
-  H5Id file, dataset;
-  int64_t cols = 0, rows = 0;  // rows written to the file so far
+  H5Id file;
+  std::vector<Series> series;  // /data first, then any companion
+  int64_t rows = 0;            // rows written to the file so far (every series alike)
   int64_t chunk_rows = 0;
-  Tensor buffer;  // (chunk_rows, cols): rows waiting for a whole chunk
   int64_t buffered = 0;
   DatasetMeta meta;
 
   explicit Impl(const std::string& path) : temp(path) {}
 
-  void create_dataset(int64_t chunk) {
-    const hsize_t dims[2] = {0, static_cast<hsize_t>(cols)};
-    const hsize_t maxdims[2] = {H5S_UNLIMITED, static_cast<hsize_t>(cols)};
-    const hsize_t chunk_dims[2] = {static_cast<hsize_t>(chunk), static_cast<hsize_t>(cols)};
+  void create_dataset(Series& s, int64_t chunk) {
+    const hsize_t dims[2] = {0, static_cast<hsize_t>(s.cols)};
+    const hsize_t maxdims[2] = {H5S_UNLIMITED, static_cast<hsize_t>(s.cols)};
+    const hsize_t chunk_dims[2] = {static_cast<hsize_t>(chunk), static_cast<hsize_t>(s.cols)};
     H5Id space(H5Screate_simple(2, dims, maxdims), H5Sclose);
     H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
     H5Pset_chunk(dcpl.get(), 2, chunk_dims);
     H5Pset_obj_track_times(dcpl.get(), false);
-    dataset = H5Id(H5Dcreate2(file.get(), "data", H5T_IEEE_F32LE, space.get(), H5P_DEFAULT,
-                              dcpl.get(), H5P_DEFAULT),
-                   H5Dclose);
-    if (!dataset) fail("{}: cannot create dataset /data", temp.target());
+    s.dataset = H5Id(H5Dcreate2(file.get(), s.name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT,
+                                dcpl.get(), H5P_DEFAULT),
+                     H5Dclose);
+    if (!s.dataset) fail("{}: cannot create dataset /{}", temp.target(), s.name);
   }
 
   void flush() {
-    if (!dataset) create_dataset(chunk_rows);
-    if (buffered == 0) return;
-    const hsize_t new_dims[2] = {static_cast<hsize_t>(rows + buffered), static_cast<hsize_t>(cols)};
-    const hsize_t start[2] = {static_cast<hsize_t>(rows), 0};
-    const hsize_t count[2] = {static_cast<hsize_t>(buffered), static_cast<hsize_t>(cols)};
-    if (H5Dset_extent(dataset.get(), new_dims) < 0) fail("{}: cannot grow /data", temp.target());
-    H5Id space(H5Dget_space(dataset.get()), H5Sclose);
-    H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
-    H5Id memspace(H5Screate_simple(2, count, nullptr), H5Sclose);
-    if (H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, memspace.get(), space.get(), H5P_DEFAULT,
-                 buffer.data()) < 0)
-      fail("{}: cannot write rows (disk full?)", temp.target());
+    for (Series& s : series) {
+      if (!s.dataset) create_dataset(s, chunk_rows);
+      if (buffered == 0) continue;
+      const hsize_t new_dims[2] = {static_cast<hsize_t>(rows + buffered), static_cast<hsize_t>(s.cols)};
+      const hsize_t start[2] = {static_cast<hsize_t>(rows), 0};
+      const hsize_t count[2] = {static_cast<hsize_t>(buffered), static_cast<hsize_t>(s.cols)};
+      if (H5Dset_extent(s.dataset.get(), new_dims) < 0) fail("{}: cannot grow /{}", temp.target(), s.name);
+      H5Id space(H5Dget_space(s.dataset.get()), H5Sclose);
+      H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+      H5Id memspace(H5Screate_simple(2, count, nullptr), H5Sclose);
+      if (H5Dwrite(s.dataset.get(), H5T_NATIVE_FLOAT, memspace.get(), space.get(), H5P_DEFAULT,
+                   s.buffer.data()) < 0)
+        fail("{}: cannot write rows (disk full?)", temp.target());
+    }
     rows += buffered;
     buffered = 0;
   }
@@ -231,8 +263,11 @@ struct DatasetWriter::Impl {
     if (!meta.command.empty()) write_attr(root, "command", meta.command);
     if (!meta.source.empty()) write_attr(root, "source", meta.source);
     if (meta.seed) write_attr(root, "seed", *meta.seed);
+    for (const auto& [key, value] : meta.attributes) write_attr(root, key, value);
+    const int64_t cols = series.front().cols;
     GANTOOL_ASSERT(static_cast<int64_t>(meta.columns.size()) == cols);
-    write_attr(dataset.get(), "columns", meta.columns);
+    series.front().columns = meta.columns;
+    for (const Series& s : series) write_attr(s.dataset.get(), "columns", s.columns);
     const Normalization& norm = meta.normalization;
     if (norm.method != "none") {
       GANTOOL_ASSERT(static_cast<int64_t>(norm.shift.size()) == cols);
@@ -255,43 +290,57 @@ struct DatasetWriter::Impl {
   }
 };
 
-DatasetWriter::DatasetWriter(const std::string& path, int64_t cols, DatasetMeta meta)
+DatasetWriter::DatasetWriter(const std::string& path, int64_t cols, DatasetMeta meta,
+                             std::optional<Companion> companion)
     : impl_(std::make_unique<Impl>(path)) {
   GANTOOL_ASSERT(cols > 0);
   Impl& d = *impl_;
-  d.cols = cols;
   d.meta = std::move(meta);
   if (d.meta.columns.empty()) d.meta.columns = default_columns(cols);
-  d.chunk_rows = chunk_rows_for(cols);
-  d.buffer = Tensor(d.chunk_rows, cols);
+  d.series.push_back({"data", d.meta.columns, cols, {}, {}});
+  int64_t widest = cols;
+  if (companion) {
+    const auto width = static_cast<int64_t>(companion->columns.size());
+    GANTOOL_ASSERT(width > 0 && companion->name != "data");
+    d.series.push_back({companion->name, companion->columns, width, {}, {}});
+    widest = std::max(widest, width);
+  }
+  d.chunk_rows = chunk_rows_for(widest);
+  for (Series& s : d.series) s.buffer = Tensor(d.chunk_rows, s.cols);
   d.file = create_h5(d.temp.path());
 }
 
 DatasetWriter::~DatasetWriter() = default;
 
-void DatasetWriter::append(const float* rows, int64_t n) {
+void DatasetWriter::append(const float* rows, int64_t n, const float* companion_rows) {
   Impl& d = *impl_;
+  GANTOOL_ASSERT((companion_rows != nullptr) == (d.series.size() > 1));
+  const float* src[2] = {rows, companion_rows};
   while (n > 0) {
     const int64_t take = std::min(n, d.chunk_rows - d.buffered);
-    std::memcpy(d.buffer.row(d.buffered), rows, static_cast<size_t>(take * d.cols) * sizeof(float));
+    for (size_t i = 0; i < d.series.size(); ++i) {
+      Series& s = d.series[i];
+      std::memcpy(s.buffer.row(d.buffered), src[i], static_cast<size_t>(take * s.cols) * sizeof(float));
+      src[i] += take * s.cols;
+    }
     d.buffered += take;
-    rows += take * d.cols;
     n -= take;
     if (d.buffered == d.chunk_rows) d.flush();
   }
 }
 
 int64_t DatasetWriter::rows() const { return impl_->rows + impl_->buffered; }
-int64_t DatasetWriter::cols() const { return impl_->cols; }
+int64_t DatasetWriter::cols() const { return impl_->series.front().cols; }
 DatasetMeta& DatasetWriter::meta() { return impl_->meta; }
 
 void DatasetWriter::commit() {
   Impl& d = *impl_;
   // A file smaller than one chunk gets a chunk of its own size.
-  if (!d.dataset) d.create_dataset(std::max<int64_t>(1, d.buffered));
+  if (!d.series.front().dataset)
+    for (Series& s : d.series) d.create_dataset(s, std::max<int64_t>(1, d.buffered));
   d.flush();
   d.write_meta();
-  d.dataset.reset();
+  for (Series& s : d.series) s.dataset.reset();
   if (H5Fflush(d.file.get(), H5F_SCOPE_GLOBAL) < 0) fail("{}: cannot write (disk full?)", d.temp.target());
   d.file.reset();
   d.temp.commit();

@@ -44,6 +44,15 @@ struct DatasetMeta {
   std::vector<std::pair<std::string, double>> distribution_params;
   Tensor modes;         // (K, columns) centres of the mixture components, or empty
   double mode_std = 0;  // their isotropic std
+  // Further root attributes a command records (written only; e.g. sample's acceptance rate).
+  std::vector<std::pair<std::string, double>> attributes;
+};
+
+// A second dataset written row for row beside /data (e.g. /latent: the noise behind each
+// sample).
+struct Companion {
+  std::string name;                  // without the leading '/'
+  std::vector<std::string> columns;  // its width
 };
 
 // The magic root attribute values that mark a gantool dataset file.
@@ -71,8 +80,13 @@ class DatasetReader {
   // cannot deliver them (e.g. truncated data).
   void read(int64_t first, int64_t n, float* dst);
 
+  // The same, but throws Error naming the row (counted from 0) and column of the first
+  // value that is not finite.
+  void read_finite(int64_t first, int64_t n, float* dst);
+
   // Reads every row into a Tensor (for data that fits in memory).
   Tensor read_all();
+  Tensor read_all_finite();
 
  private:
   struct Impl;
@@ -83,11 +97,12 @@ class DatasetReader {
 // `path`. Destroyed without commit(), it leaves nothing behind.
 class DatasetWriter {
  public:
-  DatasetWriter(const std::string& path, int64_t cols, DatasetMeta meta);
+  DatasetWriter(const std::string& path, int64_t cols, DatasetMeta meta,
+                std::optional<Companion> companion = std::nullopt);
   ~DatasetWriter();
 
-  // Appends n rows × cols floats.
-  void append(const float* rows, int64_t n);
+  // Appends n rows × cols floats, and with a companion its n rows (required then).
+  void append(const float* rows, int64_t n, const float* companion_rows = nullptr);
   int64_t rows() const;
   int64_t cols() const;
   // The metadata written at commit(); it may still be completed until then.

@@ -90,8 +90,9 @@ std::string render_attr(hid_t attr) {
 }  // namespace
 
 void init_hdf5() {
-  static std::once_flag once;
-  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+  // HDF5's error-printing switch is per thread in its thread-safe build (Debian's).
+  thread_local bool done = false;
+  if (!done) H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr), done = true;
 }
 
 H5Id open_h5_read(const std::string& path) {

@@ -68,6 +68,18 @@ Mlp::Mlp(const MlpSpec& spec, Init init, Rng& rng) {
   diff_.resize(layers.size());
 }
 
+Mlp Mlp::copy() const {
+  Mlp m;
+  for (const Linear& layer : layers) {
+    m.layers.emplace_back(layer.in(), layer.out(), layer.activation, layer.alpha);
+    m.layers.back().weights = layer.weights;
+    m.layers.back().bias = layer.bias;
+  }
+  m.dst_.resize(layers.size());
+  m.diff_.resize(layers.size());
+  return m;
+}
+
 const Tensor& Mlp::forward(const float* src, int64_t batch) {
   src_ = src;
   batch_ = batch;

@@ -39,6 +39,10 @@ class Mlp {
   // Layers as in spec, initialized from rng (weights row by row, then bias, layer by layer).
   Mlp(const MlpSpec& spec, Init init, Rng& rng);
 
+  // The same layers and parameters, with buffers and primitives of its own (so that each
+  // thread can run its own copy).
+  Mlp copy() const;
+
   int64_t in() const { return layers.front().in(); }
   int64_t out() const { return layers.back().out(); }
 

@@ -98,3 +98,28 @@ TEST_CASE("fill_normal and fill_uniform: moments, and the same values whatever t
   CHECK(std::abs(su / n) < 5 * std::sqrt(1.0 / 3 / n));
   CHECK(std::abs(su2 / n - 1.0 / 3) < 0.003);
 }
+
+TEST_CASE("row-indexed noise: row i comes from its own blocks, whatever rows are asked for", "[rng]") {
+  const Rng rng = make_rng(9, 3);
+  for (int64_t cols : {1, 2, 3, 4, 5, 8}) {
+    INFO("cols " << cols);
+    const int64_t per_row = (cols + 3) / 4;
+    std::vector<float> all(50 * cols), part(7 * cols), one(cols), uni(50 * cols), uni_part(7 * cols);
+    fill_normal_rows(rng, 0, 50, cols, all.data());
+    fill_normal_rows(rng, 20, 7, cols, part.data());
+    CHECK(std::memcmp(part.data(), all.data() + 20 * cols, part.size() * sizeof(float)) == 0);
+    // Row 33 is fill_normal's first `cols` values from block 33·⌈cols/4⌉.
+    Rng at_row = rng;
+    at_row.counter = 33 * per_row;
+    fill_normal(at_row, one.data(), cols);
+    CHECK(std::memcmp(one.data(), all.data() + 33 * cols, one.size() * sizeof(float)) == 0);
+    fill_uniform_rows(rng, 0, 50, cols, uni.data(), -1.0f, 1.0f);
+    fill_uniform_rows(rng, 20, 7, cols, uni_part.data(), -1.0f, 1.0f);
+    CHECK(std::memcmp(uni_part.data(), uni.data() + 20 * cols, uni_part.size() * sizeof(float)) == 0);
+    for (float u : uni) CHECK((u >= -1.0f && u < 1.0f));
+  }
+  // Distinct rows get distinct values (no block is shared between rows).
+  std::vector<float> z(2 * 3);
+  fill_normal_rows(rng, 0, 2, 3, z.data());
+  CHECK(z[0] != z[3]);
+}

@@ -2,6 +2,8 @@
 // contiguous, big-endian), streaming across chunk and block boundaries, and every error.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -214,4 +216,46 @@ TEST_CASE("every bad input is an Error naming the file and what is wrong", "[dat
     REQUIRE_THROWS_AS(open(s / "cut.h5"), Error);
     REQUIRE_THROWS_WITH(open(s / "cut.h5"), Catch::Contains("cut.h5"));
   }
+}
+
+TEST_CASE("a companion dataset is written row for row beside /data", "[dataset_file]") {
+  Scratch s("companion");
+  const int64_t n = 70000;  // more than one chunk of either width
+  std::vector<float> data(n * 2), latent(n * 5);
+  for (int64_t i = 0; i < n * 2; ++i) data[i] = static_cast<float>(i);
+  for (int64_t i = 0; i < n * 5; ++i) latent[i] = static_cast<float>(-i);
+  {
+    DatasetMeta meta;
+    meta.columns = {"x", "y"};
+    meta.attributes = {{"acceptance", 0.25}};
+    DatasetWriter writer(s / "out.h5", 2, meta, Companion{"latent", {"z0", "z1", "z2", "z3", "z4"}});
+    writer.append(data.data(), 1000, latent.data());
+    writer.append(data.data() + 2000, n - 1000, latent.data() + 5000);
+    writer.commit();
+  }
+  DatasetReader d(parse_data_ref(s / "out.h5")), z(parse_data_ref(s / "out.h5:/latent"));
+  CHECK(d.rows() == n);
+  CHECK(z.rows() == n);
+  CHECK(z.meta().columns == std::vector<std::string>{"z0", "z1", "z2", "z3", "z4"});
+  CHECK(d.read_all().data()[2 * n - 1] == static_cast<float>(2 * n - 1));
+  const Tensor zs = z.read_all();
+  CHECK(std::memcmp(zs.data(), latent.data(), latent.size() * sizeof(float)) == 0);
+  H5Id file = open_h5_read(s / "out.h5");
+  CHECK(read_number_attr(file.get(), "acceptance") == 0.25);
+}
+
+TEST_CASE("read_finite names the row and column of a value that is not finite", "[dataset_file]") {
+  Scratch s("finite");
+  {
+    DatasetWriter writer(s / "nan.h5", 2, {});
+    const float rows[] = {1, 2, 3, NAN, 5, 6};
+    writer.append(rows, 3);
+    writer.commit();
+  }
+  DatasetReader reader(parse_data_ref(s / "nan.h5"));
+  float out[6];
+  reader.read_finite(2, 1, out);
+  CHECK(out[0] == 5);
+  CHECK_THROWS_WITH(reader.read_finite(0, 3, out), Catch::Contains("row 1, column 'x1' is not finite"));
+  CHECK_THROWS_WITH(reader.read_all_finite(), Catch::Contains("nan.h5: row 1"));
 }

@@ -1,9 +1,7 @@
 // gantool export: a dataset (or any 1-D/2-D numeric dataset of an HDF5 file) to CSV, so
 // data flows on to any other tool. Streams by row blocks; values are written in the shortest
 // text that reads back as the same float32.
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
+#include <algorithm>
 #include <memory>
 
 #include <fmt/format.h>
@@ -12,8 +10,8 @@
 #include "core/error.hpp"
 #include "core/tempfile.hpp"
 #include "data/normalize.hpp"
-#include "io/csv.hpp"
 #include "io/dataset_file.hpp"
+#include "io/row_output.hpp"
 
 namespace gantool {
 
@@ -27,12 +25,6 @@ struct ExportOptions {
   std::string delimiter = ",";
 };
 
-struct FileCloser {
-  void operator()(std::FILE* f) const {
-    if (f) std::fclose(f);
-  }
-};
-
 void run_export(const ExportOptions& opt) {
   const char delimiter = opt.delimiter == "tab" ? '\t' : opt.delimiter.size() == 1 ? opt.delimiter[0] : 0;
   if (delimiter == 0 || delimiter == '"' || delimiter == '\n' || delimiter == '\r')
@@ -40,53 +32,19 @@ void run_export(const ExportOptions& opt) {
   DatasetReader reader(parse_data_ref(opt.input));
   const Normalization& norm = reader.meta().normalization;
   if (opt.out != "-") refuse_overwrite(opt.out, "-o", reader.ref().path);
-
-  std::unique_ptr<TempFile> temp;
-  std::unique_ptr<std::FILE, FileCloser> owned;
-  std::FILE* out = stdout;
-  if (opt.out != "-") {
-    temp = std::make_unique<TempFile>(opt.out);
-    owned.reset(std::fopen(temp->path().c_str(), "wb"));
-    if (!owned) fail("{}: cannot write: {}", opt.out, std::strerror(errno));
-    out = owned.get();
-  }
-  const std::string out_name = opt.out == "-" ? "<stdout>" : opt.out;
-  const auto write = [&](const std::string& text) {
-    if (std::fwrite(text.data(), 1, text.size(), out) != text.size())
-      fail("{}: cannot write: {}", out_name, std::strerror(errno));
-  };
-
   const int64_t cols = reader.cols();
-  std::string text;
-  if (!opt.no_header) {
-    for (int64_t c = 0; c < cols; ++c) {
-      if (c) text += delimiter;
-      append_csv_field(text, reader.meta().columns[static_cast<size_t>(c)], delimiter);
-    }
-    text += '\n';
-  }
+  DatasetMeta meta;
+  meta.columns = reader.meta().columns;
+  RowOutput out(opt.out, cols, meta, std::nullopt, {delimiter, !opt.no_header, /*always=*/true});
   const int64_t block = block_rows(cols);
   Tensor rows(block, cols);
   for (int64_t first = 0; first < reader.rows(); first += block) {
     const int64_t n = std::min(block, reader.rows() - first);
     reader.read(first, n, rows.data());
     if (opt.denormalize) denormalize_rows(norm, rows.data(), n, cols);
-    for (int64_t r = 0; r < n; ++r) {
-      for (int64_t c = 0; c < cols; ++c) {
-        if (c) text += delimiter;
-        append_float(text, rows(r, c));
-      }
-      text += '\n';
-    }
-    write(text);
-    text.clear();
+    out.append(rows.data(), n);
   }
-  write(text);
-  if (std::fflush(out) != 0) fail("{}: cannot write: {}", out_name, std::strerror(errno));
-  if (temp) {
-    if (std::fclose(owned.release()) != 0) fail("{}: cannot write: {}", opt.out, std::strerror(errno));
-    temp->commit();
-  }
+  out.commit();
 }
 
 }  // namespace

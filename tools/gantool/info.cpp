@@ -85,7 +85,7 @@ void print_dataset(DatasetReader& reader, const std::vector<ColumnStats>& stats,
   if (!meta.distribution.empty()) {
     std::string params;
     for (const auto& [key, value] : meta.distribution_params) params += fmt::format(" {}={}", key, value);
-    fmt::print("  distribution   {}:{}", meta.distribution, params);
+    fmt::print("  distribution   {}{}{}", meta.distribution, params.empty() ? "" : ":", params);
     if (!meta.modes.empty()) fmt::print("; {} modes of std {}", meta.modes.rows(), meta.mode_std);
     fmt::print("\n");
   }

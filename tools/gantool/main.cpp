@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
   add_info_command(app);
   add_export_command(app);
   add_train_command(app);
+  add_sample_command(app);
+  add_score_command(app);
 
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback

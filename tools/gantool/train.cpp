@@ -145,29 +145,6 @@ std::string config_text(const CLI::App& cmd) {
   return text;
 }
 
-bool same_normalization(const Normalization& a, const Normalization& b) {
-  return a.method == b.method && a.shift == b.shift && a.scale == b.scale;
-}
-
-// Every stored row of the data, checked finite.
-Tensor read_finite(DatasetReader& reader) {
-  Tensor rows = reader.read_all();
-  for (int64_t r = 0; r < rows.rows(); ++r)
-    for (int64_t c = 0; c < rows.cols(); ++c)
-      if (!std::isfinite(rows(r, c)))
-        fail("{}: row {}, column '{}' is not finite; clean it with 'gantool prepare --drop-nonfinite'",
-             reader.ref().display(), r, reader.meta().columns[static_cast<size_t>(c)]);
-  return rows;
-}
-
-// Rewrites stored rows (in the file's normalization `from`) in the model's normalization
-// `to`, as G should learn to produce them; nothing to do when the two are the same.
-void convert_rows(Tensor& rows, const Normalization& from, const Normalization& to) {
-  if (same_normalization(from, to)) return;
-  denormalize_rows(from, rows.data(), rows.rows(), rows.cols());
-  normalize_rows(to, rows.data(), rows.rows(), rows.cols());
-}
-
 // Wall-clock time, progress display and logs.
 struct Reporter {
   bool live = false;   // a terminal: one line redrawn in place
@@ -256,14 +233,14 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     if (reader->rows() != meta.data_rows || reader->meta().columns != meta.columns)
       fail("{}: is not the data {} was trained on ({} rows, columns {}); resume with that file as --data",
            reader->ref().display(), opt.resume, meta.data_rows, fmt::join(meta.columns, ", "));
-    rows = read_finite(*reader);
+    rows = reader->read_all_finite();
     if (meta.steps_done >= opt.steps)
       fail_usage("{} has already done {} steps; ask for more with --steps", opt.resume, meta.steps_done);
   } else {
     reader = std::make_unique<DatasetReader>(parse_data_ref(opt.data));
     if (reader->rows() == 0) fail("{}: has no rows to train on", reader->ref().display());
     const GanConfig config = gan_config(opt, reader->cols());
-    rows = read_finite(*reader);
+    rows = reader->read_all_finite();
     gan = make_gan(config, opt.seed);
     meta.seed = opt.seed;
     meta.config_text = "[train]\n" + config_text(cmd);
@@ -298,7 +275,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
   const bool decay = resuming ? gan.config.opt_g.decay_steps > 0 : opt.lr_decay == "linear";
   gan.config.opt_g.decay_steps = decay ? opt.steps : 0;
   gan.config.opt_d.decay_steps = decay ? opt.steps * gan.config.d_steps : 0;
-  convert_rows(rows, reader->meta().normalization, meta.normalization);
+  renormalize_rows(reader->meta().normalization, meta.normalization, rows.data(), rows.rows(), rows.cols());
   meta.data_rows = rows.rows();
   meta.command = command_line();
   meta.steps_total = opt.steps;

@@ -1,0 +1,181 @@
+// Row outputs: HDF5 through DatasetWriter, or CSV text, written by a background thread.
+#include "io/row_output.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/tempfile.hpp"
+#include "io/csv.hpp"
+#include "io/h5.hpp"
+
+namespace gantool {
+
+bool is_csv_output(const std::string& path) {
+  if (path == "-") return true;
+  if (path.size() < 4) return false;
+  std::string ext = path.substr(path.size() - 4);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".csv";
+}
+
+// The output itself: a DatasetWriter, or a CSV stream.
+struct RowOutput::Sink {
+  std::unique_ptr<DatasetWriter> h5;
+  std::unique_ptr<TempFile> temp;  // CSV to a file (none for stdout)
+  std::FILE* out = stdout;
+  std::string name;  // for messages
+  DatasetMeta meta;  // CSV only; a DatasetWriter keeps its own
+  int64_t cols = 0, companion_cols = 0;
+  char delimiter = ',';
+  std::string text;
+
+  ~Sink() {
+    if (temp && out) std::fclose(out);
+  }
+  void write_text() {
+    if (std::fwrite(text.data(), 1, text.size(), out) != text.size())
+      fail("{}: cannot write: {}", name, std::strerror(errno));
+    text.clear();
+  }
+  void append(const float* rows, int64_t n, const float* companion_rows) {
+    if (h5) return h5->append(rows, n, companion_rows);
+    for (int64_t r = 0; r < n; ++r) {
+      for (int64_t j = 0; j < cols; ++j) {
+        if (j) text += delimiter;
+        append_float(text, rows[r * cols + j]);
+      }
+      for (int64_t j = 0; j < companion_cols; ++j) {
+        text += delimiter;
+        append_float(text, companion_rows[r * companion_cols + j]);
+      }
+      text += '\n';
+      if (text.size() >= (1 << 20)) write_text();
+    }
+  }
+  void commit() {
+    if (h5) return h5->commit();
+    write_text();
+    if (std::fflush(out) != 0) fail("{}: cannot write: {}", name, std::strerror(errno));
+    if (temp) {
+      const int status = std::fclose(out);
+      out = nullptr;
+      if (status != 0) fail("{}: cannot write: {}", name, std::strerror(errno));
+      temp->commit();
+    }
+  }
+};
+
+// One block in flight: append() waits for the previous block to be written, hands over a
+// copy of the new one and returns.
+struct RowOutput::Writer {
+  Sink& sink;
+  std::vector<float> rows, companion;
+  int64_t n = 0;
+  bool pending = false, stop = false;
+  std::exception_ptr error;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::thread thread;
+
+  explicit Writer(Sink& s) : sink(s), thread([this] { loop(); }) {}
+  ~Writer() {
+    {
+      std::lock_guard lock(mutex);
+      stop = true;
+    }
+    changed.notify_all();
+    thread.join();
+  }
+  void loop() {
+    init_hdf5();
+    std::unique_lock lock(mutex);
+    for (;;) {
+      changed.wait(lock, [&] { return pending || stop; });
+      if (!pending) return;
+      lock.unlock();
+      try {
+        if (!error) sink.append(rows.data(), n, companion.empty() ? nullptr : companion.data());
+      } catch (...) {
+        error = std::current_exception();
+      }
+      lock.lock();
+      pending = false;
+      changed.notify_all();
+    }
+  }
+  // Waits until the last block is written; rethrows its error.
+  void drain() {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return !pending; });
+    if (error) std::rethrow_exception(error);
+  }
+};
+
+RowOutput::RowOutput(const std::string& path, int64_t cols, DatasetMeta meta, std::optional<Companion> companion,
+                     CsvStyle style)
+    : sink_(std::make_unique<Sink>()) {
+  Sink& c = *sink_;
+  c.cols = cols;
+  c.companion_cols = companion ? static_cast<int64_t>(companion->columns.size()) : 0;
+  if (!style.always && !is_csv_output(path)) {
+    c.h5 = std::make_unique<DatasetWriter>(path, cols, std::move(meta), std::move(companion));
+  } else {
+    c.name = path == "-" ? "<stdout>" : path;
+    c.meta = std::move(meta);
+    c.delimiter = style.delimiter;
+    if (path != "-") {
+      c.temp = std::make_unique<TempFile>(path);
+      c.out = std::fopen(c.temp->path().c_str(), "wb");
+      if (!c.out) fail("{}: cannot write: {}", path, std::strerror(errno));
+    }
+    std::vector<std::string> names = c.meta.columns;
+    if (names.empty())
+      for (int64_t i = 0; i < cols; ++i) names.push_back(fmt::format("x{}", i));
+    GANTOOL_ASSERT(static_cast<int64_t>(names.size()) == cols);
+    if (companion) names.insert(names.end(), companion->columns.begin(), companion->columns.end());
+    if (style.header) {
+      for (size_t i = 0; i < names.size(); ++i) {
+        if (i) c.text += c.delimiter;
+        append_csv_field(c.text, names[i], c.delimiter);
+      }
+      c.text += '\n';
+    }
+  }
+  writer_ = std::make_unique<Writer>(c);
+}
+
+// The writer goes first: it may still be using the sink.
+RowOutput::~RowOutput() { writer_.reset(); }
+
+void RowOutput::append(const float* rows, int64_t n, const float* companion_rows) {
+  Writer& w = *writer_;
+  w.drain();
+  GANTOOL_ASSERT((companion_rows != nullptr) == (sink_->companion_cols > 0));
+  {
+    std::lock_guard lock(w.mutex);
+    w.rows.assign(rows, rows + n * sink_->cols);
+    w.companion.clear();
+    if (companion_rows) w.companion.assign(companion_rows, companion_rows + n * sink_->companion_cols);
+    w.n = n;
+    w.pending = true;
+  }
+  w.changed.notify_all();
+  rows_ += n;
+}
+
+DatasetMeta& RowOutput::meta() { return sink_->h5 ? sink_->h5->meta() : sink_->meta; }
+
+void RowOutput::commit() {
+  writer_->drain();
+  sink_->commit();
+}
+
+}  // namespace gantool

@@ -1,0 +1,52 @@
+// Where a command's rows go: a dataset file (FILE.h5, any name not ending in .csv), a CSV
+// file (FILE.csv), or CSV on stdout ("-", for pipes). Files are written under a temporary
+// name and appear only at commit(). Writing happens on a thread of its own, so that a
+// command computes its next block while the last one is written.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "io/dataset_file.hpp"
+
+namespace gantool {
+
+// True when `path` makes CSV: "-" or a name ending in ".csv" (any case).
+bool is_csv_output(const std::string& path);
+
+// How CSV is written.
+struct CsvStyle {
+  char delimiter = ',';
+  bool header = true;   // a first line of column names
+  bool always = false;  // CSV whatever the output's name (export)
+};
+
+class RowOutput {
+ public:
+  // In CSV, a companion's columns follow the data's on each line; in HDF5 it is a second
+  // dataset. The metadata (columns, provenance, normalization) go into HDF5 files only,
+  // apart from the CSV header line of column names.
+  RowOutput(const std::string& path, int64_t cols, DatasetMeta meta,
+            std::optional<Companion> companion = std::nullopt, CsvStyle style = {});
+  ~RowOutput();
+
+  // Copies the rows and returns while they are written. An error of an earlier write
+  // is thrown here (or by commit()).
+  void append(const float* rows, int64_t n, const float* companion_rows = nullptr);
+  int64_t rows() const { return rows_; }
+  // The metadata written at commit(); it may still be completed until then.
+  DatasetMeta& meta();
+  // Completes the output: renames the file into place, or flushes stdout.
+  void commit();
+
+ private:
+  struct Sink;
+  struct Writer;
+  std::unique_ptr<Sink> sink_;
+  std::unique_ptr<Writer> writer_;
+  int64_t rows_ = 0;
+};
+
+}  // namespace gantool
