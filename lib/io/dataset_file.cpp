@@ -307,7 +307,7 @@ DatasetWriter::DatasetWriter(const std::string& path, int64_t cols, DatasetMeta 
   }
   d.chunk_rows = chunk_rows_for(widest);
   for (Series& s : d.series) s.buffer = Tensor(d.chunk_rows, s.cols);
-  d.file = create_h5(d.temp.path());
+  d.file = create_h5(d.temp.path(), d.temp.target());
 }
 
 DatasetWriter::~DatasetWriter() = default;

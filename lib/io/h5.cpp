@@ -1,6 +1,7 @@
 // Checked HDF5 calls. Every failure becomes an Error whose message names the object.
 #include "io/h5.hpp"
 
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -109,11 +110,17 @@ H5Id open_h5_read(const std::string& path) {
   return file;
 }
 
-H5Id create_h5(const std::string& path) {
+H5Id create_h5(const std::string& path, const std::string& name) {
   init_hdf5();
+  errno = 0;
   H5Id file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-  if (!file) fail("{}: cannot create the file", path);
+  if (!file) fail("{}: cannot write{}", name, errno ? std::string(": ") + std::strerror(errno) : std::string());
   return file;
+}
+
+bool hdf5_is_threadsafe() {
+  hbool_t safe = false;
+  return H5is_library_threadsafe(&safe) >= 0 && safe;
 }
 
 bool h5_exists(hid_t loc, const std::string& path) {

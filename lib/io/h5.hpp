@@ -53,7 +53,13 @@ void init_hdf5();
 H5Id open_h5_read(const std::string& path);
 
 // Creates (truncating) a file for writing.
-H5Id create_h5(const std::string& path);
+// Creates (truncates) the file at `path`; errors name `name` (the output a user asked for,
+// when `path` is its temporary).
+H5Id create_h5(const std::string& path, const std::string& name);
+
+// True when the HDF5 library may be called from several threads at once (Debian's build
+// is; a build without --enable-threadsafe is not).
+bool hdf5_is_threadsafe();
 
 // True when every link along `path` (e.g. "/normalization/shift") exists.
 bool h5_exists(hid_t loc, const std::string& path);

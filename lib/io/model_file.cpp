@@ -233,7 +233,7 @@ void read_data_meta(hid_t file, ModelMeta& meta, int64_t data_dim, const std::st
 void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta, int64_t threads) {
   TempFile temp(path);
   {
-    H5Id file = create_h5(temp.path());
+    H5Id file = create_h5(temp.path(), temp.target());
     const hid_t f = file.get();
     write_attr(f, "format", std::string(kModelFormat));
     write_attr(f, "format_version", kModelFormatVersion);

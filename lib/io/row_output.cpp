@@ -18,13 +18,24 @@
 
 namespace gantool {
 
-bool is_csv_output(const std::string& path) {
-  if (path == "-") return true;
-  if (path.size() < 4) return false;
-  std::string ext = path.substr(path.size() - 4);
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == ".csv";
+
+namespace {
+
+bool ends_with(std::string text, const std::string& suffix) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
+
+}  // namespace
+
+void check_output_name(const std::string& path, const std::string& flag) {
+  if (path == "-" || ends_with(path, ".csv") || ends_with(path, ".h5") || ends_with(path, ".hdf5") ||
+      ends_with(path, ".he5"))
+    return;
+  fail_usage("{} '{}': give a name ending in .h5 (HDF5) or .csv, or - for CSV on stdout", flag, path);
+}
+
+bool is_csv_output(const std::string& path) { return path == "-" || ends_with(path, ".csv"); }
 
 // The output itself: a DatasetWriter, or a CSV stream.
 struct RowOutput::Sink {
@@ -149,16 +160,18 @@ RowOutput::RowOutput(const std::string& path, int64_t cols, DatasetMeta meta, st
       c.text += '\n';
     }
   }
-  writer_ = std::make_unique<Writer>(c);
+  if (hdf5_is_threadsafe()) writer_ = std::make_unique<Writer>(c);
 }
 
 // The writer goes first: it may still be using the sink.
 RowOutput::~RowOutput() { writer_.reset(); }
 
 void RowOutput::append(const float* rows, int64_t n, const float* companion_rows) {
+  GANTOOL_ASSERT((companion_rows != nullptr) == (sink_->companion_cols > 0));
+  rows_ += n;
+  if (!writer_) return sink_->append(rows, n, companion_rows);
   Writer& w = *writer_;
   w.drain();
-  GANTOOL_ASSERT((companion_rows != nullptr) == (sink_->companion_cols > 0));
   {
     std::lock_guard lock(w.mutex);
     w.rows.assign(rows, rows + n * sink_->cols);
@@ -168,13 +181,12 @@ void RowOutput::append(const float* rows, int64_t n, const float* companion_rows
     w.pending = true;
   }
   w.changed.notify_all();
-  rows_ += n;
 }
 
 DatasetMeta& RowOutput::meta() { return sink_->h5 ? sink_->h5->meta() : sink_->meta; }
 
 void RowOutput::commit() {
-  writer_->drain();
+  if (writer_) writer_->drain();
   sink_->commit();
 }
 

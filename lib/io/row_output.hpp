@@ -1,7 +1,8 @@
 // Where a command's rows go: a dataset file (FILE.h5, any name not ending in .csv), a CSV
 // file (FILE.csv), or CSV on stdout ("-", for pipes). Files are written under a temporary
 // name and appear only at commit(). Writing happens on a thread of its own, so that a
-// command computes its next block while the last one is written.
+// command computes its next block while the last one is written (when the HDF5 library is
+// thread-safe; else on the caller's thread).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,10 @@ namespace gantool {
 
 // True when `path` makes CSV: "-" or a name ending in ".csv" (any case).
 bool is_csv_output(const std::string& path);
+
+// Throws UsageError unless `path` is "-" or ends in .csv, .h5, .hdf5 or .he5, so that a
+// typo ("fake.txt") does not silently make HDF5.
+void check_output_name(const std::string& path, const std::string& flag);
 
 // How CSV is written.
 struct CsvStyle {

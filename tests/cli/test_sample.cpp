@@ -173,15 +173,19 @@ TEST_CASE("sample: bad input is one clear line and no output", "[sample]") {
   check_error(s.run("sample --model gan.h5 --latent z.h5 -o out.h5"), 1, {"z.h5", "3 columns", "dimension 2"});
   check_error(s.run("sample --model gan.h5 --latent z.h5:/nan -o out.h5"), 1, {"z.h5:/nan", "row 3"});
   check_error(s.run("sample --model gan.h5 --latent z.h5:/nan -n 6 -o out.h5"), 1, {"z.h5:/nan", "5 rows"});
-  check_error(s.run("sample --model hinge.h5 -n 10 --reject -o out.h5"), 2, {"--reject", "hinge"});
-  check_error(s.run("sample --model hinge.h5 -n 10 --generator ema -o out.h5"), 2, {"hinge.h5", "--ema 0"});
+  check_error(s.run("sample --model hinge.h5 -n 10 --reject -o out.h5"), 1, {"--reject", "hinge"});
+  check_error(s.run("sample --model hinge.h5 -n 10 --generator ema -o out.h5"), 1, {"hinge.h5", "--ema 0"});
   check_error(s.run("sample --model gan.h5 -n 10 --batch 0 -o out.h5"), 2, {"--batch"});
   check_error(s.run("sample --model gan.h5 -n 10 -o no/such/dir/out.h5"), 1, {"no/such/dir"});
   check_error(s.run("sample --model gan.h5 -n 10 -o gan.h5"), 2, {"gan.h5"});
+  check_error(s.run("sample --model gan.h5 --latent z.h5 -n 2 -o z.h5"), 2, {"z.h5", "overwrite"});
+  check_error(s.run("sample --model gan.h5 -n 10 -o fake.txt"), 2, {"fake.txt", ".h5"});
+  check_error(s.run("sample --model gan.h5 -n 10 --reject-gamma 1 -o out.h5"), 2, {"--reject"});
+  check_error(s.run("score --model hinge.h5 ring.h5 --logit -o out.h5"), 1, {"hinge.h5", "critic"});
   check_error(s.run("score --model gan.h5 z.h5 -o out.h5"), 1, {"z.h5", "3 columns", "takes 2"});
   check_error(s.run("score --model ring.h5 ring.h5 -o out.h5"), 1, {"ring.h5"});
-  check_error(s.run("score --model pack.h5 ring.h5 -o out.h5"), 2, {"pack.h5", "--pack 4"});
-  check_error(s.run("sample --model pack.h5 -n 10 --reject -o out.h5"), 2, {"pack.h5", "packs of 4"});
+  check_error(s.run("score --model pack.h5 ring.h5 -o out.h5"), 1, {"pack.h5", "--pack 4"});
+  check_error(s.run("sample --model pack.h5 -n 10 --reject -o out.h5"), 1, {"pack.h5", "packs of 4"});
   check_error(s.run("sample --model gan.h5 -n 10 --latent z.h5 --reject -o out.h5"), 2, {"--latent"});
   CHECK(s.files() == before);
 }

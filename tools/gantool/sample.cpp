@@ -29,6 +29,13 @@ namespace {
 // Substreams of the --seed: the noise of candidate i, its acceptance draw (--reject), and
 // the burn-in draws that fix the rejection bound.
 constexpr uint64_t kNoiseStream = 0, kAcceptStream = 1, kBurnInStream = 2;
+constexpr int64_t kMaxRows = int64_t{1} << 50, kMaxBatch = int64_t{1} << 24;
+
+// A damaged model (or a diverged one saved by hand) must not pass NaN on as data.
+void require_finite(const Tensor& t, int64_t rows, const std::string& model, const char* what) {
+  for (int64_t i = 0; i < rows * t.cols(); ++i)
+    if (!std::isfinite(t.data()[i])) fail("{}: {} produced a value that is not finite (damaged model?)", model, what);
+}
 
 struct SampleOptions {
   std::string model, out, latent;
@@ -49,7 +56,7 @@ int64_t round_up(int64_t n, int64_t multiple) { return (n + multiple - 1) / mult
 // for every thread.
 int64_t auto_batch(const GanConfig& c, int threads) {
   const int64_t round = TiledForward::kTileRows * threads;
-  const int64_t rows = std::clamp<int64_t>((int64_t{1} << 21) / (c.z_dim + c.data_dim), round, 65536);
+  const int64_t rows = std::clamp<int64_t>((int64_t{1} << 21) / (c.z_dim + c.data_dim), round, std::max<int64_t>(round, 65536));
   return rows / round * round;
 }
 
@@ -91,15 +98,20 @@ struct Rejection {
 
 void run_sample(const SampleOptions& opt, CLI::App& cmd) {
   const bool rows_given = cmd.count("--rows") > 0;
-  if (rows_given && opt.rows < 1) fail_usage("-n must be at least 1 (got {})", opt.rows);
+  if (rows_given && (opt.rows < 1 || opt.rows > kMaxRows))
+    fail_usage("-n must be between 1 and {} (got {})", kMaxRows, opt.rows);
+  check_output_name(opt.out, "-o");
   if (!rows_given && opt.latent.empty()) fail_usage("-n ROWS is required: how many rows to draw");
-  if (opt.batch < 0 || (opt.batch == 0 && cmd.count("--batch")))
-    fail_usage("--batch must be at least 1 (got {})", opt.batch);
+  if (opt.batch < 0 || opt.batch > kMaxBatch || (opt.batch == 0 && cmd.count("--batch")))
+    fail_usage("--batch must be between 1 and {} (got {})", kMaxBatch, opt.batch);
+  if (!opt.reject && (cmd.count("--reject-gamma") || cmd.count("--reject-burn-in")))
+    fail_usage("--reject-gamma and --reject-burn-in apply to --reject only");
   if (opt.generator != "auto" && opt.generator != "ema" && opt.generator != "last")
     fail_usage("--generator must be auto, ema or last (got '{}')", opt.generator);
   if (opt.reject && !opt.latent.empty())
     fail_usage("--reject draws its own noise; it cannot be combined with --latent");
-  if (opt.reject_burn_in < 1) fail_usage("--reject-burn-in must be at least 1 (got {})", opt.reject_burn_in);
+  if (opt.reject_burn_in < 1 || opt.reject_burn_in > 100000000)
+    fail_usage("--reject-burn-in must be between 1 and 100000000 (got {})", opt.reject_burn_in);
   if (!std::isfinite(opt.reject_gamma)) fail_usage("--reject-gamma must be finite");
 
   ModelMeta meta;
@@ -107,14 +119,14 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
   const GanConfig c = gan.config;
   refuse_overwrite(opt.out, "-o", opt.model);
   if (opt.generator == "ema" && c.ema == 0)
-    fail_usage("{} keeps no moving average of G (trained with --ema 0); use --generator last", opt.model);
+    fail("{} keeps no moving average of G (trained with --ema 0); use --generator last", opt.model);
   const bool use_ema = opt.generator == "ema" || (opt.generator == "auto" && c.ema > 0);
   if (opt.reject) {
     if (c.loss != GanLoss::nonsaturating && c.loss != GanLoss::minimax)
-      fail_usage("--reject needs a discriminator that outputs a probability (--loss nonsaturating or minimax); "
+      fail("--reject needs a discriminator that outputs a probability (--loss nonsaturating or minimax); "
                  "{} was trained with --loss {}", opt.model, gan_loss_name(c.loss));
     if (c.pack != 1)
-      fail_usage("--reject needs a discriminator that judges one row; {} judges packs of {} (--pack)", opt.model,
+      fail("--reject needs a discriminator that judges one row; {} judges packs of {} (--pack)", opt.model,
                  c.pack);
   }
 
@@ -127,6 +139,7 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
         if (e.path == "/latent") ref.dataset = "/latent";
     }
     latent = std::make_unique<DatasetReader>(ref);
+    refuse_overwrite(opt.out, "-o", ref.path);
     if (latent->cols() != c.z_dim)
       fail("{}: has {} columns but the generator of {} takes noise of dimension {}", ref.display(), latent->cols(),
            opt.model, c.z_dim);
@@ -185,6 +198,7 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
       else
         draw_noise(noise_rng, first, m, z);
       generator.run(z.data(), m, x.data());
+      require_finite(x, m, opt.model, "G");
       if (!opt.raw) denormalize_rows(meta.normalization, x.data(), m, c.data_dim);
       out.append(x.data(), m, opt.save_latent ? z.data() : nullptr);
       progress.draw(first + m, n);
@@ -200,6 +214,7 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
       draw_noise(burn_rng, first, m, z);
       generator.run(z.data(), m, x.data());
       discriminator->run(x.data(), m, logits.data());
+      require_finite(logits, m, opt.model, "D");
       for (int64_t i = 0; i < m; ++i) log_m = std::max(log_m, double(logits(i, 0)));
     }
     if (!std::isfinite(log_m)) fail("{}: the discriminator's output is not finite (damaged model?)", opt.model);
@@ -212,6 +227,8 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
       draw_noise(noise_rng, drawn, block, z);
       generator.run(z.data(), block, x.data());
       discriminator->run(x.data(), block, logits.data());
+      require_finite(x, block, opt.model, "G");
+      require_finite(logits, block, opt.model, "D");
       fill_uniform_rows(accept_rng, drawn, block, 1, accept.data(), 0.0f, 1.0f);
       int64_t kept = 0, i = 0;
       for (; i < block && out.rows() + kept < n; ++i) {

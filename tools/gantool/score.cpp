@@ -26,17 +26,18 @@ namespace {
 
 struct ScoreOptions {
   std::string model, input, out;
-  int64_t batch = 65536;
+  int64_t batch = 0;  // 0: about 1 MiB of rows
   bool logit = false, quiet = false;
 };
 
 void run_score(const ScoreOptions& opt) {
-  if (opt.batch < 1) fail_usage("--batch must be at least 1 (got {})", opt.batch);
+  if (opt.batch < 0 || opt.batch > (int64_t{1} << 24)) fail_usage("--batch must be between 1 and 16777216 (got {})", opt.batch);
+  check_output_name(opt.out, "-o");
   ModelMeta meta;
   Gan gan = read_model(opt.model, meta);
   const GanConfig& c = gan.config;
   if (c.pack != 1)
-    fail_usage("the discriminator of {} judges packs of {} rows (--pack {}); score needs one trained with --pack 1",
+    fail("the discriminator of {} judges packs of {} rows (--pack {}); score needs one trained with --pack 1",
                opt.model, c.pack, c.pack);
   DatasetReader reader(parse_data_ref(opt.input));
   if (reader.cols() != c.data_dim)
@@ -48,6 +49,9 @@ void run_score(const ScoreOptions& opt) {
   // D's output is a probability's logit for the cross-entropy losses, a raw critic score
   // for the others.
   const bool probability = c.loss == GanLoss::nonsaturating || c.loss == GanLoss::minimax;
+  if (opt.logit && !probability)
+    fail("--logit: the discriminator of {} is a critic (--loss {}), whose score is not a probability's logit",
+         opt.model, gan_loss_name(c.loss));
   const std::string column = !probability ? "critic" : opt.logit ? "logit" : "D";
   DatasetMeta out_meta;
   out_meta.columns = {column};
@@ -58,7 +62,9 @@ void run_score(const ScoreOptions& opt) {
 
   TiledForward discriminator(gan.d, threads());
   const int64_t n = reader.rows(), tile = TiledForward::kTileRows;
-  const int64_t block = (std::min(opt.batch, std::max<int64_t>(n, 1)) + tile - 1) / tile * tile;
+  // By default about 1 MiB of input rows per block (memory stays flat for wide data).
+  const int64_t batch = opt.batch > 0 ? opt.batch : block_rows(c.data_dim);
+  const int64_t block = (std::min(batch, std::max<int64_t>(n, 1)) + tile - 1) / tile * tile;
   Tensor x(block, c.data_dim), scores(block, 1);
   const bool live = !opt.quiet && isatty(STDERR_FILENO);
   double sum = 0;
@@ -67,6 +73,9 @@ void run_score(const ScoreOptions& opt) {
     reader.read_finite(first, m, x.data());
     renormalize_rows(reader.meta().normalization, meta.normalization, x.data(), m, c.data_dim);
     discriminator.run(x.data(), m, scores.data());
+    for (int64_t i = 0; i < m; ++i)
+      if (!std::isfinite(scores(i, 0)))
+        fail("{}: D's output for row {} is not finite (damaged model?)", opt.model, first + i);
     if (probability && !opt.logit)
       for (int64_t i = 0; i < m; ++i) scores(i, 0) = 1.0f / (1.0f + std::exp(-scores(i, 0)));
     for (int64_t i = 0; i < m; ++i) sum += scores(i, 0);
@@ -94,7 +103,7 @@ void add_score_command(CLI::App& app) {
   cmd->add_option("input", opt->input, "FILE.h5 or FILE.h5:/dataset, with the model's columns")->required();
   cmd->add_option("-o,--out", opt->out, "Output: FILE.h5, FILE.csv, or - for CSV on stdout")->required();
   cmd->add_flag("--logit", opt->logit, "Write log(D/(1-D)) instead of D (exact where D rounds to 0 or 1)");
-  cmd->add_option("--batch", opt->batch, "Rows per block (memory/speed only)")->capture_default_str();
+  cmd->add_option("--batch", opt->batch, "Rows per block (memory/speed only; default: about 1 MiB of rows)");
   cmd->add_flag("-q,--quiet", opt->quiet, "No progress and no summary");
   add_threads_option(cmd);
   cmd->callback([opt] { run_score(*opt); });
