@@ -6,9 +6,10 @@ GANTOOL := $(BUILD)/gantool
 
 # Debian packages to build and test gantool.
 PACKAGES := g++ make cmake pkg-config libdnnl-dev ocl-icd-opencl-dev libcli11-dev libfmt-dev \
-            libhdf5-dev nlohmann-json3-dev catch2 hdf5-tools python3 python3-h5py python3-numpy
-# ... and for the benchmarks.
-BENCH_PACKAGES := time bc
+            libhdf5-dev nlohmann-json3-dev libnanoflann-dev catch2 hdf5-tools python3 python3-h5py \
+            python3-numpy
+# ... and for the benchmarks (the reference estimators of eval-jsd's validation too).
+BENCH_PACKAGES := time bc python3-scipy python3-sklearn
 
 .PHONY: all deps build test demo bench clean
 

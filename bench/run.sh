@@ -8,6 +8,8 @@
 #  4. `gantool train` end to end against a PyTorch training script (bench/train_vs_torch.sh).
 #  5. `gantool sample` against PyTorch's generator, and 100 M rows streamed (compare_sample.py).
 #  6. Discriminator rejection sampling: JSD to held-out data with and without (reject.py).
+#  7. eval-jsd: the validation suite against true values and the usual estimators
+#     (validate_jsd.py), and speed against scipy's cKDTree (jsd_speed.py).
 # The quality protocol of the defaults is bench/quality.sh (about 3 minutes), not run here.
 # Usage: bench/run.sh BUILD_DIR WORK_DIR. Results go to stdout and WORK_DIR/*.md.
 set -eu
@@ -61,3 +63,8 @@ echo
 /usr/bin/python3 "$here/compare_sample.py" "$build" sample_bench sample.md
 echo
 /usr/bin/python3 "$here/reject.py" "$gantool" reject_bench reject.md
+
+echo
+/usr/bin/python3 "$here/validate_jsd.py" "$gantool" jsd_validation jsd_validation.md
+echo
+/usr/bin/python3 "$here/jsd_speed.py" "$gantool" jsd_speed jsd_speed.md

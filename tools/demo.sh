@@ -1,6 +1,6 @@
 #!/bin/sh
-# make demo: the main pipeline as far as it exists (prepare, info, export, train, sample,
-# score), on the built-in 8-mode ring.
+# make demo: the main pipeline (prepare, info, export, train, sample, score, eval-jsd), on
+# the built-in 8-mode ring.
 # Usage: tools/demo.sh path/to/gantool OUTPUT_DIR
 set -eu
 gantool=$1
@@ -31,4 +31,7 @@ echo "\$ gantool sample --model gan.h5 -n 5 -o -"
 echo
 run "$gantool" score --model "$out/gan.h5" "$out/ring_test.h5" -o "$out/scores.h5"
 run "$gantool" info "$out/scores.h5"
+# How far the samples are from held-out data, without and with rejection sampling.
+run "$gantool" eval-jsd "$out/ring_test.h5" "$out/fake.h5"
+run "$gantool" eval-jsd "$out/ring_test.h5" "$out/fake_reject.h5"
 echo "demo: files in $out"

@@ -1,7 +1,7 @@
 // Errors that gantool reports to a person, and the one always-on assertion.
 //
 // Library code throws; only main() turns an error into a message and an exit code
-// (0 ok, 1 runtime error, 2 usage error).
+// (0 ok, 1 runtime error, 2 usage error, 3 a failed quality gate).
 #pragma once
 
 #include <stdexcept>
@@ -24,6 +24,11 @@ struct UsageError : std::runtime_error {
 // Work stopped by Ctrl-C or SIGTERM after saving what it could: exit code 130.
 struct Interrupted : Error {
   using Error::Error;
+};
+
+// A quality gate failed (eval-jsd --fail-above) after the result was printed: exit code 3.
+struct GateFailed : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 // Throws Error with a formatted message.

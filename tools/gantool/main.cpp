@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   add_train_command(app);
   add_sample_command(app);
   add_score_command(app);
+  add_eval_jsd_command(app);
 
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback
@@ -82,6 +83,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "gantool: error: {} (see 'gantool{} --help')\n", e.what(),
                sub ? " " + sub->get_name() : "");
     return 2;
+  } catch (const GateFailed& e) {
+    fmt::print(stderr, "gantool: {}\n", e.what());
+    return 3;
   } catch (const UsageError& e) {
     fmt::print(stderr, "gantool: error: {}\n", e.what());
     return 2;

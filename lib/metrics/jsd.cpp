@@ -1,0 +1,374 @@
+// JSD estimators: histogram, k-nearest neighbours, classifier.
+#include "metrics/jsd.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <nanoflann.hpp>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "gan/losses.hpp"
+#include "nn/mlp.hpp"
+#include "optim/optimizer.hpp"
+
+namespace gantool {
+
+namespace {
+
+// ψ(x) for x > 0: recurrence up to 6, then the asymptotic series (error < 1e-12).
+double digamma(double x) {
+  double shift = 0;
+  while (x < 6) shift -= 1 / x, x += 1;
+  const double f = 1 / (x * x);
+  return shift + std::log(x) - 0.5 / x -
+         f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+}
+
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0 : s / static_cast<double>(v.size());
+}
+
+void finish(JsdEstimate& e) { e.jsd = 0.5 * mean(e.terms_a) + 0.5 * mean(e.terms_b) + e.correction; }
+
+// ---- histogram -------------------------------------------------------------------
+
+double quantile(std::vector<float> v, double q) {
+  const auto k = static_cast<size_t>(q * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+  return v[k];
+}
+
+// ---- k-nearest neighbours ----------------------------------------------------------
+
+// nanoflann's view of a Tensor's rows.
+struct Points {
+  const Tensor& t;
+  size_t kdtree_get_point_count() const { return static_cast<size_t>(t.rows()); }
+  float kdtree_get_pt(size_t i, size_t d) const { return t(static_cast<int64_t>(i), static_cast<int64_t>(d)); }
+  template <class Box>
+  bool kdtree_get_bbox(Box&) const {
+    return false;
+  }
+};
+using KdTree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, Points, double>, Points, -1,
+                                                   uint32_t>;
+
+// Counts the points within a squared distance, boundary included (nanoflann's own
+// RadiusResultSet excludes it and stores every match).
+struct CountWithin {
+  double radius;
+  size_t count = 0;
+  void init() {}
+  size_t size() const { return count; }
+  bool full() const { return true; }
+  bool addPoint(double dist, uint32_t) {
+    if (dist <= radius) ++count;
+    return true;
+  }
+  double worstDist() const { return radius; }
+};
+
+size_t count_within(const KdTree& tree, const float* x, double radius) {
+  CountWithin counter{radius};
+  tree.findNeighbors(counter, x, nanoflann::SearchParams());
+  return counter.count;
+}
+
+// log p/m at each row of `own`: own's k-th neighbour radius, counts in own and other.
+std::vector<double> knn_terms(const Tensor& own, const KdTree& own_tree, const KdTree& other_tree, int k) {
+  const int64_t n = own.rows();
+  const double offset = std::log((2.0 * double(n) - 1) / (double(n) - 1));
+  std::vector<double> terms(static_cast<size_t>(n));
+#pragma omp parallel
+  {
+    std::vector<uint32_t> index(static_cast<size_t>(k) + 1);
+    std::vector<double> dist(static_cast<size_t>(k) + 1);
+#pragma omp for schedule(dynamic, 256)
+    for (int64_t i = 0; i < n; ++i) {
+      const float* x = own.row(i);
+      nanoflann::KNNResultSet<double, uint32_t> nearest(static_cast<size_t>(k) + 1);
+      nearest.init(index.data(), dist.data());
+      own_tree.findNeighbors(nearest, x, nanoflann::SearchParams());
+      const double r = dist[static_cast<size_t>(k)];  // k-th neighbour, the row itself excluded
+      const double radius = std::nextafter(r, INFINITY);  // ties at r count
+      const auto c_own = static_cast<double>(count_within(own_tree, x, radius) - 1);
+      const auto c_other = static_cast<double>(count_within(other_tree, x, radius));
+      terms[static_cast<size_t>(i)] = digamma(c_own) - digamma(c_own + c_other) + offset;
+    }
+  }
+  return terms;
+}
+
+// ---- classifier -----------------------------------------------------------------------
+
+// One candidate model: its network, the features it reads, and its best weights.
+struct Candidate {
+  Mlp net;
+  bool squares = false;  // features (x, x² − 1): a logistic regression with quadratic terms
+  std::vector<Tensor> best;
+  double best_loss = INFINITY;
+};
+
+Tensor features(const Tensor& x, bool squares) {
+  if (!squares) return x;
+  Tensor f(x.rows(), 2 * x.cols());
+  for (int64_t r = 0; r < x.rows(); ++r)
+    for (int64_t c = 0; c < x.cols(); ++c) {
+      const float v = x(r, c);
+      f(r, c) = v;
+      f(r, x.cols() + c) = v * v - 1;
+    }
+  return f;
+}
+
+// Mean binary cross-entropy of the logits against labels (1: A, 0: B).
+double cross_entropy(const Tensor& logits, const std::vector<float>& labels) {
+  double s = 0;
+  for (int64_t i = 0; i < logits.rows(); ++i) s += softplus(logits(i, 0)) - labels[static_cast<size_t>(i)] * logits(i, 0);
+  return s / static_cast<double>(logits.rows());
+}
+
+// Logits of every row of x, in blocks.
+Tensor predict(Mlp& net, const Tensor& x) {
+  Tensor out(x.rows(), 1);
+  const int64_t block = 4096;
+  for (int64_t first = 0; first < x.rows(); first += block) {
+    const int64_t n = std::min(block, x.rows() - first);
+    const Tensor& y = net.forward(x.row(first), n);
+    std::memcpy(out.row(first), y.data(), static_cast<size_t>(n) * sizeof(float));
+  }
+  return out;
+}
+
+// Adam on the cross-entropy with minibatches of 256, up to 100 epochs (fewer on large data:
+// about 12,000 steps at most), stopping after 8 epochs without a better validation loss;
+// keeps the best weights.
+void train(Candidate& m, const Tensor& x, const std::vector<float>& y, const Tensor& vx, const std::vector<float>& vy,
+           Rng& rng) {
+  OptimizerConfig opt;
+  opt.lr = m.squares ? 1e-2 : 1e-3;
+  opt.beta1 = 0.9;
+  OptimizerState state;
+  std::vector<Param> params = m.net.params();
+  optimizer_init(opt, state, params);
+  const int64_t n = x.rows(), batch = 256;
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  Tensor xb(batch, x.cols()), diff(batch, 1);
+  int since_best = 0;
+  const int64_t epochs = std::clamp<int64_t>(3000000 / std::max<int64_t>(n, 1), 5, 100);
+  for (int64_t epoch = 0; epoch < epochs && since_best < 8; ++epoch) {
+    for (int64_t i = n - 1; i > 0; --i) std::swap(order[static_cast<size_t>(i)], order[below(rng, uint64_t(i) + 1)]);
+    for (int64_t first = 0; first + batch <= n; first += batch) {
+      for (int64_t j = 0; j < batch; ++j)
+        std::memcpy(xb.row(j), x.row(order[static_cast<size_t>(first + j)]), static_cast<size_t>(x.cols()) * sizeof(float));
+      const Tensor& logits = m.net.forward(xb.data(), batch);
+      for (int64_t j = 0; j < batch; ++j)
+        diff(j, 0) = static_cast<float>(
+            (sigmoid(logits(j, 0)) - y[static_cast<size_t>(order[static_cast<size_t>(first + j)])]) / double(batch));
+      m.net.backward(diff.data(), /*param_grads=*/true, nullptr);
+      optimizer_step(opt, state, params);
+    }
+    const double loss = cross_entropy(predict(m.net, vx), vy);
+    if (loss < m.best_loss - 1e-5) {
+      m.best_loss = loss;
+      m.best.clear();
+      for (const Param& p : params) m.best.emplace_back(1, p.size), std::copy(p.value, p.value + p.size, m.best.back().data());
+      since_best = 0;
+    } else {
+      ++since_best;
+    }
+  }
+  for (size_t i = 0; i < params.size() && !m.best.empty(); ++i)
+    std::copy(m.best[i].data(), m.best[i].data() + params[i].size, params[i].value);
+}
+
+}  // namespace
+
+void standardize_pooled(Tensor& a, Tensor& b) {
+  GANTOOL_ASSERT(a.cols() == b.cols());
+  const int64_t d = a.cols();
+  for (int64_t c = 0; c < d; ++c) {
+    double s = 0, s2 = 0;
+    const double n = double(a.rows() + b.rows());
+    for (const Tensor* t : {&a, &b})
+      for (int64_t r = 0; r < t->rows(); ++r) s += (*t)(r, c);
+    const double mu = s / n;
+    for (const Tensor* t : {&a, &b})
+      for (int64_t r = 0; r < t->rows(); ++r) s2 += ((*t)(r, c) - mu) * ((*t)(r, c) - mu);
+    const double sd = std::sqrt(s2 / n);
+    const double scale = sd > 0 ? 1 / sd : 1;
+    for (Tensor* t : {&a, &b})
+      for (int64_t r = 0; r < t->rows(); ++r) (*t)(r, c) = static_cast<float>(((*t)(r, c) - mu) * scale);
+  }
+}
+
+Tensor take_rows(const Tensor& t, const std::vector<int64_t>& rows) {
+  Tensor out(static_cast<int64_t>(rows.size()), t.cols());
+  for (size_t i = 0; i < rows.size(); ++i)
+    std::memcpy(out.row(static_cast<int64_t>(i)), t.row(rows[i]), static_cast<size_t>(t.cols()) * sizeof(float));
+  return out;
+}
+
+JsdEstimate hist_jsd(const Tensor& a, const Tensor& b) {
+  const int64_t d = a.cols();
+  GANTOOL_ASSERT(d >= 1 && d <= 3 && b.cols() == d && a.rows() > 0 && b.rows() > 0);
+  const double total = double(a.rows() + b.rows());
+  // Bins per dimension: Freedman–Diaconis on the pooled column, then a common coarsening.
+  std::vector<double> lo(d), width(d);
+  std::vector<int64_t> bins(d);
+  double cells = 1;
+  for (int64_t c = 0; c < d; ++c) {
+    std::vector<float> col;
+    col.reserve(static_cast<size_t>(total));
+    for (const Tensor* t : {&a, &b})
+      for (int64_t r = 0; r < t->rows(); ++r) col.push_back((*t)(r, c));
+    const auto [mn, mx] = std::minmax_element(col.begin(), col.end());
+    lo[c] = *mn;
+    const double range = double(*mx) - double(*mn);
+    double iqr = quantile(col, 0.75) - quantile(col, 0.25);
+    if (!(iqr > 0)) iqr = range;
+    // Freedman–Diaconis's width, at the rate N^(−1/(d+2)) of a d-dimensional histogram.
+    const double h = 2 * iqr * std::pow(total, -1.0 / double(d + 2));
+    bins[c] = range > 0 && h > 0 ? std::clamp<int64_t>(static_cast<int64_t>(std::ceil(range / h)), 1, 100000) : 1;
+    cells *= double(bins[c]);
+  }
+  // Sparse cells defeat the bias correction: at least 20 rows per cell on average.
+  const double max_cells = std::max(1.0, total / 20);
+  if (cells > max_cells) {
+    const double shrink = std::pow(max_cells / cells, 1.0 / double(d));
+    for (auto& n : bins) n = std::max<int64_t>(1, static_cast<int64_t>(std::floor(double(n) * shrink)));
+  }
+  int64_t ncells = 1;
+  for (int64_t c = 0; c < d; ++c) ncells *= bins[c];
+  for (int64_t c = 0; c < d; ++c) {
+    double mx = lo[c];
+    for (const Tensor* t : {&a, &b})
+      for (int64_t r = 0; r < t->rows(); ++r) mx = std::max(mx, double((*t)(r, c)));
+    width[c] = (mx - lo[c]) / double(bins[c]);
+  }
+  const auto cell_of = [&](const float* x) {
+    int64_t cell = 0;
+    for (int64_t c = 0; c < d; ++c) {
+      int64_t i = width[c] > 0 ? static_cast<int64_t>((double(x[c]) - lo[c]) / width[c]) : 0;
+      cell = cell * bins[c] + std::clamp<int64_t>(i, 0, bins[c] - 1);
+    }
+    return cell;
+  };
+  std::vector<double> p(static_cast<size_t>(ncells)), q(static_cast<size_t>(ncells));
+  std::vector<int64_t> cell_a(static_cast<size_t>(a.rows())), cell_b(static_cast<size_t>(b.rows()));
+  const double na = double(a.rows()), nb = double(b.rows());
+  for (int64_t r = 0; r < a.rows(); ++r) p[static_cast<size_t>(cell_a[size_t(r)] = cell_of(a.row(r)))] += 1 / na;
+  for (int64_t r = 0; r < b.rows(); ++r) q[static_cast<size_t>(cell_b[size_t(r)] = cell_of(b.row(r)))] += 1 / nb;
+
+  JsdEstimate e;
+  const auto term = [](double own, double other) { return std::log(2 * own / (own + other)); };
+  for (int64_t r = 0; r < a.rows(); ++r) {
+    const auto k = static_cast<size_t>(cell_a[size_t(r)]);
+    e.terms_a.push_back(term(p[k], q[k]));
+  }
+  for (int64_t r = 0; r < b.rows(); ++r) {
+    const auto k = static_cast<size_t>(cell_b[size_t(r)]);
+    e.terms_b.push_back(term(q[k], p[k]));
+  }
+  // Plug-in entropies are biased low by Σ Var(p̂_k)/(2 p_k): (K_p − 1)/(2 n_a) for H(P̂), and
+  // Σ [p_k(1 − p_k)/n_a + q_k(1 − q_k)/n_b] / (8 m_k) for H(M̂), M̂ = (P̂ + Q̂)/2. With
+  // JSD = H(M) − ½H(P) − ½H(Q), the plug-in's bias is −B_M + ½B_P + ½B_Q.
+  double bias_p = 0, bias_q = 0, bias_m = 0;
+  for (size_t k = 0; k < p.size(); ++k) {
+    if (p[k] > 0) bias_p += (1 - p[k]) / (2 * na);
+    if (q[k] > 0) bias_q += (1 - q[k]) / (2 * nb);
+    const double m = (p[k] + q[k]) / 2;
+    if (m > 0) bias_m += (p[k] * (1 - p[k]) / na + q[k] * (1 - q[k]) / nb) / (8 * m);
+  }
+  e.correction = bias_m - 0.5 * bias_p - 0.5 * bias_q;
+  std::string shape;
+  for (int64_t c = 0; c < d; ++c) shape += (c ? " × " : "") + std::to_string(bins[c]);
+  e.settings = shape + " bins, bias-corrected";
+  finish(e);
+  return e;
+}
+
+JsdEstimate knn_jsd(const Tensor& a, const Tensor& b, int k) {
+  GANTOOL_ASSERT(a.rows() == b.rows() && a.cols() == b.cols() && k >= 1 && a.rows() > k);
+  const Points pa{a}, pb{b};
+  const auto dim = static_cast<size_t>(a.cols());
+  const KdTree ta(dim, pa, nanoflann::KDTreeSingleIndexAdaptorParams(16));
+  const KdTree tb(dim, pb, nanoflann::KDTreeSingleIndexAdaptorParams(16));
+  JsdEstimate e;
+  e.terms_a = knn_terms(a, ta, tb, k);
+  e.terms_b = knn_terms(b, tb, ta, k);
+  e.settings = fmt::format("k = {}, pooled and standardized", k);
+  finish(e);
+  return e;
+}
+
+JsdEstimate classifier_jsd(const Tensor& a, const Tensor& b, int folds, uint64_t seed) {
+  GANTOOL_ASSERT(a.rows() == b.rows() && a.cols() == b.cols() && folds >= 2);
+  const int64_t n = a.rows(), d = a.cols();
+  Rng rng = make_rng(seed, 7);
+  // Rows of both samples, labelled, in a seeded random order cut into folds.
+  std::vector<int64_t> order(static_cast<size_t>(2 * n));
+  std::iota(order.begin(), order.end(), 0);
+  for (int64_t i = 2 * n - 1; i > 0; --i) std::swap(order[size_t(i)], order[below(rng, uint64_t(i) + 1)]);
+  const auto row = [&](int64_t id) { return id < n ? a.row(id) : b.row(id - n); };
+  const auto label = [&](int64_t id) { return id < n ? 1.0f : 0.0f; };
+  const auto gather = [&](const std::vector<int64_t>& ids, Tensor& x, std::vector<float>& y) {
+    x = Tensor(static_cast<int64_t>(ids.size()), d);
+    y.resize(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      std::memcpy(x.row(static_cast<int64_t>(i)), row(ids[i]), static_cast<size_t>(d) * sizeof(float));
+      y[i] = label(ids[i]);
+    }
+  };
+  JsdEstimate e;
+  e.terms_a.assign(static_cast<size_t>(n), 0);
+  e.terms_b.assign(static_cast<size_t>(n), 0);
+  int chose_mlp = 0;
+  for (int f = 0; f < folds; ++f) {
+    // The fold's rows are scored; of the others, every fifth validates (early stopping and
+    // the choice of model), the rest fit.
+    std::vector<int64_t> test, fit, valid;
+    int64_t others = 0;
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (static_cast<int>(i % static_cast<size_t>(folds)) == f)
+        test.push_back(order[i]);
+      else
+        (others++ % 5 == 4 ? valid : fit).push_back(order[i]);
+    }
+    Tensor x_fit, x_valid, x_test;
+    std::vector<float> y_fit, y_valid, y_test;
+    gather(fit, x_fit, y_fit);
+    gather(valid, x_valid, y_valid);
+    gather(test, x_test, y_test);
+    Rng init = make_rng(seed, 8 + static_cast<uint64_t>(f));
+    Candidate quadratic{Mlp({2 * d, {}, 1, Activation::identity, 0, Activation::identity, 0}, Init::xavier, init), true};
+    Candidate mlp{Mlp({d, {128, 128}, 1, Activation::leaky_relu, 0.2f, Activation::identity, 0}, Init::pytorch, init)};
+    for (Candidate* m : {&quadratic, &mlp})
+      train(*m, features(x_fit, m->squares), y_fit, features(x_valid, m->squares), y_valid, rng);
+    Candidate& best = mlp.best_loss < quadratic.best_loss ? mlp : quadratic;
+    chose_mlp += &best == &mlp;
+    const Tensor logits = predict(best.net, features(x_test, best.squares));
+    for (size_t i = 0; i < test.size(); ++i) {
+      const double l = logits(static_cast<int64_t>(i), 0);
+      // ln 2 + ln D and ln 2 + ln(1 − D), D = σ(l).
+      if (test[i] < n)
+        e.terms_a[static_cast<size_t>(test[i])] = std::log(2.0) - softplus(-l);
+      else
+        e.terms_b[static_cast<size_t>(test[i] - n)] = std::log(2.0) - softplus(l);
+    }
+  }
+  e.lower_bound = true;
+  e.settings = fmt::format("{}-fold cross-fitting; model per fold: {} MLP, {} quadratic logistic", folds, chose_mlp,
+                           folds - chose_mlp);
+  finish(e);
+  return e;
+}
+
+}  // namespace gantool

@@ -1,0 +1,82 @@
+// End-to-end tests of `gantool eval-jsd`: its output, units, the quality gate, files in
+// different normalizations, and bad input.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "cli/run.hpp"
+
+using namespace gantool_test;
+
+TEST_CASE("eval-jsd: a readable line and JSON with the estimate, interval and noise floor", "[eval_jsd]") {
+  Scratch s("eval_jsd");
+  REQUIRE(s.run("prepare -q --dist ring -n 20000 --seed 1 -o a.h5").status == 0);
+  REQUIRE(s.run("prepare -q --dist ring -n 20000 --seed 2 -o b.h5").status == 0);
+  REQUIRE(s.run("prepare -q --dist ring -n 20000 --seed 3 --modes 6 -o six.h5").status == 0);
+  const Result r = s.run("eval-jsd a.h5 b.h5");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("nats") != std::string::npos);
+  CHECK(r.out.find("noise floor") != std::string::npos);
+  CHECK(r.out.find("20000 vs 20000 rows, 2 dimensions") != std::string::npos);
+  const json same = json::parse(s.run("eval-jsd a.h5 b.h5 --json").out);
+  for (const char* key : {"jsd", "units", "ci_low", "ci_high", "method", "noise_floor", "rows_a", "rows_b", "dim"})
+    CHECK(same.contains(key));
+  CHECK(same["method"] == "knn");  // auto, in 2 dimensions
+  CHECK(same["dim"] == 2);
+  // Identical distributions: the interval holds 0, or the estimate is below 0.005.
+  const double jsd = same["jsd"], lo = same["ci_low"], hi = same["ci_high"];
+  CHECK(((lo <= 0 && 0 <= hi) || jsd < 0.005));
+  CHECK(lo <= jsd);
+  CHECK(jsd <= hi);
+  // 6 of the 8 modes (spacing 2π/6, so mostly other places): far from the noise floor.
+  const json diff = json::parse(s.run("eval-jsd a.h5 six.h5 --json --bootstrap 0").out);
+  CHECK(diff["jsd"].get<double>() > 0.3);
+  CHECK(diff["ci_low"].is_null());
+  const json bits = json::parse(s.run("eval-jsd a.h5 six.h5 --json --bootstrap 0 --units bits").out);
+  CHECK(bits["jsd"].get<double>() == Approx(diff["jsd"].get<double>() / std::log(2.0)));
+  const json hist = json::parse(s.run("eval-jsd a.h5 six.h5 --json --method hist --max-rows 5000").out);
+  CHECK(hist["method"] == "hist");
+  CHECK(hist["rows_a"] == 5000);
+}
+
+TEST_CASE("eval-jsd: --fail-above is a quality gate (exit 3)", "[eval_jsd]") {
+  Scratch s("eval_jsd_gate");
+  REQUIRE(s.run("prepare -q --dist ring -n 5000 --seed 1 -o a.h5").status == 0);
+  REQUIRE(s.run("prepare -q --dist grid -n 5000 --seed 2 -o b.h5").status == 0);
+  const Result fail = s.run("eval-jsd a.h5 b.h5 --fail-above 0.05 --bootstrap 0");
+  CHECK(fail.status == 3);
+  CHECK(fail.out.find("JSD(") != std::string::npos);  // the result is still printed
+  CHECK(lines_of(fail.err).size() == 1);
+  CHECK(fail.err.find("--fail-above 0.05") != std::string::npos);
+  CHECK(s.run("eval-jsd a.h5 a.h5 --fail-above 0.05 --bootstrap 0").status == 0);
+}
+
+TEST_CASE("eval-jsd: files are compared in data units, whatever their normalization", "[eval_jsd]") {
+  Scratch s("eval_jsd_units");
+  REQUIRE(s.run("prepare -q --dist gaussian --mean 5 --std 3 -n 8000 --seed 1 -o raw.h5").status == 0);
+  REQUIRE(s.run("prepare -q --dist gaussian --mean 5 --std 3 -n 8000 --seed 2 -o other.h5").status == 0);
+  REQUIRE(s.run("prepare -q --from other.h5 --normalize standard -o norm.h5").status == 0);
+  const json j = json::parse(s.run("eval-jsd raw.h5 norm.h5 --json --bootstrap 0").out);
+  CHECK(std::abs(j["jsd"].get<double>()) < 0.01);
+}
+
+TEST_CASE("eval-jsd: bad input is one clear line", "[eval_jsd]") {
+  Scratch s("eval_jsd_errors");
+  REQUIRE(s.run("prepare -q --dist ring -n 500 -o a.h5").status == 0);
+  REQUIRE(s.run("prepare -q --dist gaussian --dim 4 -n 500 -o four.h5").status == 0);
+  s.python(
+      "import h5py, numpy as np\n"
+      "with h5py.File('nan.h5', 'w') as f:\n"
+      "    x = np.random.default_rng(1).normal(size=(500, 2)).astype(np.float32); x[42, 1] = np.nan\n"
+      "    f['data'] = x\n");
+  check_error(s.run("eval-jsd a.h5 four.h5"), 1, {"a.h5", "2 columns", "four.h5", "4"});
+  check_error(s.run("eval-jsd a.h5 nan.h5"), 1, {"nan.h5", "row 42"});
+  check_error(s.run("eval-jsd four.h5 four.h5 --method hist"), 2, {"hist", "3 dimensions"});
+  check_error(s.run("eval-jsd a.h5 a.h5 --method magic"), 2, {"--method"});
+  check_error(s.run("eval-jsd a.h5 a.h5 --units furlongs"), 2, {"--units"});
+  check_error(s.run("eval-jsd a.h5 missing.h5"), 1, {"missing.h5"});
+  const json j = json::parse(s.run("eval-jsd a.h5 nan.h5 --drop-nonfinite --json --bootstrap 0").out);
+  CHECK(j["dropped_b"] == 1);
+  CHECK(j["rows_b"] == 499);
+}
