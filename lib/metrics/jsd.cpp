@@ -59,47 +59,99 @@ struct Points {
 using KdTree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, Points, double>, Points, -1,
                                                    uint32_t>;
 
-// Counts the points within a squared distance, boundary included (nanoflann's own
-// RadiusResultSet excludes it and stores every match).
-struct CountWithin {
-  double radius;
-  size_t count = 0;
-  void init() {}
-  size_t size() const { return count; }
-  bool full() const { return true; }
-  bool addPoint(double dist, uint32_t) {
-    if (dist <= radius) ++count;
-    return true;
-  }
-  double worstDist() const { return radius; }
+// A sample's distinct rows and how often each occurs. Searches run over distinct rows and
+// add multiplicities, so that a sample with a million copies of one point (a collapsed
+// generator) costs no more than one with a single copy.
+struct Distinct {
+  Tensor rows;
+  std::vector<double> weight;
+  std::vector<int64_t> of_row;  // the distinct row of each row of the sample
 };
 
-size_t count_within(const KdTree& tree, const float* x, double radius) {
-  CountWithin counter{radius};
-  tree.findNeighbors(counter, x, nanoflann::SearchParams());
-  return counter.count;
+Distinct distinct_rows(const Tensor& t) {
+  const int64_t n = t.rows(), d = t.cols();
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  const auto less = [&](int64_t x, int64_t y) {
+    return std::lexicographical_compare(t.row(x), t.row(x) + d, t.row(y), t.row(y) + d);
+  };
+  std::sort(order.begin(), order.end(), less);
+  Distinct out;
+  out.of_row.resize(static_cast<size_t>(n));
+  std::vector<int64_t> first_of;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i == 0 || less(order[i - 1], order[i])) first_of.push_back(order[i]), out.weight.push_back(0);
+    out.weight.back() += 1;
+    out.of_row[static_cast<size_t>(order[i])] = static_cast<int64_t>(first_of.size()) - 1;
+  }
+  out.rows = take_rows(t, first_of);
+  return out;
 }
 
-// log p/m at each row of `own`: own's k-th neighbour radius, counts in own and other.
-std::vector<double> knn_terms(const Tensor& own, const KdTree& own_tree, const KdTree& other_tree, int k) {
-  const int64_t n = own.rows();
-  const double offset = std::log((2.0 * double(n) - 1) / (double(n) - 1));
-  std::vector<double> terms(static_cast<size_t>(n));
+// The summed weight of the points within a squared distance, boundary included (nanoflann's
+// RadiusResultSet excludes it and stores every match). The tree prunes with float sums of
+// squares, which can put a point at exactly `radius` a little farther: the pruning bound
+// gets a relative margin, the count itself compares exactly.
+struct WeightWithin {
+  double radius;
+  const std::vector<double>* weight;
+  double sum = 0;
+  void init() {}
+  size_t size() const { return 0; }
+  bool full() const { return true; }
+  bool addPoint(double dist, uint32_t index) {
+    if (dist <= radius) sum += (*weight)[index];
+    return true;
+  }
+  double worstDist() const { return radius * (1 + 1e-5) + 1e-300; }
+};
+
+double weight_within(const KdTree& tree, const std::vector<double>& weight, const float* x, double radius) {
+  WeightWithin counter{radius, &weight};
+  tree.findNeighbors(counter, x, nanoflann::SearchParams());
+  return counter.sum;
+}
+
+// log p/m for each distinct row of `own` (n rows of each sample in all), bounded by ln 2.
+std::vector<double> knn_terms(const Distinct& own, const KdTree& own_tree, const Distinct& other,
+                              const KdTree& other_tree, int64_t n, int k) {
+  const auto u = own.rows.rows();
+  const double offset = std::log((2.0 * double(n) - 1) / (double(n) - 1)), ln2 = std::log(2.0);
+  std::vector<double> terms(static_cast<size_t>(u));
 #pragma omp parallel
   {
-    std::vector<uint32_t> index(static_cast<size_t>(k) + 1);
-    std::vector<double> dist(static_cast<size_t>(k) + 1);
+    std::vector<uint32_t> index;
+    std::vector<double> dist;
 #pragma omp for schedule(dynamic, 256)
-    for (int64_t i = 0; i < n; ++i) {
-      const float* x = own.row(i);
-      nanoflann::KNNResultSet<double, uint32_t> nearest(static_cast<size_t>(k) + 1);
-      nearest.init(index.data(), dist.data());
-      own_tree.findNeighbors(nearest, x, nanoflann::SearchParams());
-      const double r = dist[static_cast<size_t>(k)];  // k-th neighbour, the row itself excluded
-      const double radius = std::nextafter(r, INFINITY);  // ties at r count
-      const auto c_own = static_cast<double>(count_within(own_tree, x, radius) - 1);
-      const auto c_other = static_cast<double>(count_within(other_tree, x, radius));
-      terms[static_cast<size_t>(i)] = digamma(c_own) - digamma(c_own + c_other) + offset;
+    for (int64_t i = 0; i < u; ++i) {
+      const float* x = own.rows.row(i);
+      const double copies = own.weight[static_cast<size_t>(i)];
+      // r: the distance at which the other rows of the own sample reach k (itself excluded).
+      double r = 0;
+      if (copies - 1 < k) {
+        for (size_t want = static_cast<size_t>(k) + 1;; want *= 2) {
+          want = std::min(want, static_cast<size_t>(u));
+          index.resize(want), dist.resize(want);
+          nanoflann::KNNResultSet<double, uint32_t> nearest(want);
+          nearest.init(index.data(), dist.data());
+          own_tree.findNeighbors(nearest, x, nanoflann::SearchParams());
+          double total = -1;  // the row itself
+          size_t j = 0;
+          for (; j < nearest.size() && total < k; ++j) total += own.weight[index[j]];
+          if (total >= k) {
+            r = dist[j - 1];
+            break;
+          }
+          GANTOOL_ASSERT(want < static_cast<size_t>(u));
+        }
+      }
+      const double c_own = weight_within(own_tree, own.weight, x, r) - 1;
+      const double c_other = weight_within(other_tree, other.weight, x, r);
+      // At an atom (r = 0) the counts are multiplicities, the row itself included (out of n
+      // a side). Elsewhere the densities in the ball. Digamma for the log of a count.
+      const double term = r == 0 ? digamma(c_own + 1) - digamma(c_own + 1 + c_other) + ln2
+                                 : digamma(c_own) - digamma(c_own + c_other) + offset;
+      terms[static_cast<size_t>(i)] = std::min(term, ln2);  // log p/m ≤ log 2
     }
   }
   return terms;
@@ -115,12 +167,17 @@ struct Candidate {
   double best_loss = INFINITY;
 };
 
+// Standardized inputs, clipped to ±20 so that a far outlier cannot blow up training (it
+// still stands out), and with their squares for the quadratic model.
 Tensor features(const Tensor& x, bool squares) {
-  if (!squares) return x;
-  Tensor f(x.rows(), 2 * x.cols());
+  Tensor f(x.rows(), (squares ? 2 : 1) * x.cols());
   for (int64_t r = 0; r < x.rows(); ++r)
     for (int64_t c = 0; c < x.cols(); ++c) {
-      const float v = x(r, c);
+      const float v = std::clamp(x(r, c), -20.0f, 20.0f);
+      if (!squares) {
+        f(r, c) = v;
+        continue;
+      }
       f(r, c) = v;
       f(r, x.cols() + c) = v * v - 1;
     }
@@ -157,7 +214,7 @@ void train(Candidate& m, const Tensor& x, const std::vector<float>& y, const Ten
   OptimizerState state;
   std::vector<Param> params = m.net.params();
   optimizer_init(opt, state, params);
-  const int64_t n = x.rows(), batch = 256;
+  const int64_t n = x.rows(), batch = std::min<int64_t>(256, n);
   std::vector<int64_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
   Tensor xb(batch, x.cols()), diff(batch, 1);
@@ -195,17 +252,21 @@ void standardize_pooled(Tensor& a, Tensor& b) {
   GANTOOL_ASSERT(a.cols() == b.cols());
   const int64_t d = a.cols();
   for (int64_t c = 0; c < d; ++c) {
-    double s = 0, s2 = 0;
-    const double n = double(a.rows() + b.rows());
+    std::vector<float> col;
     for (const Tensor* t : {&a, &b})
-      for (int64_t r = 0; r < t->rows(); ++r) s += (*t)(r, c);
-    const double mu = s / n;
-    for (const Tensor* t : {&a, &b})
-      for (int64_t r = 0; r < t->rows(); ++r) s2 += ((*t)(r, c) - mu) * ((*t)(r, c) - mu);
-    const double sd = std::sqrt(s2 / n);
-    const double scale = sd > 0 ? 1 / sd : 1;
+      for (int64_t r = 0; r < t->rows(); ++r) col.push_back((*t)(r, c));
+    // Median and IQR (a normal's std is IQR/1.349): one huge outlier must not squash every
+    // other row together. A column with IQR 0 falls back to its std, then to 1.
+    const double median = quantile(col, 0.5);
+    double spread = (quantile(col, 0.75) - quantile(col, 0.25)) / 1.349;
+    if (!(spread > 0)) {
+      double s2 = 0;
+      for (float v : col) s2 += (v - median) * (v - median);
+      spread = std::sqrt(s2 / double(col.size()));
+    }
+    const double scale = spread > 0 && std::isfinite(spread) ? 1 / spread : 1;
     for (Tensor* t : {&a, &b})
-      for (int64_t r = 0; r < t->rows(); ++r) (*t)(r, c) = static_cast<float>(((*t)(r, c) - mu) * scale);
+      for (int64_t r = 0; r < t->rows(); ++r) (*t)(r, c) = static_cast<float>(((*t)(r, c) - median) * scale);
   }
 }
 
@@ -220,6 +281,8 @@ JsdEstimate hist_jsd(const Tensor& a, const Tensor& b) {
   const int64_t d = a.cols();
   GANTOOL_ASSERT(d >= 1 && d <= 3 && b.cols() == d && a.rows() > 0 && b.rows() > 0);
   const double total = double(a.rows() + b.rows());
+  // Cells are sized for the smaller side: sparse cells defeat the bias correction.
+  const double smaller = double(std::min(a.rows(), b.rows()));
   // Bins per dimension: Freedman–Diaconis on the pooled column, then a common coarsening.
   std::vector<double> lo(d), width(d);
   std::vector<int64_t> bins(d);
@@ -229,35 +292,36 @@ JsdEstimate hist_jsd(const Tensor& a, const Tensor& b) {
     col.reserve(static_cast<size_t>(total));
     for (const Tensor* t : {&a, &b})
       for (int64_t r = 0; r < t->rows(); ++r) col.push_back((*t)(r, c));
-    const auto [mn, mx] = std::minmax_element(col.begin(), col.end());
-    lo[c] = *mn;
-    const double range = double(*mx) - double(*mn);
+    // The grid spans the central 99.8% of the pooled rows; the rest go to the edge cells
+    // (so that one far outlier does not stretch every bin).
+    lo[c] = quantile(col, 0.001);
+    const double hi = quantile(col, 0.999);
+    const double range = hi - lo[c];
     double iqr = quantile(col, 0.75) - quantile(col, 0.25);
     if (!(iqr > 0)) iqr = range;
     // Freedman–Diaconis's width, at the rate N^(−1/(d+2)) of a d-dimensional histogram.
     const double h = 2 * iqr * std::pow(total, -1.0 / double(d + 2));
-    bins[c] = range > 0 && h > 0 ? std::clamp<int64_t>(static_cast<int64_t>(std::ceil(range / h)), 1, 100000) : 1;
+    bins[c] = range > 0 && h > 0 ? static_cast<int64_t>(std::clamp(std::ceil(range / h), 1.0, 100000.0)) : 1;
+    width[c] = range / double(bins[c]);
     cells *= double(bins[c]);
   }
-  // Sparse cells defeat the bias correction: at least 20 rows per cell on average.
-  const double max_cells = std::max(1.0, total / 20);
+  // At least 20 rows of the smaller side per cell on average.
+  const double max_cells = std::max(1.0, smaller / 20);
   if (cells > max_cells) {
     const double shrink = std::pow(max_cells / cells, 1.0 / double(d));
-    for (auto& n : bins) n = std::max<int64_t>(1, static_cast<int64_t>(std::floor(double(n) * shrink)));
+    for (int64_t c = 0; c < d; ++c) {
+      const int64_t coarser = std::max<int64_t>(1, static_cast<int64_t>(std::floor(double(bins[c]) * shrink)));
+      width[c] *= double(bins[c]) / double(coarser);
+      bins[c] = coarser;
+    }
   }
   int64_t ncells = 1;
   for (int64_t c = 0; c < d; ++c) ncells *= bins[c];
-  for (int64_t c = 0; c < d; ++c) {
-    double mx = lo[c];
-    for (const Tensor* t : {&a, &b})
-      for (int64_t r = 0; r < t->rows(); ++r) mx = std::max(mx, double((*t)(r, c)));
-    width[c] = (mx - lo[c]) / double(bins[c]);
-  }
   const auto cell_of = [&](const float* x) {
     int64_t cell = 0;
     for (int64_t c = 0; c < d; ++c) {
-      int64_t i = width[c] > 0 ? static_cast<int64_t>((double(x[c]) - lo[c]) / width[c]) : 0;
-      cell = cell * bins[c] + std::clamp<int64_t>(i, 0, bins[c] - 1);
+      const double at = width[c] > 0 ? (double(x[c]) - lo[c]) / width[c] : 0;
+      cell = cell * bins[c] + static_cast<int64_t>(std::clamp(at, 0.0, double(bins[c] - 1)));
     }
     return cell;
   };
@@ -297,13 +361,15 @@ JsdEstimate hist_jsd(const Tensor& a, const Tensor& b) {
 
 JsdEstimate knn_jsd(const Tensor& a, const Tensor& b, int k) {
   GANTOOL_ASSERT(a.rows() == b.rows() && a.cols() == b.cols() && k >= 1 && a.rows() > k);
-  const Points pa{a}, pb{b};
+  const Distinct da = distinct_rows(a), db = distinct_rows(b);
+  const Points pa{da.rows}, pb{db.rows};
   const auto dim = static_cast<size_t>(a.cols());
   const KdTree ta(dim, pa, nanoflann::KDTreeSingleIndexAdaptorParams(16));
   const KdTree tb(dim, pb, nanoflann::KDTreeSingleIndexAdaptorParams(16));
+  const std::vector<double> ua = knn_terms(da, ta, db, tb, a.rows(), k), ub = knn_terms(db, tb, da, ta, a.rows(), k);
   JsdEstimate e;
-  e.terms_a = knn_terms(a, ta, tb, k);
-  e.terms_b = knn_terms(b, tb, ta, k);
+  for (int64_t of : da.of_row) e.terms_a.push_back(ua[static_cast<size_t>(of)]);
+  for (int64_t of : db.of_row) e.terms_b.push_back(ub[static_cast<size_t>(of)]);
   e.settings = fmt::format("k = {}, pooled and standardized", k);
   finish(e);
   return e;

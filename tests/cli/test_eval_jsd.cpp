@@ -76,7 +76,24 @@ TEST_CASE("eval-jsd: bad input is one clear line", "[eval_jsd]") {
   check_error(s.run("eval-jsd a.h5 a.h5 --method magic"), 2, {"--method"});
   check_error(s.run("eval-jsd a.h5 a.h5 --units furlongs"), 2, {"--units"});
   check_error(s.run("eval-jsd a.h5 missing.h5"), 1, {"missing.h5"});
+  check_error(s.run("eval-jsd a.h5 a.h5 --bootstrap 1"), 2, {"--bootstrap"});
+  check_error(s.run("eval-jsd a.h5 a.h5 --fail-above nan"), 2, {"--fail-above"});
+  check_error(s.run("eval-jsd a.h5 a.h5 --method classifier --max-rows 50"), 1, {"classifier", "100 rows"});
   const json j = json::parse(s.run("eval-jsd a.h5 nan.h5 --drop-nonfinite --json --bootstrap 0").out);
   CHECK(j["dropped_b"] == 1);
   CHECK(j["rows_b"] == 499);
+}
+
+TEST_CASE("eval-jsd: shared rows are flagged; small 3-D samples use k-NN", "[eval_jsd]") {
+  Scratch s("eval_jsd_shared");
+  REQUIRE(s.run("prepare -q --dist gaussian --dim 3 -n 300 --seed 1 -o a.h5").status == 0);
+  REQUIRE(s.run("prepare -q --dist gaussian --dim 3 --mean 10 -n 300 --seed 2 -o far.h5").status == 0);
+  // Too few rows to train a classifier: auto takes k-NN, which sees the disjoint supports.
+  const json j = json::parse(s.run("eval-jsd a.h5 far.h5 --json --bootstrap 0").out);
+  CHECK(j["method"] == "knn");
+  CHECK(j["jsd"].get<double>() == Approx(std::log(2.0)).margin(0.01));
+  const Result same = s.run("eval-jsd a.h5 a.h5 --bootstrap 0");
+  CHECK(same.status == 0);
+  CHECK(same.err.find("300 of the 300 rows") != std::string::npos);
+  CHECK(json::parse(s.run("eval-jsd a.h5 a.h5 --json --bootstrap 0").out)["shared_rows"] == 300);
 }

@@ -143,3 +143,33 @@ TEST_CASE("per-row terms reproduce the estimate", "[jsd]") {
     CHECK(e.jsd == Approx(0.5 * sa / double(e.terms_a.size()) + 0.5 * sb / double(e.terms_b.size()) + e.correction));
   }
 }
+
+TEST_CASE("k-NN on coarse integer grids and outliers: finite, and never above ln 2", "[jsd]") {
+  // Integers 0..100 in 2-D, 3000 rows: most neighbourhoods are ties.
+  const auto grid_ints = [](uint64_t seed) {
+    return sample(3000, 2, seed, [](Rng& rng, float* x) {
+      x[0] = static_cast<float>(below(rng, 101)), x[1] = static_cast<float>(below(rng, 101));
+    });
+  };
+  for (int k : {1, 2, 10}) {
+    const JsdEstimate e = knn(grid_ints(30), grid_ints(31), k);
+    INFO("k = " << k);
+    CHECK(std::isfinite(e.jsd));
+    CHECK(std::abs(e.jsd) < 0.05);
+  }
+  // Disjoint samples of a few rows: the bound ln 2 holds exactly.
+  const Tensor left = gaussian(12, 1, 0, 1, 32), right = gaussian(12, 1, 100, 1, 33);
+  CHECK(knn(left, right, 1).jsd <= kLn2);
+  CHECK(knn(left, right, 1).jsd == Approx(kLn2).margin(1e-12));
+  // One row at 1e30 must not squash the others together.
+  Tensor a = gaussian(20000, 1, 0, 1, 34);
+  a(0, 0) = 1e30f;
+  const double truth = gaussian_jsd(1, 1);
+  CHECK(knn(a, gaussian(20000, 1, 1, 1, 35)).jsd == Approx(truth).margin(0.01));
+  CHECK(hist_jsd(a, gaussian(20000, 1, 1, 1, 35)).jsd == Approx(truth).margin(0.01));
+}
+
+TEST_CASE("hist with very different row counts stays unbiased", "[jsd]") {
+  const JsdEstimate e = hist_jsd(gaussian(200000, 2, 0, 1, 40), gaussian(2000, 2, 0, 1, 41));
+  CHECK(std::abs(e.jsd) < 0.01);
+}

@@ -33,6 +33,8 @@ struct EvalOptions {
 
 // Seeds' substreams: subsets of rows, the noise floor's halves, the bootstrap.
 constexpr uint64_t kSubsetStream = 0, kHalvesStream = 1, kBootstrapStream = 1000;
+// Rows a side below which auto does not train a classifier, and below which it cannot.
+constexpr int64_t kClassifierRows = 1000, kClassifierMinimum = 100;
 
 // The sum of terms.size() terms drawn with replacement: four indices per Philox block,
 // index = ⌊u·n / 2³²⌋ from a 32-bit u (bias below n / 2³², nothing at these sizes), from
@@ -82,13 +84,52 @@ Tensor subset(const Tensor& t, int64_t count, Rng& rng) {
   return take_rows(t, chosen);
 }
 
-std::string choose_method(const std::string& method, int64_t dim, std::string& why) {
-  if (method != "auto") return method;
+// 64-bit FNV-1a of a row's bytes.
+uint64_t row_hash(const float* row, int64_t cols) {
+  uint64_t h = 1469598103934665603ull;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(row);
+  for (size_t i = 0; i < static_cast<size_t>(cols) * sizeof(float); ++i) h = (h ^ bytes[i]) * 1099511628211ull;
+  return h;
+}
+
+std::vector<uint64_t> sorted_hashes(const Tensor& t) {
+  std::vector<uint64_t> h(static_cast<size_t>(t.rows()));
+  for (int64_t r = 0; r < t.rows(); ++r) h[static_cast<size_t>(r)] = row_hash(t.row(r), t.cols());
+  std::sort(h.begin(), h.end());
+  return h;
+}
+
+// Rows of b with an exact copy in a (by 64-bit hash: a collision is one in 10^19 pairs).
+int64_t shared_rows(const Tensor& a, const Tensor& b) {
+  const std::vector<uint64_t> ha = sorted_hashes(a);
+  int64_t shared = 0;
+  for (int64_t r = 0; r < b.rows(); ++r) shared += std::binary_search(ha.begin(), ha.end(), row_hash(b.row(r), b.cols()));
+  return shared;
+}
+
+// Rows of t that repeat an earlier row (what sharing looks like by chance, for discrete data).
+int64_t duplicated_rows(const Tensor& t) {
+  const std::vector<uint64_t> h = sorted_hashes(t);
+  int64_t dup = 0;
+  for (size_t i = 1; i < h.size(); ++i) dup += h[i] == h[i - 1];
+  return dup;
+}
+
+std::string choose_method(const EvalOptions& opt, int64_t dim, int64_t rows, std::string& why) {
+  if (opt.method != "auto") return opt.method;
   // From the validation suite (README, "gantool eval-jsd"): k-NN is the most accurate up to
-  // 2 dimensions, the classifier above.
-  why = dim <= 2 ? " (auto: k-NN is the most accurate in 1–2 dimensions)"
-                 : " (auto: the classifier is the most accurate above 2 dimensions)";
-  return dim <= 2 ? "knn" : "classifier";
+  // 2 dimensions, the classifier above, given enough rows to train it.
+  if (rows <= opt.k && dim <= 3) {
+    why = " (auto: too few rows for k-NN)";
+    return "hist";
+  }
+  if (dim <= 2 || rows < kClassifierRows) {
+    why = dim <= 2 ? " (auto: k-NN is the most accurate in 1–2 dimensions)"
+                   : fmt::format(" (auto: fewer than {} rows a side to train a classifier)", kClassifierRows);
+    return "knn";
+  }
+  why = " (auto: the classifier is the most accurate above 2 dimensions)";
+  return "classifier";
 }
 
 // The estimate of `method` on a and b (in data units; standardized here, pooled).
@@ -103,15 +144,18 @@ JsdEstimate estimate(const std::string& method, Tensor a, Tensor b, const EvalOp
     if (n <= opt.k) fail("knn needs more than --k {} rows on each side (got {})", opt.k, n);
     return knn_jsd(a, b, opt.k);
   }
-  if (n < 10 * opt.folds) fail("classifier needs at least {} rows on each side (got {})", 10 * opt.folds, n);
+  if (n < kClassifierMinimum) fail("classifier needs at least {} rows on each side (got {})", kClassifierMinimum, n);
   return classifier_jsd(a, b, opt.folds, opt.seed);
 }
 
-void run_eval(const EvalOptions& opt) {
+void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
   if (opt.method != "auto" && opt.method != "hist" && opt.method != "knn" && opt.method != "classifier")
     fail_usage("--method must be auto, hist, knn or classifier (got '{}')", opt.method);
   if (opt.units != "nats" && opt.units != "bits") fail_usage("--units must be nats or bits (got '{}')", opt.units);
-  if (opt.bootstrap < 0 || opt.bootstrap > 100000) fail_usage("--bootstrap must be between 0 and 100000");
+  if (opt.bootstrap != 0 && (opt.bootstrap < 20 || opt.bootstrap > 100000))
+    fail_usage("--bootstrap must be 0 (no interval) or between 20 and 100000 (got {})", opt.bootstrap);
+  if (cmd.count("--fail-above") && !std::isfinite(opt.fail_above))
+    fail_usage("--fail-above must be a finite number (got {})", opt.fail_above);
   if (opt.max_rows < 0) fail_usage("--max-rows must not be negative (0: all rows)");
   if (opt.k < 1 || opt.k > 1000) fail_usage("--k must be between 1 and 1000 (got {})", opt.k);
   if (opt.folds < 2 || opt.folds > 20) fail_usage("--folds must be between 2 and 20 (got {})", opt.folds);
@@ -120,6 +164,12 @@ void run_eval(const EvalOptions& opt) {
   const auto stage = [&](const std::string& what) {
     if (live) fmt::print(stderr, "\reval-jsd: {}…\033[K", what);
   };
+  struct ClearLine {  // also before an error message
+    bool live;
+    ~ClearLine() {
+      if (live) fmt::print(stderr, "\r\033[K");
+    }
+  } clear_line{live};
   stage("reading");
   int64_t dropped_a = 0, dropped_b = 0;
   std::string name_a, name_b;
@@ -134,7 +184,7 @@ void run_eval(const EvalOptions& opt) {
   Tensor b = read_rows(opt.b, opt.drop_nonfinite, dropped_b, name_b);
   const int64_t dim = a.cols();
   std::string why;
-  const std::string method = choose_method(opt.method, dim, why);
+  const std::string method = choose_method(opt, dim, std::min(a.rows(), b.rows()), why);
   if (method == "hist" && dim > 3)
     fail_usage("--method hist works up to 3 dimensions (the data has {}); use knn or classifier", dim);
   Rng rng = make_rng(opt.seed, kSubsetStream);
@@ -152,11 +202,14 @@ void run_eval(const EvalOptions& opt) {
   stage("noise floor");
   double floor = NAN;
   if (a.rows() >= 4) {
-    std::vector<int64_t> order(static_cast<size_t>(a.rows()));
-    std::iota(order.begin(), order.end(), 0);
+    // Halves of as many rows of A as the estimate used.
+    std::vector<int64_t> order(static_cast<size_t>(std::min(a.rows(), used_a)));
     Rng halves = make_rng(opt.seed, kHalvesStream);
-    for (int64_t i = a.rows() - 1; i > 0; --i) std::swap(order[size_t(i)], order[below(halves, uint64_t(i) + 1)]);
-    const auto half = static_cast<size_t>(a.rows() / 2);
+    std::vector<int64_t> all(static_cast<size_t>(a.rows()));
+    std::iota(all.begin(), all.end(), 0);
+    for (int64_t i = a.rows() - 1; i > 0; --i) std::swap(all[size_t(i)], all[below(halves, uint64_t(i) + 1)]);
+    std::copy(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(order.size()), order.begin());
+    const auto half = order.size() / 2;
     const Tensor h1 = take_rows(a, {order.begin(), order.begin() + static_cast<std::ptrdiff_t>(half)});
     const Tensor h2 = take_rows(a, {order.begin() + static_cast<std::ptrdiff_t>(half), order.begin() + static_cast<std::ptrdiff_t>(2 * half)});
     try {
@@ -185,7 +238,14 @@ void run_eval(const EvalOptions& opt) {
     ci_low = at(0.025);
     ci_high = at(0.975);
   }
-  if (live) fmt::print(stderr, "\r\033[K");
+  const int64_t shared = shared_rows(a, b);
+  if (shared > 0.01 * double(b.rows()) && shared > 2 * duplicated_rows(a) * double(b.rows()) / double(a.rows())) {
+    if (live) fmt::print(stderr, "\r\033[K");
+    fmt::print(stderr,
+               "eval-jsd: warning: {} of the {} rows of {} are exact copies of rows of {} (memorized training data?); "
+               "the estimators assume independent samples, and k-NN reads low on shared rows\n",
+               shared, b.rows(), name_b, name_a);
+  }
 
   const double unit = opt.units == "bits" ? std::log(2.0) : 1.0;
   const double jsd = e.jsd / unit;
@@ -196,6 +256,7 @@ void run_eval(const EvalOptions& opt) {
                         {"ci_low", number(ci_low / unit)},
                         {"ci_high", number(ci_high / unit)},
                         {"method", method},
+                        {"auto", opt.method == "auto"},
                         {"settings", e.settings},
                         {"lower_bound", e.lower_bound},
                         {"noise_floor", number(floor / unit)},
@@ -204,11 +265,12 @@ void run_eval(const EvalOptions& opt) {
                         {"dropped_a", dropped_a},
                         {"dropped_b", dropped_b},
                         {"dim", dim},
+                        {"shared_rows", shared},
                         {"file_a", name_a},
                         {"file_b", name_b},
                         {"bootstrap", opt.bootstrap},
                         {"seed", opt.seed}};
-    fmt::print("{}\n", j.dump());
+    fmt::print("{}\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     const std::string interval =
         opt.bootstrap > 0 ? fmt::format(" (95% interval {:.4f} to {:.4f})", ci_low / unit, ci_high / unit) : "";
@@ -252,7 +314,7 @@ void add_eval_jsd_command(CLI::App& app) {
   cmd->add_flag("--drop-nonfinite", opt->drop_nonfinite, "Drop rows with NaN or ±inf (else an error naming the row)");
   cmd->add_flag("-q,--quiet", opt->quiet, "No progress");
   add_threads_option(cmd);
-  cmd->callback([opt] { run_eval(*opt); });
+  cmd->callback([opt, cmd] { run_eval(*opt, *cmd); });
 }
 
 }  // namespace gantool
