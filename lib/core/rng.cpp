@@ -111,19 +111,30 @@ void fill_uniform(Rng& rng, float* dst, int64_t n, float lo, float hi) {
   rng.counter += static_cast<uint64_t>((n + 3) / 4);
 }
 
-void fill_normal_rows(const Rng& rng, int64_t first_row, int64_t rows, int64_t cols, float* dst) {
+namespace {
+
+// Row first_row + r from blocks counter + (first_row + r)·⌈cols/4⌉ onwards.
+template <class Block>
+void fill_rows(const Rng& rng, int64_t first_row, int64_t rows, int64_t cols, float* dst, Block block) {
   const auto per_row = static_cast<uint64_t>((cols + 3) / 4);
   for (int64_t r = 0; r < rows; ++r)
-    fill_blocks(rng, rng.counter + static_cast<uint64_t>(first_row + r) * per_row, dst + r * cols, cols,
-                normal_block);
+    fill_blocks(rng, rng.counter + static_cast<uint64_t>(first_row + r) * per_row, dst + r * cols, cols, block);
+}
+
+}  // namespace
+
+void fill_normal_rows(const Rng& rng, int64_t first_row, int64_t rows, int64_t cols, float* dst) {
+  fill_rows(rng, first_row, rows, cols, dst, normal_block);
 }
 
 void fill_uniform_rows(const Rng& rng, int64_t first_row, int64_t rows, int64_t cols, float* dst, float lo,
                        float hi) {
-  const auto per_row = static_cast<uint64_t>((cols + 3) / 4);
-  for (int64_t r = 0; r < rows; ++r)
-    fill_blocks(rng, rng.counter + static_cast<uint64_t>(first_row + r) * per_row, dst + r * cols, cols,
-                [&](const auto& w, float* x) { uniform_block(w, lo, hi, x); });
+  fill_rows(rng, first_row, rows, cols, dst, [&](const auto& w, float* x) { uniform_block(w, lo, hi, x); });
+}
+
+void shuffle(std::vector<int64_t>& v, Rng& rng) {
+  for (int64_t i = static_cast<int64_t>(v.size()) - 1; i > 0; --i)
+    std::swap(v[static_cast<size_t>(i)], v[below(rng, static_cast<uint64_t>(i) + 1)]);
 }
 
 uint64_t below(Rng& rng, uint64_t n) {

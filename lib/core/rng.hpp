@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 namespace gantool {
 
@@ -51,6 +52,10 @@ void fill_uniform(Rng& rng, float* dst, int64_t n, float lo, float hi);
 void fill_normal_rows(const Rng& rng, int64_t first_row, int64_t rows, int64_t cols, float* dst);
 void fill_uniform_rows(const Rng& rng, int64_t first_row, int64_t rows, int64_t cols, float* dst, float lo,
                        float hi);
+
+// Fisher–Yates (Knuth's Algorithm P) in place: v[i] swaps with v[below(i + 1)], i from the
+// last down to 1.
+void shuffle(std::vector<int64_t>& v, Rng& rng);
 
 // Uniform integer in [0, n), n > 0, by a 64×64→128-bit multiply (one block); the bias is
 // below n / 2^64.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "core/error.hpp"
@@ -41,5 +42,13 @@ class Tensor {
   int64_t rows_ = 0, cols_ = 0;
   std::vector<float> data_;
 };
+
+// The rows of t at the given indices, in that order.
+inline Tensor take_rows(const Tensor& t, const std::vector<int64_t>& rows) {
+  Tensor out(static_cast<int64_t>(rows.size()), t.cols());
+  for (size_t i = 0; i < rows.size(); ++i)
+    std::memcpy(out.row(static_cast<int64_t>(i)), t.row(rows[i]), static_cast<size_t>(t.cols()) * sizeof(float));
+  return out;
+}
 
 }  // namespace gantool

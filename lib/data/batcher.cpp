@@ -16,8 +16,7 @@ namespace {
 void shuffle_epoch(Batcher& b) {
   std::iota(b.order.begin(), b.order.end(), int64_t{0});
   Rng rng = make_rng(b.seed, (uint64_t{1} << 62) + static_cast<uint64_t>(b.epoch));
-  for (int64_t i = static_cast<int64_t>(b.order.size()) - 1; i > 0; --i)
-    std::swap(b.order[i], b.order[below(rng, static_cast<uint64_t>(i) + 1)]);
+  shuffle(b.order, rng);
 }
 
 }  // namespace

@@ -160,7 +160,8 @@ RowOutput::RowOutput(const std::string& path, int64_t cols, DatasetMeta meta, st
       c.text += '\n';
     }
   }
-  if (hdf5_is_threadsafe()) writer_ = std::make_unique<Writer>(c);
+  // A second thread may call HDF5 only in its thread-safe build (Debian's is).
+  if (!c.h5 || hdf5_is_threadsafe()) writer_ = std::make_unique<Writer>(c);
 }
 
 // The writer goes first: it may still be using the sink.

@@ -19,6 +19,10 @@ namespace gantool {
 
 namespace {
 
+// The classifier's substreams of the seed: its row order and minibatches, then one per
+// fold for the networks' initialization (far from the streams eval-jsd uses).
+constexpr uint64_t kFoldStreams = uint64_t{1} << 32;
+
 // ψ(x) for x > 0: recurrence up to 6, then the asymptotic series (error < 1e-12).
 double digamma(double x) {
   double shift = 0;
@@ -38,7 +42,8 @@ void finish(JsdEstimate& e) { e.jsd = 0.5 * mean(e.terms_a) + 0.5 * mean(e.terms
 
 // ---- histogram -------------------------------------------------------------------
 
-double quantile(std::vector<float> v, double q) {
+// The q-quantile (lower) of v, reordering v.
+double quantile(std::vector<float>& v, double q) {
   const auto k = static_cast<size_t>(q * static_cast<double>(v.size() - 1));
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
   return v[k];
@@ -174,12 +179,8 @@ Tensor features(const Tensor& x, bool squares) {
   for (int64_t r = 0; r < x.rows(); ++r)
     for (int64_t c = 0; c < x.cols(); ++c) {
       const float v = std::clamp(x(r, c), -20.0f, 20.0f);
-      if (!squares) {
-        f(r, c) = v;
-        continue;
-      }
       f(r, c) = v;
-      f(r, x.cols() + c) = v * v - 1;
+      if (squares) f(r, x.cols() + c) = v * v - 1;
     }
   return f;
 }
@@ -221,7 +222,7 @@ void train(Candidate& m, const Tensor& x, const std::vector<float>& y, const Ten
   int since_best = 0;
   const int64_t epochs = std::clamp<int64_t>(3000000 / std::max<int64_t>(n, 1), 5, 100);
   for (int64_t epoch = 0; epoch < epochs && since_best < 8; ++epoch) {
-    for (int64_t i = n - 1; i > 0; --i) std::swap(order[static_cast<size_t>(i)], order[below(rng, uint64_t(i) + 1)]);
+    shuffle(order, rng);
     for (int64_t first = 0; first + batch <= n; first += batch) {
       for (int64_t j = 0; j < batch; ++j)
         std::memcpy(xb.row(j), x.row(order[static_cast<size_t>(first + j)]), static_cast<size_t>(x.cols()) * sizeof(float));
@@ -268,13 +269,6 @@ void standardize_pooled(Tensor& a, Tensor& b) {
     for (Tensor* t : {&a, &b})
       for (int64_t r = 0; r < t->rows(); ++r) (*t)(r, c) = static_cast<float>(((*t)(r, c) - median) * scale);
   }
-}
-
-Tensor take_rows(const Tensor& t, const std::vector<int64_t>& rows) {
-  Tensor out(static_cast<int64_t>(rows.size()), t.cols());
-  for (size_t i = 0; i < rows.size(); ++i)
-    std::memcpy(out.row(static_cast<int64_t>(i)), t.row(rows[i]), static_cast<size_t>(t.cols()) * sizeof(float));
-  return out;
 }
 
 JsdEstimate hist_jsd(const Tensor& a, const Tensor& b) {
@@ -378,11 +372,11 @@ JsdEstimate knn_jsd(const Tensor& a, const Tensor& b, int k) {
 JsdEstimate classifier_jsd(const Tensor& a, const Tensor& b, int folds, uint64_t seed) {
   GANTOOL_ASSERT(a.rows() == b.rows() && a.cols() == b.cols() && folds >= 2);
   const int64_t n = a.rows(), d = a.cols();
-  Rng rng = make_rng(seed, 7);
+  Rng rng = make_rng(seed, kFoldStreams - 1);
   // Rows of both samples, labelled, in a seeded random order cut into folds.
   std::vector<int64_t> order(static_cast<size_t>(2 * n));
   std::iota(order.begin(), order.end(), 0);
-  for (int64_t i = 2 * n - 1; i > 0; --i) std::swap(order[size_t(i)], order[below(rng, uint64_t(i) + 1)]);
+  shuffle(order, rng);
   const auto row = [&](int64_t id) { return id < n ? a.row(id) : b.row(id - n); };
   const auto label = [&](int64_t id) { return id < n ? 1.0f : 0.0f; };
   const auto gather = [&](const std::vector<int64_t>& ids, Tensor& x, std::vector<float>& y) {
@@ -413,9 +407,11 @@ JsdEstimate classifier_jsd(const Tensor& a, const Tensor& b, int folds, uint64_t
     gather(fit, x_fit, y_fit);
     gather(valid, x_valid, y_valid);
     gather(test, x_test, y_test);
-    Rng init = make_rng(seed, 8 + static_cast<uint64_t>(f));
-    Candidate quadratic{Mlp({2 * d, {}, 1, Activation::identity, 0, Activation::identity, 0}, Init::xavier, init), true};
-    Candidate mlp{Mlp({d, {128, 128}, 1, Activation::leaky_relu, 0.2f, Activation::identity, 0}, Init::pytorch, init)};
+    Rng init = make_rng(seed, kFoldStreams + static_cast<uint64_t>(f));
+    Candidate quadratic, mlp;
+    quadratic.net = Mlp({2 * d, {}, 1, Activation::identity, 0, Activation::identity, 0}, Init::xavier, init);
+    quadratic.squares = true;
+    mlp.net = Mlp({d, {128, 128}, 1, Activation::leaky_relu, 0.2f, Activation::identity, 0}, Init::pytorch, init);
     for (Candidate* m : {&quadratic, &mlp})
       train(*m, features(x_fit, m->squares), y_fit, features(x_valid, m->squares), y_valid, rng);
     Candidate& best = mlp.best_loss < quadratic.best_loss ? mlp : quadratic;

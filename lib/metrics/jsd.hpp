@@ -26,13 +26,14 @@ struct JsdEstimate {
 
 // Plug-in JSD on a grid of shared bins, dimension ≤ 3: per dimension Freedman–Diaconis
 // widths on the pooled rows (at the d-dimensional rate N^(−1/(d+2))), coarsened until there
-// are at most (rows_a + rows_b)/20 cells;
+// are at most min(rows_a, rows_b)/20 cells (the grid spans the central 99.8% of the rows);
 // the first-order (delta-method) bias of each plug-in entropy is corrected (Miller–Madow
 // for H(P̂) and H(Q̂); for H(M̂) its variance form).
 JsdEstimate hist_jsd(const Tensor& a, const Tensor& b);
 
 // k-nearest-neighbour estimate on the pooled sample (a and b must have the same row count;
-// rows are standardized by the caller). For a row x of A, r is the distance to its k-th
+// rows are standardized by the caller, with standardize_pooled). Distinct rows are searched
+// once, with their multiplicities. For a row x of A, r is the distance to its k-th
 // neighbour in A (itself excluded); with c_a ≥ k rows of A and c_b of B within r (ties and
 // duplicates included), log p/m at x is ψ(c_a) − ψ(c_a + c_b) + log((2n − 1)/(n − 1))
 // (the densities of A and of the pooled sample within the same ball; digamma for the log
@@ -47,11 +48,9 @@ JsdEstimate knn_jsd(const Tensor& a, const Tensor& b, int k);
 // cross-entropy scores the held-out fold.
 JsdEstimate classifier_jsd(const Tensor& a, const Tensor& b, int folds, uint64_t seed);
 
-// Standardizes the columns of a and b in place with the pooled mean and (population) std
-// (a constant column is only centred).
+// Standardizes the columns of a and b in place with the pooled median and IQR/1.349 (a
+// normal's std; robust to outliers), falling back to the std, then to 1, for a column whose
+// IQR is 0.
 void standardize_pooled(Tensor& a, Tensor& b);
-
-// The rows of t at the given indices.
-Tensor take_rows(const Tensor& t, const std::vector<int64_t>& rows);
 
 }  // namespace gantool

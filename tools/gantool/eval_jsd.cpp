@@ -32,7 +32,11 @@ struct EvalOptions {
 };
 
 // Seeds' substreams: subsets of rows, the noise floor's halves, the bootstrap.
-constexpr uint64_t kSubsetStream = 0, kHalvesStream = 1, kBootstrapStream = 1000;
+// Substreams of --seed: the --max-rows subsets; the equal-size subsets of the estimate and of
+// the noise floor; the noise floor's halves; one per bootstrap resample (1000 + i). The
+// classifier's own start at 2^32 (metrics/jsd.cpp).
+constexpr uint64_t kSubsetStream = 0, kFitStream = 1, kFloorFitStream = 2, kHalvesStream = 3,
+                   kBootstrapStream = 1000;
 // Rows a side below which auto does not train a classifier, and below which it cannot.
 constexpr int64_t kClassifierRows = 1000, kClassifierMinimum = 100;
 
@@ -52,9 +56,8 @@ double resampled_sum(const std::vector<double>& terms, const Rng& rng, uint64_t 
 
 // The rows of a dataset in data units (its own normalization undone), checked finite or
 // with the non-finite rows dropped.
-Tensor read_rows(const std::string& arg, bool drop_nonfinite, int64_t& dropped, std::string& name) {
-  DatasetReader reader(parse_data_ref(arg));
-  name = reader.ref().display();
+Tensor read_rows(DatasetReader& reader, bool drop_nonfinite, int64_t& dropped) {
+  const std::string name = reader.ref().display();
   if (reader.rows() == 0) fail("{}: has no rows", name);
   Tensor rows = drop_nonfinite ? reader.read_all() : reader.read_all_finite();
   dropped = 0;
@@ -99,17 +102,17 @@ std::vector<uint64_t> sorted_hashes(const Tensor& t) {
   return h;
 }
 
-// Rows of b with an exact copy in a (by 64-bit hash: a collision is one in 10^19 pairs).
-int64_t shared_rows(const Tensor& a, const Tensor& b) {
-  const std::vector<uint64_t> ha = sorted_hashes(a);
+// Rows of b with an exact copy in a, given a's sorted_hashes (64-bit: a collision is one in
+// 10^19 pairs).
+int64_t shared_rows(const std::vector<uint64_t>& ha, const Tensor& b) {
   int64_t shared = 0;
   for (int64_t r = 0; r < b.rows(); ++r) shared += std::binary_search(ha.begin(), ha.end(), row_hash(b.row(r), b.cols()));
   return shared;
 }
 
-// Rows of t that repeat an earlier row (what sharing looks like by chance, for discrete data).
-int64_t duplicated_rows(const Tensor& t) {
-  const std::vector<uint64_t> h = sorted_hashes(t);
+// Rows that repeat an earlier row, from sorted_hashes (what sharing looks like by chance, for
+// discrete data).
+int64_t duplicated_rows(const std::vector<uint64_t>& h) {
   int64_t dup = 0;
   for (size_t i = 1; i < h.size(); ++i) dup += h[i] == h[i - 1];
   return dup;
@@ -172,48 +175,44 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
   } clear_line{live};
   stage("reading");
   int64_t dropped_a = 0, dropped_b = 0;
-  std::string name_a, name_b;
-  {
-    // Widths first, so that a mismatch is reported before reading any rows.
-    DatasetReader ra(parse_data_ref(opt.a)), rb(parse_data_ref(opt.b));
-    if (ra.cols() != rb.cols())
-      fail("{} has {} columns but {} has {}; eval-jsd compares datasets of the same width", ra.ref().display(),
-           ra.cols(), rb.ref().display(), rb.cols());
-  }
-  Tensor a = read_rows(opt.a, opt.drop_nonfinite, dropped_a, name_a);
-  Tensor b = read_rows(opt.b, opt.drop_nonfinite, dropped_b, name_b);
+  // Widths first, so that a mismatch is reported before reading any rows.
+  DatasetReader ra(parse_data_ref(opt.a)), rb(parse_data_ref(opt.b));
+  const std::string name_a = ra.ref().display(), name_b = rb.ref().display();
+  if (ra.cols() != rb.cols())
+    fail("{} has {} columns but {} has {}; eval-jsd compares datasets of the same width", name_a, ra.cols(), name_b,
+         rb.cols());
+  Tensor a = read_rows(ra, opt.drop_nonfinite, dropped_a);
+  Tensor b = read_rows(rb, opt.drop_nonfinite, dropped_b);
   const int64_t dim = a.cols();
-  std::string why;
-  const std::string method = choose_method(opt, dim, std::min(a.rows(), b.rows()), why);
-  if (method == "hist" && dim > 3)
-    fail_usage("--method hist works up to 3 dimensions (the data has {}); use knn or classifier", dim);
   Rng rng = make_rng(opt.seed, kSubsetStream);
   if (opt.max_rows > 0) {
     a = subset(a, opt.max_rows, rng);
     b = subset(b, opt.max_rows, rng);
   }
+  std::string why;
+  const std::string method = choose_method(opt, dim, std::min(a.rows(), b.rows()), why);
+  if (method == "hist" && dim > 3)
+    fail_usage("--method hist works up to 3 dimensions (the data has {}); use knn or classifier", dim);
 
   stage("estimating (" + method + ")");
-  Rng fit_rng = make_rng(opt.seed, kSubsetStream + 10);
+  Rng fit_rng = make_rng(opt.seed, kFitStream);
   const JsdEstimate e = estimate(method, a, b, opt, fit_rng);
   const int64_t used_a = static_cast<int64_t>(e.terms_a.size()), used_b = static_cast<int64_t>(e.terms_b.size());
 
   // The same estimator between two random halves of A: what "indistinguishable" reads as.
   stage("noise floor");
   double floor = NAN;
-  if (a.rows() >= 4) {
-    // Halves of as many rows of A as the estimate used.
-    std::vector<int64_t> order(static_cast<size_t>(std::min(a.rows(), used_a)));
+  if (used_a >= 4) {
+    // Two halves of as many random rows of A as the estimate used.
+    std::vector<int64_t> order(static_cast<size_t>(a.rows()));
+    std::iota(order.begin(), order.end(), 0);
     Rng halves = make_rng(opt.seed, kHalvesStream);
-    std::vector<int64_t> all(static_cast<size_t>(a.rows()));
-    std::iota(all.begin(), all.end(), 0);
-    for (int64_t i = a.rows() - 1; i > 0; --i) std::swap(all[size_t(i)], all[below(halves, uint64_t(i) + 1)]);
-    std::copy(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(order.size()), order.begin());
-    const auto half = order.size() / 2;
-    const Tensor h1 = take_rows(a, {order.begin(), order.begin() + static_cast<std::ptrdiff_t>(half)});
-    const Tensor h2 = take_rows(a, {order.begin() + static_cast<std::ptrdiff_t>(half), order.begin() + static_cast<std::ptrdiff_t>(2 * half)});
+    shuffle(order, halves);
+    const auto half = static_cast<std::ptrdiff_t>(used_a / 2);
+    const Tensor h1 = take_rows(a, {order.begin(), order.begin() + half});
+    const Tensor h2 = take_rows(a, {order.begin() + half, order.begin() + 2 * half});
     try {
-      Rng floor_rng = make_rng(opt.seed, kHalvesStream + 10);
+      Rng floor_rng = make_rng(opt.seed, kFloorFitStream);
       floor = estimate(method, h1, h2, opt, floor_rng).jsd;
     } catch (const Error&) {
       floor = NAN;  // too few rows for the estimator on half of A
@@ -238,8 +237,10 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
     ci_low = at(0.025);
     ci_high = at(0.975);
   }
-  const int64_t shared = shared_rows(a, b);
-  if (shared > 0.01 * double(b.rows()) && shared > 2 * duplicated_rows(a) * double(b.rows()) / double(a.rows())) {
+  const std::vector<uint64_t> hashes_a = sorted_hashes(a);
+  const int64_t shared = shared_rows(hashes_a, b);
+  if (shared > 0.01 * double(b.rows()) &&
+      shared > 2 * duplicated_rows(hashes_a) * double(b.rows()) / double(a.rows())) {
     if (live) fmt::print(stderr, "\r\033[K");
     fmt::print(stderr,
                "eval-jsd: warning: {} of the {} rows of {} are exact copies of rows of {} (memorized training data?); "
