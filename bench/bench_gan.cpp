@@ -120,10 +120,7 @@ void run_sample(const Bench& bench) {
   const Rng rng = make_rng(1);
   double check = 0;
   const auto generate = [&](int64_t first, int64_t n) {
-    const int64_t tiles = (n + tile - 1) / tile;
-#pragma omp parallel for schedule(static) num_threads(bench.threads)
-    for (int64_t t = 0; t < tiles; ++t)
-      sample_noise_rows(c.prior, rng, first + t * tile, std::min(tile, n - t * tile), c.z_dim, z.row(t * tile));
+    sample_noise_rows(c.prior, rng, first, n, c.z_dim, z.data());
     generator.run(z.data(), n, x.data());
     check += x(0, 0);
   };

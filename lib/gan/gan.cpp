@@ -25,10 +25,16 @@ void sample_noise(Prior prior, Rng& rng, float* z, int64_t n) {
 }
 
 void sample_noise_rows(Prior prior, const Rng& rng, int64_t first_row, int64_t rows, int64_t z_dim, float* z) {
-  if (prior == Prior::normal)
-    fill_normal_rows(rng, first_row, rows, z_dim, z);
-  else
-    fill_uniform_rows(rng, first_row, rows, z_dim, z, -1.0f, 1.0f);
+  // Row-indexed, so chunks of rows can go to any thread.
+  const int64_t chunk = 512, chunks = (rows + chunk - 1) / chunk;
+#pragma omp parallel for schedule(static) if (chunks > 1)
+  for (int64_t i = 0; i < chunks; ++i) {
+    const int64_t first = i * chunk, n = std::min(chunk, rows - first);
+    if (prior == Prior::normal)
+      fill_normal_rows(rng, first_row + first, n, z_dim, z + first * z_dim);
+    else
+      fill_uniform_rows(rng, first_row + first, n, z_dim, z + first * z_dim, -1.0f, 1.0f);
+  }
 }
 
 Gan make_gan(const GanConfig& config, uint64_t seed) {

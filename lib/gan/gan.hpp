@@ -85,7 +85,8 @@ StepStats gan_step(Gan& gan, const float* const* real);
 void sample_noise(Prior prior, Rng& rng, float* z, int64_t n);
 
 // Writes rows [first_row, first_row + rows) of row-indexed noise (rows, z_dim) into z: row i
-// depends on rng and i alone (core/rng.hpp, fill_normal_rows), whatever the blocks asked for.
+// depends on rng and i alone (core/rng.hpp, fill_normal_rows), whatever the blocks asked for
+// and the thread count (chunks of rows run in parallel).
 void sample_noise_rows(Prior prior, const Rng& rng, int64_t first_row, int64_t rows, int64_t z_dim, float* z);
 
 }  // namespace gantool

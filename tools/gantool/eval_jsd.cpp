@@ -1,7 +1,6 @@
 // gantool eval-jsd: the Jensen–Shannon divergence between the distributions behind two
 // datasets (multivariate), with a bootstrap interval and the noise floor of the estimator at
 // this sample size. Estimators: lib/metrics/jsd.hpp.
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "progress.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "data/normalize.hpp"
@@ -163,16 +163,8 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
   if (opt.k < 1 || opt.k > 1000) fail_usage("--k must be between 1 and 1000 (got {})", opt.k);
   if (opt.folds < 2 || opt.folds > 20) fail_usage("--folds must be between 2 and 20 (got {})", opt.folds);
 
-  const bool live = !opt.quiet && isatty(STDERR_FILENO);
-  const auto stage = [&](const std::string& what) {
-    if (live) fmt::print(stderr, "\reval-jsd: {}…\033[K", what);
-  };
-  struct ClearLine {  // also before an error message
-    bool live;
-    ~ClearLine() {
-      if (live) fmt::print(stderr, "\r\033[K");
-    }
-  } clear_line{live};
+  ProgressLine progress(opt.quiet);
+  const auto stage = [&](const std::string& what) { progress.show("eval-jsd: " + what + "…"); };
   stage("reading");
   int64_t dropped_a = 0, dropped_b = 0;
   // Widths first, so that a mismatch is reported before reading any rows.
@@ -241,7 +233,7 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
   const int64_t shared = shared_rows(hashes_a, b);
   if (shared > 0.01 * double(b.rows()) &&
       shared > 2 * duplicated_rows(hashes_a) * double(b.rows()) / double(a.rows())) {
-    if (live) fmt::print(stderr, "\r\033[K");
+    progress.clear();
     fmt::print(stderr,
                "eval-jsd: warning: {} of the {} rows of {} are exact copies of rows of {} (memorized training data?); "
                "the estimators assume independent samples, and k-NN reads low on shared rows\n",

@@ -2,16 +2,15 @@
 // a CSV file or stdout. Row i of the output depends on the seed and i alone (noise indexed
 // by row, networks run on fixed tiles: nn/tiled.hpp), so any --batch and thread count give
 // the same bits, and -n 1000 is a prefix of -n 1000000.
-#include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "progress.hpp"
 #include "core/error.hpp"
 #include "core/tempfile.hpp"
 #include "core/threads.hpp"
@@ -59,27 +58,6 @@ int64_t auto_batch(const GanConfig& c, int threads) {
   const int64_t rows = std::clamp<int64_t>((int64_t{1} << 21) / (c.z_dim + c.data_dim), round, std::max<int64_t>(round, 65536));
   return rows / round * round;
 }
-
-// One line redrawn in place on a terminal; nothing in a pipe.
-struct Progress {
-  bool live = false;
-  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now(), last;
-
-  double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
-  void draw(int64_t done, int64_t total) {
-    if (!live) return;
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last < std::chrono::milliseconds(200) && done != total) return;
-    last = now;
-    const double rate = done / std::max(seconds(), 1e-9);
-    fmt::print(stderr, "\rsample {}/{} rows  {:.3g} rows/s  ETA {:.0f}s\033[K", done, total, rate,
-               rate > 0 ? (total - done) / rate : 0.0);
-    std::fflush(stderr);
-  }
-  void clear() {
-    if (live) fmt::print(stderr, "\r\033[K");
-  }
-};
 
 // Discriminator rejection sampling (Azadi et al. 2019, "Discriminator Rejection Sampling").
 // With D = σ(logit) near D* = p_data/(p_data + p_g), p_data/p_g = exp(logit); a draw is kept
@@ -177,17 +155,12 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
   const int64_t batch = opt.batch > 0 ? opt.batch : auto_batch(c, threads);
   const int64_t block = round_up(std::min(batch, std::max<int64_t>(n, 1)), tile);
   Tensor z(block, c.z_dim), x(block, c.data_dim);
-  // Row-indexed noise for candidates [first, first + count), tile by tile across threads.
+  // Row-indexed noise for candidates [first, first + count).
   const auto draw_noise = [&](const Rng& rng, int64_t first, int64_t count, Tensor& dst) {
-    const int64_t tiles = (count + tile - 1) / tile;
-#pragma omp parallel for schedule(static) num_threads(threads)
-    for (int64_t t = 0; t < tiles; ++t)
-      sample_noise_rows(c.prior, rng, first + t * tile, std::min(tile, count - t * tile), c.z_dim,
-                        dst.row(t * tile));
+    sample_noise_rows(c.prior, rng, first, count, c.z_dim, dst.data());
   };
 
-  Progress progress;
-  progress.live = !opt.quiet && isatty(STDERR_FILENO);
+  ProgressLine progress(opt.quiet);
   int64_t drawn = 0;  // candidates generated (≥ rows written with --reject)
   Rejection rejection{0, opt.reject_gamma};
   if (!opt.reject) {
@@ -201,7 +174,7 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
       require_finite(x, m, opt.model, "G");
       if (!opt.raw) denormalize_rows(meta.normalization, x.data(), m, c.data_dim);
       out.append(x.data(), m, opt.save_latent ? z.data() : nullptr);
-      progress.draw(first + m, n);
+      progress.rows("sample", first + m, n);
     }
     drawn = n;
   } else {
@@ -239,7 +212,7 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
       drawn += i;  // the draws looked at, up to the last row kept
       if (!opt.raw) denormalize_rows(meta.normalization, keep_x.data(), kept, c.data_dim);
       out.append(keep_x.data(), kept, opt.save_latent ? keep_z.data() : nullptr);
-      progress.draw(out.rows(), n);
+      progress.rows("sample", out.rows(), n);
     }
     DatasetMeta& m = out.meta();
     m.attributes = {{"reject_log_m", rejection.log_m},

@@ -2,7 +2,6 @@
 // of the probability that x is real — to inspect what D believes (which rows look fake,
 // which modes it still separates). Streams by blocks; rows are read in data units and
 // normalized as the model's data was.
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -10,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "progress.hpp"
 #include "core/error.hpp"
 #include "core/tempfile.hpp"
 #include "core/threads.hpp"
@@ -66,7 +66,7 @@ void run_score(const ScoreOptions& opt) {
   const int64_t batch = opt.batch > 0 ? opt.batch : block_rows(c.data_dim);
   const int64_t block = (std::min(batch, std::max<int64_t>(n, 1)) + tile - 1) / tile * tile;
   Tensor x(block, c.data_dim), scores(block, 1);
-  const bool live = !opt.quiet && isatty(STDERR_FILENO);
+  ProgressLine progress(opt.quiet);
   double sum = 0;
   for (int64_t first = 0; first < n; first += block) {
     const int64_t m = std::min(block, n - first);
@@ -80,10 +80,10 @@ void run_score(const ScoreOptions& opt) {
       for (int64_t i = 0; i < m; ++i) scores(i, 0) = 1.0f / (1.0f + std::exp(-scores(i, 0)));
     for (int64_t i = 0; i < m; ++i) sum += scores(i, 0);
     out.append(scores.data(), m);
-    if (live) fmt::print(stderr, "\rscore {}/{} rows\033[K", first + m, n);
+    progress.rows("score", first + m, n);
   }
   out.commit();
-  if (live) fmt::print(stderr, "\r\033[K");
+  progress.clear();
   if (!opt.quiet && opt.out != "-")
     fmt::print(stderr, "score: {} rows → {} (mean {} {:.4g})\n", n, opt.out, column, n ? sum / double(n) : 0.0);
 }
