@@ -138,6 +138,8 @@ TEST_CASE("sample: --save-latent writes the noise, and --latent maps it to the s
   const gantool::Tensor latent = read_rows(s, "a.h5:/latent");
   REQUIRE(latent.cols() == 3);
   REQUIRE(latent.rows() == 700);
+  CHECK(info_json(s, "a.h5")["other_datasets"][0]["path"] == "/latent");
+  CHECK(s.run("info a.h5").out.find("also           /latent [700×3] float32") != std::string::npos);
   // /latent is found without naming it; -n takes a prefix of the latent rows.
   REQUIRE(s.run("sample -q --model gan.h5 --latent a.h5 -o b.h5").status == 0);
   REQUIRE(s.run("sample -q --model gan.h5 --latent a.h5:/latent -n 10 -o c.csv --save-latent").status == 0);

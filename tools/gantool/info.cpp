@@ -196,6 +196,8 @@ void run_info(const InfoOptions& opt) {
       print_model(ref.path, opt.json);
       continue;
     }
+    // Datasets beside /data other than its metadata (e.g. sample --save-latent's /latent).
+    std::vector<DatasetEntry> others;
     if (!ref.dataset_given) {
       const std::vector<DatasetEntry> entries = list_datasets(ref.path);
       bool has_data = false;
@@ -204,14 +206,24 @@ void run_info(const InfoOptions& opt) {
         print_listing(ref.path, entries, opt.json);
         continue;
       }
+      for (const auto& e : entries)
+        if (e.path != "/data" && e.path.rfind("/normalization/", 0) != 0 && e.path.rfind("/synthetic/", 0) != 0)
+          others.push_back(e);
     }
     DatasetReader reader(ref);
     const bool denormalize = opt.denormalize && reader.meta().normalization.method != "none";
     const std::vector<ColumnStats> stats = column_stats(reader, denormalize);
-    if (opt.json)
-      fmt::print("{}\n", dataset_json(reader, stats, denormalize).dump());
-    else
+    if (opt.json) {
+      nlohmann::json j = dataset_json(reader, stats, denormalize);
+      j["other_datasets"] = nlohmann::json::array();
+      for (const auto& e : others) j["other_datasets"].push_back({{"path", e.path}, {"shape", e.shape}, {"type", e.type}});
+      fmt::print("{}\n", j.dump());
+    } else {
       print_dataset(reader, stats, denormalize);
+      for (const auto& e : others)
+        fmt::print("  also           {} [{}] {} (read it as {}:{})\n", e.path, fmt::join(e.shape, "×"), e.type,
+                   ref.path, e.path);
+    }
   }
 }
 
