@@ -9,6 +9,7 @@ Writes the table to OUT.
 
 usage: jsd_speed.py GANTOOL WORK_DIR OUT
 """
+import json
 import os
 import subprocess
 import sys
@@ -61,7 +62,7 @@ def main():
                    "--method", method, "--json", "--threads", "2"]
             r = subprocess.run(cmd, check=True, capture_output=True, text=True)
             seconds, kb = open("time.txt").read().split()
-            est = float(r.stdout.split('"jsd":')[1].split(",")[0])
+            est = json.loads(r.stdout)["jsd"]
             scipy_cells = (f"{ref_s:.2f} | {2 * n / ref_s:,.0f} | {ref:.4f}" if method == "knn" else "– | – | –")
             lines.append(f"| {n:,} | {method} | {float(seconds):.2f} | {2 * n / float(seconds):,.0f} | "
                          f"{int(kb) / 1024:.0f} | {est:.4f} | {scipy_cells} |")

@@ -13,6 +13,7 @@ Writes the table to OUT (markdown).
 
 usage: reject.py GANTOOL WORK_DIR OUT
 """
+import json
 import os
 import subprocess
 import sys
@@ -35,7 +36,7 @@ def jsd(a, b, bins=80):
 def eval_jsd(gantool, a, b):
     out = subprocess.run([gantool, "eval-jsd", a, b, "--json", "--bootstrap", "0"], check=True,
                          capture_output=True, text=True).stdout
-    return float(out.split('"jsd":')[1].split(",")[0])
+    return json.loads(out)["jsd"]
 
 
 def rows(path):

@@ -49,14 +49,11 @@ Gan make_gan(const GanConfig& config, uint64_t seed) {
   gan.d = Mlp({config.pack * config.data_dim, config.d_hidden, 1, config.d_activation, config.d_alpha,
                Activation::identity, 0.0f},
               config.init, init_rng);
-  Rng unused = make_rng(seed, 2);  // g_ema's own initialization is overwritten at once
-  gan.g_ema = Mlp(g_spec, config.init, unused);
+  gan.g_ema = gan.g.copy();  // the average starts at G's initial weights
   gan.noise_rng = make_rng(seed, 1);
   gan.params_g = gan.g.params();
   gan.params_d = gan.d.params();
   gan.params_ema = gan.g_ema.params();
-  for (size_t i = 0; i < gan.params_g.size(); ++i)
-    std::memcpy(gan.params_ema[i].value, gan.params_g[i].value, static_cast<size_t>(gan.params_g[i].size) * sizeof(float));
   optimizer_init(config.opt_g, gan.opt_state_g, gan.params_g);
   optimizer_init(config.opt_d, gan.opt_state_d, gan.params_d);
   gan.z = Tensor((config.d_steps + 1) * config.batch, config.z_dim);

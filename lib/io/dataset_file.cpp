@@ -297,7 +297,7 @@ DatasetWriter::DatasetWriter(const std::string& path, int64_t cols, DatasetMeta 
   Impl& d = *impl_;
   d.meta = std::move(meta);
   if (d.meta.columns.empty()) d.meta.columns = default_columns(cols);
-  d.series.push_back({"data", d.meta.columns, cols, {}, {}});
+  d.series.push_back({"data", {}, cols, {}, {}});  // columns from meta at commit()
   int64_t widest = cols;
   if (companion) {
     const auto width = static_cast<int64_t>(companion->columns.size());

@@ -236,8 +236,9 @@ void train(Candidate& m, const Tensor& x, const std::vector<float>& y, const Ten
     const double loss = cross_entropy(predict(m.net, vx), vy);
     if (loss < m.best_loss - 1e-5) {
       m.best_loss = loss;
-      m.best.clear();
-      for (const Param& p : params) m.best.emplace_back(1, p.size), std::copy(p.value, p.value + p.size, m.best.back().data());
+      if (m.best.empty())
+        for (const Param& p : params) m.best.emplace_back(1, p.size);
+      for (size_t i = 0; i < params.size(); ++i) std::copy(params[i].value, params[i].value + params[i].size, m.best[i].data());
       since_best = 0;
     } else {
       ++since_best;
@@ -377,15 +378,14 @@ JsdEstimate classifier_jsd(const Tensor& a, const Tensor& b, int folds, uint64_t
   std::vector<int64_t> order(static_cast<size_t>(2 * n));
   std::iota(order.begin(), order.end(), 0);
   shuffle(order, rng);
-  const auto row = [&](int64_t id) { return id < n ? a.row(id) : b.row(id - n); };
-  const auto label = [&](int64_t id) { return id < n ? 1.0f : 0.0f; };
+  // Row id of the pooled rows: A's first (label 1), then B's (label 0).
+  Tensor pooled = a;
+  pooled.resize(2 * n, d);
+  std::memcpy(pooled.row(n), b.data(), static_cast<size_t>(b.size()) * sizeof(float));
   const auto gather = [&](const std::vector<int64_t>& ids, Tensor& x, std::vector<float>& y) {
-    x = Tensor(static_cast<int64_t>(ids.size()), d);
+    x = take_rows(pooled, ids);
     y.resize(ids.size());
-    for (size_t i = 0; i < ids.size(); ++i) {
-      std::memcpy(x.row(static_cast<int64_t>(i)), row(ids[i]), static_cast<size_t>(d) * sizeof(float));
-      y[i] = label(ids[i]);
-    }
+    for (size_t i = 0; i < ids.size(); ++i) y[i] = ids[i] < n ? 1.0f : 0.0f;
   };
   JsdEstimate e;
   e.terms_a.assign(static_cast<size_t>(n), 0);

@@ -78,7 +78,7 @@ Tensor read_rows(DatasetReader& reader, bool drop_nonfinite, int64_t& dropped) {
 }
 
 // `count` of the rows of t chosen at random (all of them, in order, when count ≥ rows).
-Tensor subset(const Tensor& t, int64_t count, Rng& rng) {
+Tensor subset(Tensor t, int64_t count, Rng& rng) {
   if (count >= t.rows()) return t;
   std::vector<int64_t> chosen;
   // Selection sampling (Knuth's Algorithm S): keeps the rows' order.
@@ -136,12 +136,12 @@ std::string choose_method(const EvalOptions& opt, int64_t dim, int64_t rows, std
 }
 
 // The estimate of `method` on a and b (in data units; standardized here, pooled).
-JsdEstimate estimate(const std::string& method, Tensor a, Tensor b, const EvalOptions& opt, Rng& rng) {
-  if (method == "hist") return hist_jsd(a, b);  // FD bins are scale-free per column
-  // The other two compare equal row counts: the larger side is subsampled.
-  const int64_t n = std::min(a.rows(), b.rows());
-  a = subset(a, n, rng);
-  b = subset(b, n, rng);
+JsdEstimate estimate(const std::string& method, const Tensor& a_rows, const Tensor& b_rows, const EvalOptions& opt,
+                     Rng& rng) {
+  if (method == "hist") return hist_jsd(a_rows, b_rows);  // FD bins are scale-free per column
+  // The other two compare equal row counts (the larger side is subsampled), standardized.
+  const int64_t n = std::min(a_rows.rows(), b_rows.rows());
+  Tensor a = subset(a_rows, n, rng), b = subset(b_rows, n, rng);
   standardize_pooled(a, b);
   if (method == "knn") {
     if (n <= opt.k) fail("knn needs more than --k {} rows on each side (got {})", opt.k, n);
@@ -178,8 +178,8 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
   const int64_t dim = a.cols();
   Rng rng = make_rng(opt.seed, kSubsetStream);
   if (opt.max_rows > 0) {
-    a = subset(a, opt.max_rows, rng);
-    b = subset(b, opt.max_rows, rng);
+    a = subset(std::move(a), opt.max_rows, rng);
+    b = subset(std::move(b), opt.max_rows, rng);
   }
   std::string why;
   const std::string method = choose_method(opt, dim, std::min(a.rows(), b.rows()), why);
