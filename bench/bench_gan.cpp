@@ -3,6 +3,8 @@
 // PyTorch (bench/torch_gan.py) on the same networks.
 //
 //   bench_gan --config small|medium|large [--steps N] [--warmup W] [--threads T]
+//       [--loss nonsaturating|wgan-gp|...] [--d-steps K] [--gp-weight L] [--r1 G]
+//       (wgan-gp: K defaults to 5, as in `gantool train`)
 //   bench_gan --sgemm [--shape M,N,K] [--threads T]   (default shape: the large hidden layer)
 //   bench_gan --sample ROWS [--config C] [--batch B] [--threads T]   (generation as `gantool
 //       sample` does it, without output: row-indexed noise and G on tiles, B rows per block)
@@ -31,6 +33,9 @@ struct Bench {
   bool sgemm = false;
   int64_t sample = 0, batch = 65536;
   int64_t m = 512, n = 1024, k = 1024;  // the large configuration's hidden layer
+  std::string loss = "nonsaturating";
+  int64_t d_steps = 0;  // 0: the loss's default
+  double gp_weight = 10, r1 = 0;
 };
 
 // The three configurations of the speed targets (issue: neural-network core).
@@ -65,7 +70,15 @@ double flops_per_step(const Gan& gan) {
   const double g_forward = (k + 1) * b * g;          // all fake minibatches at once
   const double d_update = 2 * b * (d + d + d1);      // D forward, weights, data (not the input)
   const double g_update = b * (d + d + g + g1);      // D forward and data; G weights and data
-  return g_forward + k * d_update + g_update;
+  // A penalty on P = batch/pack inputs: the input gradient (every layer's transposed product),
+  // then per layer a weight product and (but for the last layer) a product; wgan_gp also
+  // runs D forward on its interpolates. (Curvature's extra pass, not used here, is left out.)
+  const double p = b / static_cast<double>(gan.config.pack);
+  const double last = 2.0 * gan.d.layers.back().in();
+  const double penalty = p * (d + d + d - last);
+  const int penalties = (gan.config.loss == GanLoss::wgan_gp) + (gan.config.r1 > 0);
+  const double interpolates = gan.config.loss == GanLoss::wgan_gp ? p * d : 0;
+  return g_forward + k * (d_update + penalties * penalty + interpolates) + g_update;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -88,27 +101,36 @@ void run_sgemm(const Bench& bench) {
 }
 
 void run_gan(const Bench& bench) {
-  Gan gan = make_gan(config_named(bench.config), 1);
+  GanConfig config = config_named(bench.config);
+  config.loss = parse_gan_loss(bench.loss);
+  config.d_steps = bench.d_steps > 0 ? bench.d_steps : config.loss == GanLoss::wgan_gp ? 5 : 1;
+  config.gp_weight = bench.gp_weight;
+  config.r1 = bench.r1;
+  Gan gan = make_gan(config, 1);
   const GanConfig& c = gan.config;
   const int64_t pool = 65536;
   std::vector<float> real(pool * c.data_dim);
   Rng rng = make_rng(2);
   for (auto& v : real) v = static_cast<float>(normal(rng));
   int64_t next = 0;
+  std::vector<const float*> batches(c.d_steps);
   const auto step = [&] {
-    const float* batch = real.data() + next * c.data_dim;
-    next = next + 2 * c.batch > pool ? 0 : next + c.batch;
-    gan_step(gan, &batch);
+    for (const float*& batch : batches) {
+      batch = real.data() + next * c.data_dim;
+      next = next + 2 * c.batch > pool ? 0 : next + c.batch;
+    }
+    gan_step(gan, batches.data());
   };
   for (int64_t i = 0; i < bench.warmup; ++i) step();
   const auto t0 = std::chrono::steady_clock::now();
   for (int64_t i = 0; i < bench.steps; ++i) step();
   const double s = seconds_since(t0);
   const double flops = flops_per_step(gan);
-  fmt::print("{{\"impl\":\"gantool\",\"config\":\"{}\",\"steps\":{},\"seconds\":{:.4f},\"steps_per_s\":{:.2f},"
+  fmt::print("{{\"impl\":\"gantool\",\"config\":\"{}\",\"loss\":\"{}\",\"d_steps\":{},\"gp_weight\":{},"
+             "\"r1\":{},\"steps\":{},\"seconds\":{:.4f},\"steps_per_s\":{:.2f},"
              "\"threads\":{},\"gflop_per_step\":{:.4f},\"gflops\":{:.1f}}}\n",
-             bench.config, bench.steps, s, bench.steps / s, bench.threads, flops / 1e9,
-             flops * bench.steps / s / 1e9);
+             bench.config, gan_loss_name(c.loss), c.d_steps, c.gp_weight, c.r1, bench.steps, s, bench.steps / s,
+             bench.threads, flops / 1e9, flops * bench.steps / s / 1e9);
 }
 
 void run_sample(const Bench& bench) {
@@ -148,6 +170,10 @@ int main(int argc, char** argv) {
     else if (arg == "--sgemm") bench.sgemm = true;
     else if (arg == "--sample") bench.sample = std::stoll(value());
     else if (arg == "--batch") bench.batch = std::stoll(value());
+    else if (arg == "--loss") bench.loss = value();
+    else if (arg == "--d-steps") bench.d_steps = std::stoll(value());
+    else if (arg == "--gp-weight") bench.gp_weight = std::stod(value());
+    else if (arg == "--r1") bench.r1 = std::stod(value());
     else if (arg == "--shape" && std::sscanf(value().c_str(), "%ld,%ld,%ld", &bench.m, &bench.n, &bench.k) == 3) {}
     else {
       std::fprintf(stderr, "bench_gan: unknown argument %s\n", arg.c_str());

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/threads.hpp"
 
 namespace gantool {
 
@@ -57,7 +58,15 @@ Gan make_gan(const GanConfig& config, uint64_t seed) {
   optimizer_init(config.opt_g, gan.opt_state_g, gan.params_g);
   optimizer_init(config.opt_d, gan.opt_state_d, gan.params_d);
   gan.z = Tensor((config.d_steps + 1) * config.batch, config.z_dim);
-  gan.d_src = Tensor(2 * config.batch, config.data_dim);
+  const bool interpolates = config.loss == GanLoss::wgan_gp;
+  gan.d_src = Tensor((interpolates ? 3 : 2) * config.batch, config.data_dim);
+  if (interpolates) gan.eps = Tensor(config.batch / config.pack, 1);
+  if (interpolates || config.r1 > 0) {
+    const int64_t packed = config.batch / config.pack;
+    gan.diff_u = Tensor(packed, config.pack * config.data_dim);
+    // Made now: discriminator_gradient may use D from two threads at once.
+    for (int64_t rows : {packed, 2 * packed, 3 * packed}) gan.d.prepare(rows);
+  }
   gan.diff_logits = Tensor(2 * config.batch / config.pack, 1);
   gan.diff_fake = Tensor(config.batch, config.data_dim);
   return gan;
@@ -74,11 +83,78 @@ double mean_output(GanLoss loss, const float* logits, int64_t n) {
 
 }  // namespace
 
+namespace {
+
+// The penalties on D's input gradients and their gradient with respect to D's parameters
+// (in gan.d's penalty buffers), after the forward pass of discriminator_gradient; returns
+// their sum.
+double penalty_gradient(Gan& gan, bool interpolates, int64_t packed) {
+  const GanConfig& c = gan.config;
+  const int64_t width = c.pack * c.data_dim;
+  double penalty = 0;
+  if (interpolates) {  // the interpolates are rows [2·packed, 3·packed) of the forward
+    const Tensor& u = gan.d.input_gradient(2 * packed, packed);
+    penalty += gradient_penalty(u.data(), packed, width, c.gp_weight, gan.diff_u.data());
+    gan.d.input_gradient_backward(gan.diff_u.data(), /*accumulate=*/false);
+  }
+  if (c.r1 > 0) {  // the real rows are rows [0, packed)
+    const Tensor& u = gan.d.input_gradient(0, packed);
+    penalty += r1_penalty(u.data(), packed, width, c.r1, gan.diff_u.data());
+    gan.d.input_gradient_backward(gan.diff_u.data(), /*accumulate=*/interpolates);
+  }
+  return penalty;
+}
+
+}  // namespace
+
+void discriminator_gradient(Gan& gan, const float* real, const float* fake, StepStats& stats) {
+  const GanConfig& c = gan.config;
+  const int64_t batch = c.batch, width = c.data_dim;
+  const int64_t packed = batch / c.pack, packed_width = c.pack * width;  // D's inputs and their width
+  const size_t rows_bytes = static_cast<size_t>(batch * width) * sizeof(float);
+  const bool interpolates = c.loss == GanLoss::wgan_gp;
+
+  // Real rows, fake rows and (wgan_gp) the interpolates, through D in one forward pass.
+  std::memcpy(gan.d_src.row(0), real, rows_bytes);
+  std::memcpy(gan.d_src.row(batch), fake, rows_bytes);
+  if (interpolates) {
+    // x̂ = ε·x + (1 − ε)·G(z), one ε ~ U(0, 1) per input of D (Gulrajani et al., Algorithm 1).
+    fill_uniform(gan.noise_rng, gan.eps.data(), packed, 0.0f, 1.0f);
+    float* x_hat = gan.d_src.row(2 * batch);
+    for (int64_t p = 0; p < packed; ++p) {
+      const float e = gan.eps(p, 0);
+      for (int64_t j = p * packed_width; j < (p + 1) * packed_width; ++j)
+        x_hat[j] = e * real[j] + (1.0f - e) * fake[j];
+    }
+  }
+  const Tensor& logits = gan.d.forward(gan.d_src.data(), (interpolates ? 3 : 2) * packed);
+  float* diff = gan.diff_logits.data();
+  stats.loss_d = discriminator_loss(c.loss, logits.data(), packed, logits.data() + packed, packed, diff,
+                                    diff + packed);
+  stats.d_real = mean_output(c.loss, logits.data(), packed);
+  stats.d_fake = mean_output(c.loss, logits.data() + packed, packed);
+  // The loss's backward pass and the penalties' double backpropagation are independent:
+  // other rows, buffers and primitives (batch sizes 2·packed and packed). On two threads
+  // each runs on one (oneDNN's own split of these small products scales poorly).
+  const bool penalties = interpolates || c.r1 > 0;
+  stats.penalty = 0;
+#pragma omp parallel sections num_threads(2) if (penalties && threads() == 2)
+  {
+#pragma omp section
+    gan.d.backward(diff, /*param_grads=*/true, /*diff_src=*/nullptr, 0, 2 * packed);
+#pragma omp section
+    if (penalties) stats.penalty = penalty_gradient(gan, interpolates, packed);
+  }
+  if (penalties) {
+    gan.d.add_penalty_gradient();
+    stats.loss_d += stats.penalty;
+  }
+}
+
 StepStats gan_step(Gan& gan, const float* const* real) {
   const GanConfig& c = gan.config;
-  const int64_t batch = c.batch, width = c.data_dim, k = c.d_steps;
+  const int64_t batch = c.batch, k = c.d_steps;
   const int64_t packed = batch / c.pack;  // D's inputs per minibatch: rows of pack samples
-  const size_t rows_bytes = static_cast<size_t>(batch * width) * sizeof(float);
   StepStats stats;
 
   // Fake minibatch j (j < k) is for D update j, minibatch k for G's update.
@@ -86,16 +162,8 @@ StepStats gan_step(Gan& gan, const float* const* real) {
   const Tensor& fake = gan.g.forward(gan.z.data(), (k + 1) * batch);
 
   for (int64_t j = 0; j < k; ++j) {
-    // D update: maximize log D(x) + log(1 − D(G(z))), real and fake rows in one batch.
-    std::memcpy(gan.d_src.row(0), real[j], rows_bytes);
-    std::memcpy(gan.d_src.row(batch), fake.row(j * batch), rows_bytes);
-    const Tensor& logits = gan.d.forward(gan.d_src.data(), 2 * packed);
-    float* diff = gan.diff_logits.data();
-    stats.loss_d = discriminator_loss(c.loss, logits.data(), packed, logits.data() + packed, packed, diff,
-                                      diff + packed);
-    stats.d_real = mean_output(c.loss, logits.data(), packed);
-    stats.d_fake = mean_output(c.loss, logits.data() + packed, packed);
-    gan.d.backward(diff, /*param_grads=*/true, /*diff_src=*/nullptr);
+    // D update: maximize log D(x) + log(1 − D(G(z))) (or the loss's analogue).
+    discriminator_gradient(gan, real[j], fake.row(j * batch), stats);
     optimizer_step(c.opt_d, gan.opt_state_d, gan.params_d);
     if (c.loss == GanLoss::wasserstein)  // Arjovsky et al. 2017, Algorithm 1: clip D's weights
       for (const Param& p : gan.params_d)

@@ -40,6 +40,10 @@ struct GanConfig {
   // of pack·data_dim values, so batch/pack packed inputs per minibatch. batch % pack == 0.
   int64_t pack = 1;
   float clip = 0.01f;   // wasserstein: D's weights are clipped to [−clip, clip]
+  // Penalties on D's gradient with respect to its input (gan/losses.hpp), by double
+  // backpropagation: wgan_gp's weight λ, and R1's γ for any loss (0: off).
+  double gp_weight = 10;
+  double r1 = 0;
   // Exponential moving average of G's parameters, the generator to sample from (Yazıcı et
   // al. 2019, "The unusual effectiveness of averaging in GAN training"): after update t,
   // ema ← β_t·ema + (1 − β_t)·θ with β_t = min(ema, (1 + t)/(10 + t)). 0 turns it off.
@@ -51,7 +55,8 @@ struct GanConfig {
 // and the mean of D's output on the real and fake rows of the last D update (D = sigmoid of
 // the logit for the cross-entropy losses; the raw score for the others).
 struct StepStats {
-  double loss_d = 0, loss_g = 0;
+  double loss_d = 0, loss_g = 0;  // loss_d includes the penalties
+  double penalty = 0;             // their sum, in the last D update
   double d_real = 0, d_fake = 0;
 };
 
@@ -66,8 +71,10 @@ struct Gan {
   // Buffers of the step, kept between steps.
   std::vector<Param> params_g, params_d, params_ema;
   Tensor z;            // ((d_steps + 1)·batch, z_dim): the noise of one iteration
-  Tensor d_src;        // (2·batch, data_dim): real rows, then fake rows; as D's input
-                       // (2·batch/pack, pack·data_dim)
+  Tensor d_src;        // (2·batch, data_dim): real rows, then fake rows (then, for wgan_gp,
+                       // batch interpolates); as D's input (rows/pack, pack·data_dim)
+  Tensor eps;          // (batch/pack, 1): wgan_gp's interpolation coefficients, one per input
+  Tensor diff_u;       // (batch/pack, pack·data_dim): a penalty's gradient at D's input gradient
   Tensor diff_logits;  // (2·batch/pack, 1)
   Tensor diff_fake;    // (batch, data_dim): gradient at G's output
 };
@@ -80,6 +87,12 @@ Gan make_gan(const GanConfig& config, uint64_t seed);
 // its update, so all d_steps + 1 fake minibatches come from one forward pass of G (one
 // large matrix product is faster than several small ones).
 StepStats gan_step(Gan& gan, const float* const* real);
+
+// One D update's loss and gradient, without the update: D's loss on real (batch, data_dim)
+// and fake (batch, data_dim) rows with its penalties, and D's parameter gradients in
+// gan.d's layers. For wgan_gp, first draws gan.eps from gan.noise_rng. Sets the loss_d,
+// penalty, d_real and d_fake of stats.
+void discriminator_gradient(Gan& gan, const float* real, const float* fake, StepStats& stats);
 
 // Writes n values of noise from the prior into z (the training iteration's noise).
 void sample_noise(Prior prior, Rng& rng, float* z, int64_t n);

@@ -15,7 +15,8 @@ GanLoss parse_gan_loss(const std::string& name) {
   if (name == "hinge") return GanLoss::hinge;
   if (name == "least-squares") return GanLoss::least_squares;
   if (name == "wasserstein") return GanLoss::wasserstein;
-  fail_usage("--loss must be one of nonsaturating, minimax, hinge, least-squares, wasserstein (got '{}')",
+  if (name == "wgan-gp") return GanLoss::wgan_gp;
+  fail_usage("--loss must be one of nonsaturating, minimax, hinge, least-squares, wasserstein, wgan-gp (got '{}')",
              name);
 }
 
@@ -26,6 +27,7 @@ const char* gan_loss_name(GanLoss loss) {
     case GanLoss::hinge: return "hinge";
     case GanLoss::least_squares: return "least-squares";
     case GanLoss::wasserstein: return "wasserstein";
+    case GanLoss::wgan_gp: return "wgan-gp";
   }
   GANTOOL_ASSERT(false && "unknown GanLoss");
   return "";
@@ -51,7 +53,8 @@ double real_term_d(GanLoss loss, double r, double& diff) {
     case GanLoss::minimax: diff = -sigmoid(-r); return softplus(-r);
     case GanLoss::hinge: diff = r < 1.0 ? -1.0 : 0.0; return std::fmax(0.0, 1.0 - r);
     case GanLoss::least_squares: diff = r - 1.0; return 0.5 * (r - 1.0) * (r - 1.0);
-    case GanLoss::wasserstein: diff = -1.0; return -r;
+    case GanLoss::wasserstein:
+    case GanLoss::wgan_gp: diff = -1.0; return -r;
   }
   GANTOOL_ASSERT(false && "unknown GanLoss");
   return 0.0;
@@ -65,7 +68,8 @@ double fake_term_d(GanLoss loss, double f, double& diff) {
     case GanLoss::minimax: diff = sigmoid(f); return softplus(f);
     case GanLoss::hinge: diff = f > -1.0 ? 1.0 : 0.0; return std::fmax(0.0, 1.0 + f);
     case GanLoss::least_squares: diff = f; return 0.5 * f * f;
-    case GanLoss::wasserstein: diff = 1.0; return f;
+    case GanLoss::wasserstein:
+    case GanLoss::wgan_gp: diff = 1.0; return f;
   }
   GANTOOL_ASSERT(false && "unknown GanLoss");
   return 0.0;
@@ -78,7 +82,8 @@ double fake_term_g(GanLoss loss, double f, double& diff) {
     case GanLoss::nonsaturating: diff = -sigmoid(-f); return softplus(-f);
     case GanLoss::minimax: diff = -sigmoid(f); return -softplus(f);
     case GanLoss::hinge:
-    case GanLoss::wasserstein: diff = -1.0; return -f;
+    case GanLoss::wasserstein:
+    case GanLoss::wgan_gp: diff = -1.0; return -f;
     case GanLoss::least_squares: diff = f - 1.0; return 0.5 * (f - 1.0) * (f - 1.0);
   }
   GANTOOL_ASSERT(false && "unknown GanLoss");
@@ -116,6 +121,44 @@ double generator_loss(GanLoss loss, const float* fake, int64_t n, float* diff_fa
     diff_fake[i] = static_cast<float>(diff / static_cast<double>(n));
   }
   return sum / static_cast<double>(n);
+}
+
+namespace {
+
+// Σ u_row² in double.
+double squared_norm(const float* u, int64_t cols) {
+  double s = 0;
+  for (int64_t j = 0; j < cols; ++j) s += double(u[j]) * u[j];
+  return s;
+}
+
+}  // namespace
+
+double gradient_penalty(const float* u, int64_t rows, int64_t cols, double weight, float* diff_u) {
+  // u, diff_u: (rows, cols). d/du (‖u‖ − 1)² = 2(‖u‖ − 1)·u/‖u‖.
+  GANTOOL_ASSERT(rows > 0 && cols > 0);
+  double sum = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* row = u + r * cols;
+    const double norm = std::sqrt(squared_norm(row, cols));
+    sum += (norm - 1) * (norm - 1);
+    const double scale = norm > 0 ? weight * 2 * (norm - 1) / norm / static_cast<double>(rows) : 0.0;
+    for (int64_t j = 0; j < cols; ++j) diff_u[r * cols + j] = static_cast<float>(scale * row[j]);
+  }
+  return weight * sum / static_cast<double>(rows);
+}
+
+double r1_penalty(const float* u, int64_t rows, int64_t cols, double gamma, float* diff_u) {
+  // u, diff_u: (rows, cols). d/du (γ/2)‖u‖² = γ·u.
+  GANTOOL_ASSERT(rows > 0 && cols > 0);
+  double sum = 0;
+  const double scale = gamma / static_cast<double>(rows);
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* row = u + r * cols;
+    sum += squared_norm(row, cols);
+    for (int64_t j = 0; j < cols; ++j) diff_u[r * cols + j] = static_cast<float>(scale * row[j]);
+  }
+  return 0.5 * gamma * sum / static_cast<double>(rows);
 }
 
 }  // namespace gantool

@@ -15,10 +15,12 @@ enum class GanLoss {
   hinge,          // D: E[max(0, 1 − r)] + E[max(0, 1 + f)]; G: −E[f] (Lim & Ye 2017)
   least_squares,  // D: ½E[(r − 1)²] + ½E[f²]; G: ½E[(f − 1)²] (Mao et al. 2017)
   wasserstein,    // D: E[f] − E[r]; G: −E[f] (Arjovsky et al. 2017), with weight clipping
+  wgan_gp,        // D: E[f] − E[r] + λ·E[(‖∇D(x̂)‖ − 1)²], x̂ between real and fake rows;
+                  // G: −E[f] (Gulrajani et al. 2017); no clipping
 };
 
 // Names as accepted by --loss ("nonsaturating", "minimax", "hinge", "least-squares",
-// "wasserstein"); parse throws UsageError listing them.
+// "wasserstein", "wgan-gp"); parse throws UsageError listing them.
 GanLoss parse_gan_loss(const std::string& name);
 const char* gan_loss_name(GanLoss loss);
 
@@ -30,6 +32,15 @@ double discriminator_loss(GanLoss loss, const float* real, int64_t n_real, const
 
 // The generator's loss on n fake logits; writes d loss / d logit into diff_fake (n).
 double generator_loss(GanLoss loss, const float* fake, int64_t n, float* diff_fake);
+
+// Penalties on D's input gradients u (rows, cols), one row per input of D (a packed row
+// with --pack). Each returns the penalty, a mean over rows, and writes its gradient with
+// respect to u into diff_u (rows, cols).
+// WGAN-GP's two-sided penalty, weight·E[(‖u‖₂ − 1)²] (Gulrajani et al. 2017, eq. 3); at
+// u = 0, where ‖u‖ has no gradient, diff_u is 0 (as PyTorch's norm gives).
+double gradient_penalty(const float* u, int64_t rows, int64_t cols, double weight, float* diff_u);
+// R1, (gamma/2)·E[‖u‖₂²] on real rows (Mescheder et al. 2018, eq. 9).
+double r1_penalty(const float* u, int64_t rows, int64_t cols, double gamma, float* diff_u);
 
 // Numerically stable log(1 + exp(x)) and the logistic sigmoid, in double.
 double softplus(double x);

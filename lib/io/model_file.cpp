@@ -51,6 +51,8 @@ void write_config(hid_t file, const GanConfig& c, const std::string& text) {
   write_attr(g, "batch", c.batch);
   write_attr(g, "pack", c.pack);
   write_attr(g, "clip", double{c.clip});
+  write_attr(g, "gp_weight", c.gp_weight);
+  write_attr(g, "r1", c.r1);
   write_attr(g, "ema", c.ema);
   write_optimizer_config(g, "g", c.opt_g);
   write_optimizer_config(g, "d", c.opt_d);
@@ -112,11 +114,15 @@ GanConfig read_config(hid_t file, const std::string& what, std::string& text) {
   c.batch = r.integer("batch");
   c.pack = r.integer("pack");
   c.clip = static_cast<float>(r.number("clip"));
+  // Absent in files written before the penalties existed: those had none.
+  c.gp_weight = read_number_attr(group.get(), "gp_weight").value_or(c.gp_weight);
+  c.r1 = read_number_attr(group.get(), "r1").value_or(0.0);
   c.ema = r.number("ema");
   c.opt_g = r.optimizer("g");
   c.opt_d = r.optimizer("d");
   text = r.text("options");
-  if (c.z_dim < 1 || c.data_dim < 1 || c.batch < 1 || c.d_steps < 1 || c.pack < 1 || c.batch % c.pack != 0)
+  if (c.z_dim < 1 || c.data_dim < 1 || c.batch < 1 || c.d_steps < 1 || c.pack < 1 || c.batch % c.pack != 0 ||
+      !(c.gp_weight > 0) || !(c.r1 >= 0))
     fail("{}: /config holds an impossible configuration (damaged model file?)", what);
   return c;
 }

@@ -109,4 +109,40 @@ void activation_backward(Activation act, float alpha, const float* __restrict ds
   }
 }
 
+bool has_curvature(Activation act) {
+  return act == Activation::elu || act == Activation::tanh || act == Activation::sigmoid ||
+         act == Activation::softplus;
+}
+
+void activation_curvature(Activation act, float alpha, const float* __restrict dst, float* __restrict diff,
+                          int64_t n) {
+  switch (act) {
+    case Activation::identity:
+    case Activation::relu:
+    case Activation::leaky_relu:
+      for (int64_t i = 0; i < n; ++i) diff[i] = 0.0f;
+      break;
+    case Activation::elu:  // f''(x) = αe^x = f(x) + α for x ≤ 0
+      for (int64_t i = 0; i < n; ++i) {
+        const float below = dst[i] + alpha;
+        const float curve = dst[i] > 0.0f ? 0.0f : below;
+        diff[i] = diff[i] * curve;
+      }
+      break;
+    case Activation::tanh:
+      for (int64_t i = 0; i < n; ++i) diff[i] *= -2.0f * dst[i] * (1.0f - dst[i] * dst[i]);
+      break;
+    case Activation::sigmoid:
+      for (int64_t i = 0; i < n; ++i) diff[i] *= dst[i] * (1.0f - dst[i]) * (1.0f - 2.0f * dst[i]);
+      break;
+    case Activation::softplus: {  // f' = σ(x) = 1 − e^−y, f'' = σ(1 − σ) = (1 − e^−y)·e^−y
+      for (int64_t i = 0; i < n; ++i) {
+        const float e = std::exp(-dst[i]);
+        diff[i] *= -std::expm1(-dst[i]) * e;
+      }
+      break;
+    }
+  }
+}
+
 }  // namespace gantool

@@ -27,4 +27,13 @@ void activation_forward(Activation act, float alpha, const float* src, float* ds
 // α ≥ 0 for leaky_relu (so that the sign of y is the sign of x).
 void activation_backward(Activation act, float alpha, const float* dst, float* diff, int64_t n);
 
+// True when f'' is not zero almost everywhere (elu, tanh, sigmoid, softplus): then a
+// gradient of a gradient (double backpropagation) has a term through f''.
+bool has_curvature(Activation act);
+
+// diff[i] *= f''(x_i), in place, written through y = dst[i] like activation_backward:
+// elu 0 or y+α; tanh −2y(1−y²); sigmoid y(1−y)(1−2y); softplus e^−y(1−e^−y); 0 for the
+// piecewise-linear ones.
+void activation_curvature(Activation act, float alpha, const float* dst, float* diff, int64_t n);
+
 }  // namespace gantool

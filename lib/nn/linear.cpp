@@ -54,6 +54,10 @@ struct Linear::Primitives {
   dnnl::memory src, weights, bias, dst, diff_dst, diff_src, diff_weights, diff_bias;
   dnnl::memory scratch_forward, scratch_data, scratch_weights;
   std::vector<dnnl_exec_arg_t> forward_args, backward_data_args, backward_weights_args;
+  // src · weightsᵀ alone: made on first use (only double backpropagation needs it).
+  dnnl::primitive product;
+  dnnl::memory scratch_product;
+  std::vector<dnnl_exec_arg_t> product_args;
 };
 
 Linear::Linear(int64_t in, int64_t out, Activation activation, float alpha)
@@ -140,20 +144,53 @@ void Linear::forward(const float* src, float* dst, int64_t batch) {
 
 void Linear::backward(const float* src, const float* dst, float* diff_dst, float* diff_src,
                       bool param_grads, int64_t batch) {
-  Primitives& p = primitives(batch);
   activation_backward(activation, alpha, dst, diff_dst, batch * out());
-  p.diff_dst.set_data_handle(diff_dst);
+  if (param_grads) weight_product(src, diff_dst, diff_weights.data(), diff_bias.data(), batch);
+  if (diff_src) product_transposed(diff_dst, diff_src, batch);
+}
+
+void Linear::prepare(int64_t batch) {
+  Primitives& p = primitives(batch);
+  if (p.product) return;
+  const dnnl::engine& eng = cpu_engine();
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  const dnnl::inner_product_forward::primitive_desc pd(
+      {dnnl::prop_kind::forward_inference, p.src.get_desc(), p.weights.get_desc(), p.dst.get_desc()}, attr, eng);
+  GANTOOL_ASSERT(pd.weights_desc() == p.weights.get_desc());
+  p.product = dnnl::inner_product_forward(pd);
+  ++g_primitives_created;
+  p.scratch_product = dnnl::memory(pd.scratchpad_desc(), eng);
+  p.product_args = {{DNNL_ARG_SRC, p.src.get()},
+                    {DNNL_ARG_WEIGHTS, p.weights.get()},
+                    {DNNL_ARG_DST, p.dst.get()},
+                    {DNNL_ARG_SCRATCHPAD, p.scratch_product.get()}};
+}
+
+void Linear::product(const float* src, float* dst, int64_t batch) {
+  prepare(batch);  // the product is made on first use: only double backpropagation needs it
+  Primitives& p = primitives(batch);
+  p.src.set_data_handle(const_cast<float*>(src));
   p.weights.set_data_handle(weights.data());
-  if (param_grads) {
-    p.src.set_data_handle(const_cast<float*>(src));
-    p.diff_weights.set_data_handle(diff_weights.data());
-    p.diff_bias.set_data_handle(diff_bias.data());
-    execute(p.backward_weights, p.backward_weights_args);
-  }
-  if (diff_src) {
-    p.diff_src.set_data_handle(diff_src);
-    execute(p.backward_data, p.backward_data_args);
-  }
+  p.dst.set_data_handle(dst);
+  execute(p.product, p.product_args);
+}
+
+void Linear::product_transposed(const float* diff_dst, float* diff_src, int64_t batch) {
+  Primitives& p = primitives(batch);
+  p.diff_dst.set_data_handle(const_cast<float*>(diff_dst));
+  p.weights.set_data_handle(weights.data());
+  p.diff_src.set_data_handle(diff_src);
+  execute(p.backward_data, p.backward_data_args);
+}
+
+void Linear::weight_product(const float* src, const float* diff_dst, float* dw, float* db, int64_t batch) {
+  Primitives& p = primitives(batch);
+  p.src.set_data_handle(const_cast<float*>(src));
+  p.diff_dst.set_data_handle(const_cast<float*>(diff_dst));
+  p.diff_weights.set_data_handle(dw);
+  p.diff_bias.set_data_handle(db);
+  execute(p.backward_weights, p.backward_weights_args);
 }
 
 }  // namespace gantool

@@ -38,6 +38,20 @@ class Linear {
   void backward(const float* src, const float* dst, float* diff_dst, float* diff_src,
                 bool param_grads, int64_t batch);
 
+  // The layer's three products, without its bias and activation (for double
+  // backpropagation; backward() is made of the last two):
+  //   dst (batch, out) = src (batch, in) · weightsᵀ
+  void product(const float* src, float* dst, int64_t batch);
+  //   diff_src (batch, in) = diff_dst (batch, out) · weights
+  void product_transposed(const float* diff_dst, float* diff_src, int64_t batch);
+  //   dw (out, in) = diff_dstᵀ · src and db (1, out) = diff_dst's column sums
+  void weight_product(const float* src, const float* diff_dst, float* dw, float* db, int64_t batch);
+
+  // Creates this batch size's primitives now (all four), for callers that will then use
+  // the layer from several threads: creating them is not thread-safe, using them is (for
+  // different batch sizes at once).
+  void prepare(int64_t batch);
+
  private:
   struct Primitives;
   Primitives& primitives(int64_t batch);

@@ -59,6 +59,27 @@ class Mlp {
   void backward(const float* diff_dst, bool param_grads, float* diff_src, int64_t first = 0,
                 int64_t rows = -1);
 
+  // Double backpropagation, for penalties on the input gradient (Gulrajani et al. 2017's
+  // WGAN-GP, Mescheder et al. 2018's R1). Needs out() == 1 and the output layer's
+  // activation to be the identity. (nn/input_gradient.cpp)
+  //
+  // u = ∂out/∂input (rows, in) for rows [first, first + rows) of the last forward. Valid
+  // until the next call.
+  const Tensor& input_gradient(int64_t first, int64_t rows);
+  // The gradient, with respect to every layer's weights and bias, of Σ_rows ⟨diff_u[row],
+  // u[row]⟩ for the u of the last input_gradient() (diff_u (rows, in): a penalty's gradient
+  // with respect to u), written into penalty_weights[l] and penalty_bias[l] (added to them
+  // when accumulate). The forward must not have run again in between. Uses buffers of its
+  // own, so it may run on one thread while backward() runs on another.
+  void input_gradient_backward(const float* diff_u, bool accumulate);
+  std::vector<Tensor> penalty_weights, penalty_bias;  // per layer: (out, in), (1, out)
+  // diff_weights += penalty_weights and diff_bias += penalty_bias in every layer.
+  void add_penalty_gradient();
+
+  // Creates the primitives of every layer for this batch size now (with those of double
+  // backpropagation), so that later calls from several threads only look them up.
+  void prepare(int64_t batch);
+
   // Weights and biases with their gradients, layer by layer (for the optimizer).
   std::vector<Param> params();
   int64_t parameter_count() const;
@@ -68,6 +89,17 @@ class Mlp {
   int64_t batch_ = 0;
   std::vector<Tensor> dst_;   // dst_[l] (batch, out_l): output of layer l
   std::vector<Tensor> diff_;  // diff_[l] (rows, out_l): gradient at the output of layer l
+
+  // Buffers of double backpropagation, per layer l (rows, out_l) unless said otherwise.
+  struct InputGradient {
+    int64_t first = 0, rows = 0;
+    std::vector<Tensor> g;      // ∂out/∂(layer l's output); kept for layers with curvature
+    std::vector<Tensor> delta;  // g ⊙ f'(a): ∂out/∂(layer l's pre-activation a)
+    Tensor u;                   // (rows, in): ∂out/∂input
+    std::vector<Tensor> bar;    // the adjoint of delta, then of the next layer's g
+    std::vector<Tensor> curve;  // the adjoint of a through f'' (layers with curvature)
+    std::vector<Tensor> dw, db; // (out_l, in_l), (1, out_l): one product's result, to add
+  } ig_;
 };
 
 }  // namespace gantool

@@ -189,6 +189,47 @@ TEST_CASE("train: --print-config writes a --config file that reproduces the run"
   check_same_state(s / "a.h5", s / "b.h5");
 }
 
+TEST_CASE("train: gradient penalties (wgan-gp, r1): recorded, resumed exactly, bad values refused", "[train]") {
+  Scratch s("train_penalties");
+  REQUIRE(s.run("prepare -q --dist grid -n 1000 -o grid.h5").status == 0);
+  // wgan-gp's 5 critic steps are the resolved default: in the printed config and the model.
+  const Result printed = s.run("train --data grid.h5 --model a.h5 --loss wgan-gp --steps 40 --print-config" + kSmall);
+  REQUIRE(printed.status == 0);
+  CHECK(printed.out.find("d-steps=5") != std::string::npos);
+  CHECK(printed.out.find("gp-weight=10") != std::string::npos);
+  CHECK(printed.out.find("lr-d=0.0001") != std::string::npos);
+  CHECK(printed.out.find("beta2=0.9") != std::string::npos);
+  // Given values win over wgan-gp's defaults.
+  const Result given = s.run("train --data grid.h5 --model a.h5 --loss wgan-gp --d-steps 2 --lr-d 3e-4 --print-config" + kSmall);
+  CHECK(given.out.find("d-steps=2") != std::string::npos);
+  CHECK(given.out.find("lr-d=3e-4") != std::string::npos);
+  REQUIRE(s.run("train -q --data grid.h5 --model full.h5 --loss wgan-gp --r1 0.5 --steps 40" + kSmall).status == 0);
+  const json j = json::parse(s.run("info --json full.h5").out);
+  CHECK(j["loss"] == "wgan-gp");
+  CHECK(j["d_steps"] == 5);
+  CHECK(j["gp_weight"] == 10.0);
+  CHECK(j["r1"] == 0.5);
+  CHECK(s.run("info full.h5").out.find("loss wgan-gp (λ 10), R1 γ 0.5, d-steps 5") != std::string::npos);
+  // Half, then a resume: the interpolation coefficients come from the saved noise stream.
+  REQUIRE(s.run("train -q --data grid.h5 --model half.h5 --loss wgan-gp --r1 0.5 --steps 20" + kSmall).status == 0);
+  REQUIRE(s.run("train -q --resume half.h5 --steps 40 --threads 1").status == 0);
+  check_same_state(s / "full.h5", s / "half.h5");
+  check_error(s.run("train --resume half.h5 --steps 60 --gp-weight 1"), 2, {"--gp-weight", "resuming"});
+  // The progress line in a pipe shows the penalties' part of D's loss.
+  const Result r1 = s.run("train --data grid.h5 --model r1.h5 --r1 2 --steps 50 --log r1.jsonl" + kSmall);
+  REQUIRE(r1.status == 0);
+  CHECK(r1.err.find("penalty ") != std::string::npos);
+  const json logged = json::parse(lines_of(s.read("r1.jsonl")).at(0));
+  CHECK(logged["penalty"].get<double>() > 0);
+  CHECK(logged["penalty"].get<double>() < logged["loss_d"].get<double>());  // a part of it
+  check_error(s.run("train --data grid.h5 --model b.h5 --gp-weight 5" + kSmall), 2, {"--gp-weight", "wgan-gp", "--r1"});
+  check_error(s.run("train --data grid.h5 --model b.h5 --loss wgan-gp --gp-weight 0" + kSmall), 2, {"--gp-weight", "positive"});
+  check_error(s.run("train --data grid.h5 --model b.h5 --r1 -1" + kSmall), 2, {"--r1", "positive"});
+  check_error(s.run("train --data grid.h5 --model b.h5 --r1 nan" + kSmall), 2, {"--r1"});
+  check_error(s.run("train --data grid.h5 --model b.h5 --loss wgan" + kSmall), 2, {"--loss", "wgan-gp"});
+  CHECK_FALSE(s.exists("b.h5"));
+}
+
 namespace {
 
 // Trains with the defaults on DIST (20,000 rows) for `steps`, then measures 10,000 samples

@@ -8,7 +8,9 @@
 #include "alloc_counter.hpp"
 #include "core/threads.hpp"
 #include "gan/gan.hpp"
+#include "gan/losses.hpp"
 #include "nn/linear.hpp"
+#include "nn/reference.hpp"
 
 using namespace gantool;
 
@@ -99,10 +101,13 @@ TEST_CASE("gan: the same seed and thread count give bitwise-identical states aft
 }
 
 TEST_CASE("gan: a steady-state step allocates nothing and creates no primitive", "[gan]") {
-  for (GanLoss loss : {GanLoss::nonsaturating, GanLoss::wasserstein}) {
+  for (GanLoss loss : {GanLoss::nonsaturating, GanLoss::wasserstein, GanLoss::wgan_gp}) {
     GanConfig config = small_config();
     config.loss = loss;
     config.d_steps = 2;
+    config.d_activation = Activation::tanh;  // with curvature: double backpropagation's longest path
+    config.r1 = loss == GanLoss::nonsaturating ? 1.0 : 0.0;
+    config.pack = loss == GanLoss::wgan_gp ? 2 : 1;
     Gan gan = make_gan(config, 3);
     RealData data(4096, 64, 2, 0, 1, 1);
     const float* real[2] = {data.take(), data.take()};
@@ -118,21 +123,93 @@ TEST_CASE("gan: a steady-state step allocates nothing and creates no primitive",
   }
 }
 
-TEST_CASE("gan: learns a 1-D Gaussian's mean and spread", "[gan]") {
-  // Data N(3, 0.5²); after training, G's samples must have mean ≈ 3 and std ≈ 0.5
-  // (compared with the known parameters of the data distribution).
-  GanConfig c;
-  c.z_dim = 1;
-  c.data_dim = 1;
-  c.g_hidden = {32, 32};
-  c.d_hidden = {32, 32};
-  c.batch = 128;
-  c.opt_g.lr = c.opt_d.lr = 1e-3;
+TEST_CASE("gan: D's loss with WGAN-GP and R1 penalties, value and every gradient against a double model", "[gan]") {
+  // The reference recomputes D's whole loss in double from D's weights (tests/nn/reference.hpp,
+  // input gradients by an independent chain rule); its central differences check every
+  // parameter's gradient.
+  using namespace gantool_test;
+  struct Case {
+    GanLoss loss;
+    double r1;
+    int64_t batch, pack;
+    Activation act;
+  };
+  const Case cases[] = {{GanLoss::wgan_gp, 0, 6, 1, Activation::leaky_relu}, {GanLoss::wgan_gp, 0, 6, 2, Activation::tanh},
+                        {GanLoss::wgan_gp, 2, 1, 1, Activation::softplus},   {GanLoss::nonsaturating, 5, 7, 1, Activation::elu},
+                        {GanLoss::hinge, 1, 6, 3, Activation::leaky_relu}};
+  for (const Case& k : cases) {
+    INFO(gan_loss_name(k.loss) << ", r1 " << k.r1 << ", batch " << k.batch << ", pack " << k.pack << ", "
+                               << activation_name(k.act));
+    GanConfig c;
+    c.z_dim = 2, c.data_dim = 3, c.d_hidden = {6, 5}, c.g_hidden = {4};
+    c.batch = k.batch, c.pack = k.pack, c.loss = k.loss, c.r1 = k.r1, c.gp_weight = 10;
+    c.d_activation = k.act, c.d_alpha = default_alpha(k.act);
+    Gan gan = make_gan(c, 21);
+    Rng rng = make_rng(4, 4);
+    std::vector<float> real(c.batch * 3), fake(c.batch * 3);
+    for (auto& v : real) v = static_cast<float>(normal(rng));
+    for (auto& v : fake) v = static_cast<float>(1.5 * normal(rng));
+    StepStats stats;
+    discriminator_gradient(gan, real.data(), fake.data(), stats);
+
+    std::vector<RefLayer> ref = ref_layers(gan.d);
+    const int64_t rows = c.batch / c.pack, width = c.pack * 3;  // D's inputs
+    const std::vector<double> r(real.begin(), real.end()), f(fake.begin(), fake.end());
+    double penalty = 0;
+    const auto loss = [&] {
+      const std::vector<double> lr = ref_forward(ref, r, rows), lf = ref_forward(ref, f, rows);
+      double adversarial = 0;
+      for (int64_t i = 0; i < rows; ++i) {
+        if (k.loss == GanLoss::wgan_gp) adversarial += (lf[i] - lr[i]) / rows;
+        if (k.loss == GanLoss::nonsaturating)
+          adversarial += (std::log1p(std::exp(-lr[i])) + std::log1p(std::exp(lf[i]))) / rows;
+        if (k.loss == GanLoss::hinge) adversarial += (std::max(0.0, 1 - lr[i]) + std::max(0.0, 1 + lf[i])) / rows;
+      }
+      penalty = 0;
+      if (k.loss == GanLoss::wgan_gp) {
+        std::vector<double> x_hat(r.size());
+        for (int64_t i = 0; i < rows; ++i)
+          for (int64_t j = 0; j < width; ++j)
+            x_hat[i * width + j] = gan.eps(i, 0) * r[i * width + j] + (1 - gan.eps(i, 0)) * f[i * width + j];
+        const std::vector<double> u = ref_input_gradient(ref, x_hat, rows);
+        for (int64_t i = 0; i < rows; ++i) {
+          double sq = 0;
+          for (int64_t j = 0; j < width; ++j) sq += u[i * width + j] * u[i * width + j];
+          penalty += 10 * (std::sqrt(sq) - 1) * (std::sqrt(sq) - 1) / rows;
+        }
+      }
+      const std::vector<double> u = ref_input_gradient(ref, r, rows);
+      for (int64_t i = 0; i < rows * width; ++i) penalty += 0.5 * k.r1 * u[i] * u[i] / rows;
+      return adversarial + penalty;
+    };
+    CHECK(stats.loss_d == Approx(loss()).epsilon(1e-4));
+    CHECK(stats.penalty == Approx(penalty).epsilon(1e-4));
+    CHECK(penalty > 1e-3);  // the penalties are really there
+    const auto close = [](double analytic, double fd) { return std::abs(analytic - fd) <= 2e-3 * std::abs(fd) + 2e-4; };
+    for (size_t l = 0; l < ref.size(); ++l) {
+      for (size_t i = 0; i < ref[l].w.size(); ++i) {
+        INFO("layer " << l << " weight " << i);
+        CHECK(close(gan.d.layers[l].diff_weights.data()[i], central_difference(ref[l].w[i], loss)));
+      }
+      for (size_t i = 0; i < ref[l].b.size(); ++i) {
+        INFO("layer " << l << " bias " << i);
+        CHECK(close(gan.d.layers[l].diff_bias.data()[i], central_difference(ref[l].b[i], loss)));
+      }
+    }
+  }
+}
+
+namespace {
+
+// Trains on N(3, 0.5²) for `steps` (a config with z_dim = data_dim = 1, batch 128) and
+// returns the mean and std of 4096 samples of G, to compare with the data distribution's.
+std::pair<double, double> learned_gaussian(const GanConfig& c, int steps) {
   Gan gan = make_gan(c, 5);
   RealData data(1 << 14, 128, 1, 3.0, 0.5, 2);
-  for (int step = 0; step < 3000; ++step) {
-    const float* real = data.take();
-    gan_step(gan, &real);
+  std::vector<const float*> real(c.d_steps);
+  for (int step = 0; step < steps; ++step) {
+    for (auto& r : real) r = data.take();
+    gan_step(gan, real.data());
   }
   Tensor z(4096, 1);
   Rng rng = make_rng(77);
@@ -140,7 +217,42 @@ TEST_CASE("gan: learns a 1-D Gaussian's mean and spread", "[gan]") {
   const Tensor& x = gan.g.forward(z.data(), 4096);
   double s = 0, s2 = 0;
   for (int64_t i = 0; i < x.size(); ++i) s += x.data()[i], s2 += double(x.data()[i]) * x.data()[i];
-  const double mean = s / x.size(), std = std::sqrt(s2 / x.size() - mean * mean);
+  const double mean = s / x.size();
+  return {mean, std::sqrt(s2 / x.size() - mean * mean)};
+}
+
+GanConfig gaussian_config() {
+  GanConfig c;
+  c.z_dim = 1;
+  c.data_dim = 1;
+  c.g_hidden = {32, 32};
+  c.d_hidden = {32, 32};
+  c.batch = 128;
+  c.opt_g.lr = c.opt_d.lr = 1e-3;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("gan: learns a 1-D Gaussian's mean and spread", "[gan]") {
+  // Data N(3, 0.5²); after training, G's samples must have mean ≈ 3 and std ≈ 0.5
+  // (compared with the known parameters of the data distribution).
+  const auto [mean, std] = learned_gaussian(gaussian_config(), 3000);
+  CHECK(mean == Approx(3.0).margin(0.15));
+  CHECK(std == Approx(0.5).margin(0.15));
+}
+
+TEST_CASE("gan: WGAN-GP learns a 1-D Gaussian's mean and spread", "[gan]") {
+  // λ = 0.1, Gulrajani et al.'s own choice for toy data (their gan_toy.py): on data of unit
+  // scale λ = 10 makes the critic mostly fit the penalty, and training oscillates (as it
+  // does in PyTorch with the same settings).
+  GanConfig c = gaussian_config();
+  c.loss = GanLoss::wgan_gp;
+  c.gp_weight = 0.1;
+  c.d_steps = 5;
+  c.ema = 0;
+  c.opt_g.beta2 = c.opt_d.beta2 = 0.9;
+  const auto [mean, std] = learned_gaussian(c, 1500);
   CHECK(mean == Approx(3.0).margin(0.15));
   CHECK(std == Approx(0.5).margin(0.15));
 }

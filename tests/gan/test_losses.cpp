@@ -15,7 +15,7 @@ using namespace gantool;
 namespace {
 
 const std::vector<GanLoss> all_losses = {GanLoss::nonsaturating, GanLoss::minimax, GanLoss::hinge,
-                                         GanLoss::least_squares, GanLoss::wasserstein};
+                                         GanLoss::least_squares, GanLoss::wasserstein, GanLoss::wgan_gp};
 
 // Logits that are multiples of 1/64, so that x ± 1/1024 is exact in float; none within 1/1024
 // of the hinge kinks at ±1. Different batch sizes for real and fake.
@@ -45,6 +45,7 @@ double naive_d(GanLoss loss, const std::vector<float>& real, const std::vector<f
       return mean(real, [](double r) { return 0.5 * (r - 1) * (r - 1); }) +
              mean(fake, [](double f) { return 0.5 * f * f; });
     case GanLoss::wasserstein:
+    case GanLoss::wgan_gp:  // its penalty is added by the caller (gan/gan.cpp)
       return mean(fake, [](double f) { return f; }) - mean(real, [](double r) { return r; });
   }
   return NAN;
@@ -56,7 +57,8 @@ double naive_g(GanLoss loss, const std::vector<float>& fake) {
     case GanLoss::nonsaturating: return mean(fake, [](double f) { return -std::log(naive_sigmoid(f)); });
     case GanLoss::minimax: return mean(fake, [](double f) { return std::log(1 - naive_sigmoid(f)); });
     case GanLoss::hinge:
-    case GanLoss::wasserstein: return -mean(fake, [](double f) { return f; });
+    case GanLoss::wasserstein:
+    case GanLoss::wgan_gp: return -mean(fake, [](double f) { return f; });
     case GanLoss::least_squares: return mean(fake, [](double f) { return 0.5 * (f - 1) * (f - 1); });
   }
   return NAN;
@@ -213,4 +215,38 @@ TEST_CASE("loss names parse and print", "[losses]") {
   CHECK_THROWS_WITH(parse_gan_loss("wgan"),
                     Catch::Contains("--loss") && Catch::Contains("'wgan'") &&
                         Catch::Contains("nonsaturating, minimax, hinge, least-squares, wasserstein"));
+}
+
+TEST_CASE("gradient penalties: values from their definitions, gradients by finite differences", "[losses]") {
+  // u: 3 rows of 4 values, one of them all zero (the norm's kink) and one of norm exactly 1.
+  const std::vector<float> u = {1.0f, -1.0f, 2.0f, 0.5f, 0, 0, 0, 0, 0.5f, -0.5f, 0.5f, 0.5f};
+  const int64_t rows = 3, cols = 4;
+  const auto naive = [&](const std::vector<float>& x, bool gp) {
+    double sum = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      double sq = 0;
+      for (int64_t j = 0; j < cols; ++j) sq += double(x[r * cols + j]) * x[r * cols + j];
+      sum += gp ? 10.0 * (std::sqrt(sq) - 1) * (std::sqrt(sq) - 1) : 0.5 * 3.0 * sq;  // λ = 10, γ = 3
+    }
+    return sum / rows;
+  };
+  std::vector<float> diff(u.size(), NAN);
+  // Row norms 2.5, 0, 1: λ·((2.5 − 1)² + 1 + 0)/3 and (γ/2)·(6.25 + 0 + 1)/3.
+  CHECK(gradient_penalty(u.data(), rows, cols, 10.0, diff.data()) == Approx(10.0 * (2.25 + 1.0) / 3).epsilon(1e-12));
+  CHECK(naive(u, true) == Approx(10.0 * 3.25 / 3).epsilon(1e-12));
+  std::vector<float> gp_diff = diff;
+  CHECK(r1_penalty(u.data(), rows, cols, 3.0, diff.data()) == Approx(1.5 * (6.25 + 0 + 1) / 3).epsilon(1e-12));
+  const std::vector<float> r1_diff = diff;
+  // Finite differences away from the zero row (where ‖u‖ has no derivative; 0 is used).
+  for (bool gp : {true, false}) {
+    const std::vector<double> fd = central_differences(u, [&](const std::vector<float>& x) { return naive(x, gp); });
+    const std::vector<float>& analytic = gp ? gp_diff : r1_diff;
+    for (size_t i = 0; i < u.size(); ++i) {
+      INFO((gp ? "gp" : "r1") << " value " << i);
+      if (gp && i >= 4 && i < 8)
+        CHECK(analytic[i] == 0.0f);
+      else
+        CHECK(analytic[i] == Approx(fd[i]).epsilon(1e-5).margin(2e-6));
+    }
+  }
 }

@@ -56,6 +56,51 @@ inline std::vector<double> ref_forward(const std::vector<RefLayer>& layers, std:
   return x;
 }
 
+inline double act_derivative_ref(gantool::Activation act, double alpha, double x) {
+  using gantool::Activation;
+  switch (act) {
+    case Activation::identity: return 1;
+    case Activation::relu: return x > 0 ? 1 : 0;
+    case Activation::leaky_relu: return x > 0 ? 1 : alpha;
+    case Activation::elu: return x > 0 ? 1 : alpha * std::exp(x);
+    case Activation::tanh: return 1 - std::tanh(x) * std::tanh(x);
+    case Activation::sigmoid: return 1 / (1 + std::exp(-x)) * (1 - 1 / (1 + std::exp(-x)));
+    case Activation::softplus: return 1 / (1 + std::exp(-x));
+  }
+  return 0;
+}
+
+// ∂y/∂x (batch × in) of a one-output MLP in double: pre-activations forward, then the chain
+// rule back with f' of the pre-activation (not of the output, as lib/nn does).
+inline std::vector<double> ref_input_gradient(const std::vector<RefLayer>& layers, std::vector<double> x,
+                                              int64_t batch) {
+  std::vector<std::vector<double>> pre;
+  for (const RefLayer& l : layers) {
+    std::vector<double> a(batch * l.out), y(batch * l.out);
+    for (int64_t r = 0; r < batch; ++r)
+      for (int64_t o = 0; o < l.out; ++o) {
+        double s = l.b[o];
+        for (int64_t i = 0; i < l.in; ++i) s += l.w[o * l.in + i] * x[r * l.in + i];
+        a[r * l.out + o] = s;
+        y[r * l.out + o] = act_ref(l.act, l.alpha, s);
+      }
+    pre.push_back(std::move(a));
+    x = std::move(y);
+  }
+  std::vector<double> g(batch, 1.0);  // ∂y/∂y
+  for (size_t k = layers.size(); k-- > 0;) {
+    const RefLayer& l = layers[k];
+    std::vector<double> below(batch * l.in, 0.0);
+    for (int64_t r = 0; r < batch; ++r)
+      for (int64_t o = 0; o < l.out; ++o) {
+        const double d = g[r * l.out + o] * act_derivative_ref(l.act, l.alpha, pre[k][r * l.out + o]);
+        for (int64_t i = 0; i < l.in; ++i) below[r * l.in + i] += d * l.w[o * l.in + i];
+      }
+    g = std::move(below);
+  }
+  return g;
+}
+
 // The scalar loss L = Σ c ⊙ mlp(x) whose gradient the tests check.
 inline double ref_loss(const std::vector<RefLayer>& layers, const std::vector<double>& x, int64_t batch,
                        const std::vector<double>& c) {

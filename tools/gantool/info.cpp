@@ -139,6 +139,8 @@ void print_model(const std::string& path, bool json) {
                         {"pack", c.pack},
                         {"batch", c.batch},
                         {"d_steps", c.d_steps},
+                        {"gp_weight", c.loss == GanLoss::wgan_gp ? nlohmann::json(c.gp_weight) : nlohmann::json()},
+                        {"r1", c.r1},
                         {"g_hidden", c.g_hidden},
                         {"d_hidden", c.d_hidden},
                         {"g_parameters", gan.g.parameter_count()},
@@ -158,8 +160,11 @@ void print_model(const std::string& path, bool json) {
   fmt::print("{}: gantool model (format {}), {} of {} steps in {:.1f} s\n", path, kModelFormatVersion,
              meta.steps_done, meta.steps_total, meta.seconds);
   fmt::print("  made by        {}  (gantool {})\n", meta.command, meta.version);
-  fmt::print("  game           loss {}, d-steps {}, pack {}, batch {}, prior {}, seed {}\n", gan_loss_name(c.loss),
-             c.d_steps, c.pack, c.batch, prior_name(c.prior), meta.seed);
+  std::string penalties;
+  if (c.loss == GanLoss::wgan_gp) penalties += fmt::format(" (λ {})", c.gp_weight);
+  if (c.r1 > 0) penalties += fmt::format(", R1 γ {}", c.r1);
+  fmt::print("  game           loss {}{}, d-steps {}, pack {}, batch {}, prior {}, seed {}\n", gan_loss_name(c.loss),
+             penalties, c.d_steps, c.pack, c.batch, prior_name(c.prior), meta.seed);
   fmt::print("  generator      {} ({}, output {}), {} parameters\n", widths(gan.g), activation_name(c.g_activation),
              activation_name(c.g_out_activation), gan.g.parameter_count());
   fmt::print("  discriminator  {} ({}), {} parameters\n", widths(gan.d), activation_name(c.d_activation),

@@ -41,6 +41,7 @@ struct TrainOptions {
   std::string prior = "normal";
   int64_t z_dim = 2;
   double clip = 0.01;
+  double gp_weight = 10, r1 = 0;
   double ema = 0.999;
   // The networks.
   std::string g_hidden = "128,128,128", d_hidden = "256,256";
@@ -62,7 +63,7 @@ struct TrainOptions {
 };
 
 // Flags that fix what a model is; they cannot change on --resume.
-const char* const kModelFlags[] = {"--loss", "--d-steps", "--pack", "--prior", "--z-dim", "--clip",
+const char* const kModelFlags[] = {"--loss", "--d-steps", "--pack", "--prior", "--z-dim", "--clip", "--gp-weight", "--r1",
                                    "--g-hidden", "--d-hidden", "--g-activation", "--d-activation",
                                    "--g-output", "--g-alpha", "--d-alpha", "--init", "--optimizer",
                                    "--lr-g", "--lr-d", "--beta1", "--beta2", "--momentum",
@@ -104,6 +105,8 @@ GanConfig gan_config(const TrainOptions& o, int64_t data_dim) {
   if (!(o.beta2 >= 0 && o.beta2 < 1)) fail_usage("--beta2 must be in [0, 1) (got {})", o.beta2);
   if (!(o.momentum >= 0 && o.momentum < 1)) fail_usage("--momentum must be in [0, 1) (got {})", o.momentum);
   if (!(o.weight_decay >= 0)) fail_usage("--weight-decay must not be negative (got {})", o.weight_decay);
+  if (!(o.gp_weight > 0 && std::isfinite(o.gp_weight))) fail_usage("--gp-weight must be positive (got {})", o.gp_weight);
+  if (!(o.r1 >= 0 && std::isfinite(o.r1))) fail_usage("--r1 must be 0 (off) or positive (got {})", o.r1);
   if (o.z_dim < 1) fail_usage("--z-dim must be at least 1 (got {})", o.z_dim);
   if (o.d_steps < 1) fail_usage("--d-steps must be at least 1 (got {})", o.d_steps);
   if (o.batch < 1) fail_usage("--batch must be at least 1 (got {})", o.batch);
@@ -126,6 +129,8 @@ GanConfig gan_config(const TrainOptions& o, int64_t data_dim) {
   c.batch = o.batch;
   c.pack = o.pack;
   c.clip = static_cast<float>(o.clip);
+  c.gp_weight = o.gp_weight;
+  c.r1 = o.r1;
   if (!(o.ema >= 0 && o.ema < 1)) fail_usage("--ema must be in [0, 1) (got {})", o.ema);
   c.ema = o.ema;
   c.opt_g = optimizer_config(o, o.lr_g);
@@ -149,6 +154,7 @@ std::string config_text(const CLI::App& cmd) {
 struct Reporter {
   bool live = false;   // a terminal: one line redrawn in place
   bool plain = false;  // a pipe: a line every log_every steps
+  bool penalties = false;  // show the gradient penalties' part of loss_d
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now(), last_draw;
   int64_t first_step = 0;
 
@@ -158,8 +164,10 @@ struct Reporter {
   std::string line(int64_t step, int64_t total, const StepStats& s) const {
     const double rate = (step - first_step) / std::max(elapsed(), 1e-9);
     const double eta = rate > 0 ? (total - step) / rate : 0;
-    return fmt::format("step {}/{}  {:.0f} steps/s  ETA {:.0f}s  loss_d {:.4f}  loss_g {:.4f}  D(x) {:.3f}  D(G(z)) {:.3f}",
-                       step, total, rate, eta, s.loss_d, s.loss_g, s.d_real, s.d_fake);
+    std::string text = fmt::format("step {}/{}  {:.0f} steps/s  ETA {:.0f}s  loss_d {:.4f}  loss_g {:.4f}  D(x) {:.3f}  D(G(z)) {:.3f}",
+                                   step, total, rate, eta, s.loss_d, s.loss_g, s.d_real, s.d_fake);
+    if (penalties) text += fmt::format("  penalty {:.4f}", s.penalty);
+    return text;
   }
   void draw(int64_t step, int64_t total, const StepStats& s) {
     const auto now = std::chrono::steady_clock::now();
@@ -199,11 +207,29 @@ int default_threads(const GanConfig& c) {
 
 void run_train(TrainOptions opt, CLI::App& cmd) {
   const auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
+  const bool resuming = !opt.resume.empty();
+  // WGAN-GP's own settings (Gulrajani et al. 2017: 5 critic steps per generator step, Adam
+  // 1e-4 with β2 = 0.9; β1 0.5 as in their toy experiments), where not given; set as the
+  // options' defaults so that --print-config and the model's options say so.
+  if (!resuming && opt.loss == "wgan-gp") {
+    const auto fallback = [&](const char* flag, auto& field, auto value) {
+      if (given(flag)) return;
+      cmd.get_option(flag)->default_val(value);
+      field = value;
+    };
+    fallback("--d-steps", opt.d_steps, int64_t{5});
+    fallback("--lr-g", opt.lr_g, 1e-4);
+    fallback("--lr-d", opt.lr_d, 1e-4);
+    fallback("--beta2", opt.beta2, 0.9);
+  }
+  // (A --print-config file states the default 10 for every loss: that is not a mistake.)
+  if (!resuming && given("--gp-weight") && opt.gp_weight != 10 && opt.loss != "wgan-gp")
+    fail_usage("--gp-weight is the weight of --loss wgan-gp's penalty (the loss is {}); for a penalty with any loss use --r1",
+               opt.loss);
   if (opt.print_config) {
     fmt::print("[train]\n{}", config_text(cmd));
     return;
   }
-  const bool resuming = !opt.resume.empty();
   if (resuming) {
     for (const char* flag : kModelFlags)
       if (given(flag)) fail_usage("{} cannot change when resuming; it is fixed by {}", flag, opt.resume);
@@ -290,6 +316,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
   report.live = !opt.quiet && isatty(STDERR_FILENO);
   report.plain = !opt.quiet && !report.live;
   report.first_step = meta.steps_done;
+  report.penalties = c.loss == GanLoss::wgan_gp || c.r1 > 0;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> log(nullptr, std::fclose);
   if (!opt.log.empty()) {
     log.reset(std::fopen(opt.log.c_str(), resuming ? "a" : "w"));
@@ -330,6 +357,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
       if (log) {
         nlohmann::json j;
         for (size_t i = 0; i < history_columns().size(); ++i) j[history_columns()[i]] = row[i];
+        if (report.penalties) j["penalty"] = stats.penalty;  // the part of loss_d
         fmt::print(log.get(), "{}\n", j.dump());
         std::fflush(log.get());
       }
@@ -377,6 +405,9 @@ void add_train_command(CLI::App& app) {
       "  hinge          D: E[max(0, 1 − r)] + E[max(0, 1 + f)] G: −E[f]\n"
       "  least-squares  D: ½E[(r − 1)²] + ½E[f²]              G: ½E[(f − 1)²]\n"
       "  wasserstein    D: E[f] − E[r], weights clipped to ±clip G: −E[f]\n"
+      "  wgan-gp        D: E[f] − E[r] + λ·E[(‖∇D(x̂)‖ − 1)²], x̂ between real and fake rows  G: −E[f]\n"
+      "                 (λ: --gp-weight; unless given: --d-steps 5, --lr-g and --lr-d 1e-4, --beta2 0.9)\n"
+      "--r1 γ adds (γ/2)·E[‖∇D(x)‖²] on real rows to D's loss, with any loss.\n"
       "Examples:\n"
       "  gantool train --data ring.h5 --model gan.h5\n"
       "  gantool train --data grid.h5 --model gan.h5 --steps 40000 --checkpoint-every 5000 --log train.jsonl\n"
@@ -395,9 +426,9 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::Range(1, 4096));
 
   const char* game = "The game";
-  cmd->add_option("--loss", opt->loss, "nonsaturating | minimax | hinge | least-squares | wasserstein")
+  cmd->add_option("--loss", opt->loss, "nonsaturating | minimax | hinge | least-squares | wasserstein | wgan-gp")
       ->capture_default_str()->group(game);
-  cmd->add_option("--d-steps", opt->d_steps, "Discriminator updates per generator update (k)")
+  cmd->add_option("--d-steps", opt->d_steps, "Discriminator updates per generator update (k; wgan-gp: 5)")
       ->capture_default_str()->group(game);
   cmd->add_option("--pack", opt->pack, "PacGAN: D judges this many samples at once")->capture_default_str()->group(game);
   cmd->add_option("--prior", opt->prior, "Noise prior: normal | uniform")->capture_default_str()->group(game);
@@ -405,6 +436,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--ema", opt->ema, "Average G's weights with this decay; samples come from the average (0: off)")
       ->capture_default_str()->group(game);
   cmd->add_option("--clip", opt->clip, "wasserstein: clip D's weights to ±clip")->capture_default_str()->group(game);
+  cmd->add_option("--gp-weight", opt->gp_weight, "wgan-gp: the gradient penalty's weight λ")
+      ->capture_default_str()->group(game);
+  cmd->add_option("--r1", opt->r1, "R1 penalty (γ/2)·E[‖∇D(x)‖²] on real rows, any loss (0: off)")
+      ->capture_default_str()->group(game);
 
   const char* nets = "The networks";
   cmd->add_option("--g-hidden", opt->g_hidden, "G's hidden widths")->capture_default_str()->group(nets);
