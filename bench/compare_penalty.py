@@ -53,10 +53,14 @@ def main():
     for case in cases:
         label, flags, steps = CASES[case]
         common = ["--config", CONFIG] + flags + ["--steps", str(steps), "--threads", threads]
-        ours, theirs, d_steps = [], [], None
+        ours, theirs, d_steps, sgemm, gflop = [], [], None, [], 0.0
         for _ in range(a.rounds):  # A/B alternated, so drifts in machine load hit both
             o = run([a.bench_gan] + common, a.threads)
             t = run(torch_cmd + common, a.threads)
+            # The bound: the step's FLOPs at bare sgemm speed on the hidden layers' shape.
+            sgemm.append(run([a.bench_gan, "--sgemm", "--shape", "256,128,128", "--threads", threads],
+                             a.threads)["gflops"])
+            gflop = o["gflop_per_step"]
             ours.append(o["steps_per_s"])
             theirs.append(t["steps_per_s"])
             d_steps, blas = t["d_steps"], t.get("blas", blas)
@@ -64,18 +68,23 @@ def main():
                 sys.exit(f"compare_penalty.py: {label}: gantool ran {o['d_steps']} D updates a step, "
                          f"PyTorch {d_steps}")
         o, t = statistics.median(ours), statistics.median(theirs)
-        rows.append((label, d_steps, o, t, o / t, ours, theirs))
+        ceiling = statistics.median(sgemm) / gflop
+        rows.append((label, d_steps, o, t, o / t, ours, theirs, gflop, ceiling))
         print(f"{label:17s} gantool {o:8.1f} steps/s   pytorch {t:8.1f} steps/s   ratio {o / t:5.2f}"
               f"   (runs: {', '.join(f'{x:.1f}' for x in ours)} / {', '.join(f'{x:.1f}' for x in theirs)})",
               flush=True)
 
     lines = [f"GAN training steps/s with gradient penalties, {CONFIG} config, {a.threads} threads, "
              f"median of {a.rounds} alternated runs (PyTorch BLAS: {blas})",
-             "", "| loss | D updates/step | gantool steps/s | PyTorch steps/s | ratio | runs (gantool / PyTorch) |",
-             "| --- | --- | --- | --- | --- | --- |"]
-    lines += [f"| {label} | {k} | {o:.1f} | {t:.1f} | {r:.2f}× | "
+             "", "| loss | D updates/step | GFLOP/step | gantool steps/s | PyTorch steps/s | ratio | ceiling | "
+                 "runs (gantool / PyTorch) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines += [f"| {label} | {k} | {g:.3f} | {o:.1f} | {t:.1f} | {r:.2f}× | {c:.0f} steps/s = {c / t:.2f}× "
+              f"(gantool at {100 * o / c:.0f}%) | "
               f"{', '.join(f'{x:.1f}' for x in ours)} / {', '.join(f'{x:.1f}' for x in theirs)} |"
-              for label, k, o, t, r, ours, theirs in rows]
+              for label, k, o, t, r, ours, theirs, g, c in rows]
+    lines += ["", "ceiling: gantool's FLOPs of a step at oneDNN sgemm's speed on the hidden layers' shape "
+                  "(256×128×128, same threads, measured in each round), with no other cost"]
     lines += ["", "wgan-gp: λ = 10; nonsaturating+r1: γ = 1; Adam(2e-4, β = (0.5, 0.999)) for G and D; "
                   "a step is one G update"]
     with open(a.out, "w") as f:

@@ -6,6 +6,7 @@
 #  3. GAN training steps/s against PyTorch on the same networks (bench/compare_gan.py),
 #     after bench/setup_torch.sh has installed python3-torch with OpenBLAS.
 #  4. `gantool train` end to end against a PyTorch training script (bench/train_vs_torch.sh).
+#  4b. Gradient-penalty training (wgan-gp, R1) against PyTorch's autograd (compare_penalty.py).
 #  5. `gantool sample` against PyTorch's generator, and 100 M rows streamed (compare_sample.py).
 #  6. Discriminator rejection sampling: JSD to held-out data with and without (reject.py).
 #  7. eval-jsd: the validation suite against true values and the usual estimators
@@ -58,6 +59,9 @@ echo
 cat nn.md
 echo
 sh "$here/train_vs_torch.sh" "$gantool" train_vs_torch | tee train_vs_torch.md
+echo
+/usr/bin/python3 "$here/compare_penalty.py" "$build/bench_gan" penalty.md
+cat penalty.md
 
 echo
 /usr/bin/python3 "$here/compare_sample.py" "$build" sample_bench sample.md

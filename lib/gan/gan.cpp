@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <omp.h>
+
 #include "core/error.hpp"
 #include "core/threads.hpp"
 
@@ -58,17 +60,7 @@ Gan make_gan(const GanConfig& config, uint64_t seed) {
   optimizer_init(config.opt_g, gan.opt_state_g, gan.params_g);
   optimizer_init(config.opt_d, gan.opt_state_d, gan.params_d);
   gan.z = Tensor((config.d_steps + 1) * config.batch, config.z_dim);
-  const bool interpolates = config.loss == GanLoss::wgan_gp;
-  gan.d_src = Tensor((interpolates ? 3 : 2) * config.batch, config.data_dim);
-  if (interpolates) gan.eps = Tensor(config.batch / config.pack, 1);
-  if (interpolates || config.r1 > 0) {
-    const int64_t packed = config.batch / config.pack;
-    gan.diff_u = Tensor(packed, config.pack * config.data_dim);
-    // Made now: discriminator_gradient may use D from two threads at once.
-    for (int64_t rows : {packed, 2 * packed, 3 * packed}) gan.d.prepare(rows);
-  }
-  gan.diff_logits = Tensor(2 * config.batch / config.pack, 1);
-  gan.diff_fake = Tensor(config.batch, config.data_dim);
+  if (config.loss == GanLoss::wgan_gp) gan.eps = Tensor(config.batch / config.pack, 1);
   return gan;
 }
 
@@ -81,110 +73,210 @@ double mean_output(GanLoss loss, const float* logits, int64_t n) {
   return sum / static_cast<double>(n);
 }
 
-}  // namespace
+void scale(float* x, int64_t n, float factor) {
+  for (int64_t i = 0; i < n; ++i) x[i] *= factor;
+}
 
-namespace {
+// Sizes a worker's buffers for `inputs` inputs of D per minibatch.
+void size_worker(const GanConfig& c, Gan::Worker& w) {
+  const int64_t samples = w.inputs * c.pack, width = c.pack * c.data_dim;
+  w.d_src.resize((c.loss == GanLoss::wgan_gp ? 3 : 2) * samples, c.data_dim);
+  w.diff_logits.resize(2 * w.inputs, 1);
+  w.diff_fake.resize(samples, c.data_dim);
+  if (c.loss == GanLoss::wgan_gp || c.r1 > 0) w.diff_u.resize(w.inputs, width);
+}
 
-// The penalties on D's input gradients and their gradient with respect to D's parameters
-// (in gan.d's penalty buffers), after the forward pass of discriminator_gradient; returns
-// their sum.
-double penalty_gradient(Gan& gan, bool interpolates, int64_t packed) {
+// One worker's share of a D update: D's loss and gradient on its `w.inputs` inputs of the
+// minibatch (real and fake: its rows; eps: its coefficients), scaled by inputs/packed so
+// that the workers' shares add up to the minibatch's means. Leaves the gradient in d's
+// diff tensors, penalties included; sets w.stats' loss_d, penalty, d_real, d_fake.
+void discriminator_share(const GanConfig& c, Mlp& d, Gan::Worker& w, const float* real, const float* fake,
+                         const float* eps) {
+  const int64_t n = w.inputs, packed = c.batch / c.pack, width = c.pack * c.data_dim;
+  const int64_t samples = n * c.pack;
+  const size_t rows_bytes = static_cast<size_t>(samples * c.data_dim) * sizeof(float);
+  const bool interpolates = c.loss == GanLoss::wgan_gp;
+  const double share = static_cast<double>(n) / static_cast<double>(packed);
+  StepStats& stats = w.stats;
+
+  // Real rows, fake rows and (wgan_gp) the interpolates, through D in one forward pass.
+  std::memcpy(w.d_src.row(0), real, rows_bytes);
+  std::memcpy(w.d_src.row(samples), fake, rows_bytes);
+  if (interpolates) {
+    // x̂ = ε·x + (1 − ε)·G(z), one ε ~ U(0, 1) per input of D (Gulrajani et al., Algorithm 1).
+    float* x_hat = w.d_src.row(2 * samples);
+    for (int64_t p = 0; p < n; ++p)
+      for (int64_t j = p * width; j < (p + 1) * width; ++j) x_hat[j] = eps[p] * real[j] + (1.0f - eps[p]) * fake[j];
+  }
+  const Tensor& logits = d.forward(w.d_src.data(), (interpolates ? 3 : 2) * n);
+  float* diff = w.diff_logits.data();
+  stats.loss_d = share * discriminator_loss(c.loss, logits.data(), n, logits.data() + n, n, diff, diff + n);
+  if (n != packed) scale(diff, 2 * n, static_cast<float>(share));
+  stats.d_real = share * mean_output(c.loss, logits.data(), n);
+  stats.d_fake = share * mean_output(c.loss, logits.data() + n, n);
+  d.backward(diff, /*param_grads=*/true, /*diff_src=*/nullptr, 0, 2 * n);
+
+  // The penalties' gradients add to the loss's, by double backpropagation.
+  stats.penalty = 0;
+  if (interpolates) {  // the interpolates are rows [2n, 3n) of the forward
+    const Tensor& u = d.input_gradient(2 * n, n);
+    stats.penalty += share * gradient_penalty(u.data(), n, width, c.gp_weight, w.diff_u.data());
+    if (n != packed) scale(w.diff_u.data(), w.diff_u.size(), static_cast<float>(share));
+    d.input_gradient_backward(w.diff_u.data(), /*accumulate=*/false);
+  }
+  if (c.r1 > 0) {  // the real rows are rows [0, n)
+    const Tensor& u = d.input_gradient(0, n);
+    stats.penalty += share * r1_penalty(u.data(), n, width, c.r1, w.diff_u.data());
+    if (n != packed) scale(w.diff_u.data(), w.diff_u.size(), static_cast<float>(share));
+    d.input_gradient_backward(w.diff_u.data(), /*accumulate=*/interpolates);
+  }
+  if (interpolates || c.r1 > 0) d.add_penalty_gradient();
+  stats.loss_d += stats.penalty;
+}
+
+// Workers for the current thread count: at most one per input of D.
+void set_up_workers(Gan& gan) {
   const GanConfig& c = gan.config;
-  const int64_t width = c.pack * c.data_dim;
-  double penalty = 0;
-  if (interpolates) {  // the interpolates are rows [2·packed, 3·packed) of the forward
-    const Tensor& u = gan.d.input_gradient(2 * packed, packed);
-    penalty += gradient_penalty(u.data(), packed, width, c.gp_weight, gan.diff_u.data());
-    gan.d.input_gradient_backward(gan.diff_u.data(), /*accumulate=*/false);
+  const int64_t packed = c.batch / c.pack;
+  const auto count = static_cast<size_t>(std::clamp<int64_t>(threads(), 1, packed));
+  if (gan.workers.size() == count) return;
+  gan.workers.clear();
+  gan.workers.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    Gan::Worker& w = gan.workers[i];
+    w.first = packed * static_cast<int64_t>(i) / static_cast<int64_t>(count);
+    w.inputs = packed * static_cast<int64_t>(i + 1) / static_cast<int64_t>(count) - w.first;
+    if (i > 0) {
+      w.g = gan.g.copy();
+      w.d = gan.d.copy();
+    }
+    size_worker(c, w);
+    if (count > 1) w.z.resize((c.d_steps + 1) * w.inputs * c.pack, c.z_dim);
   }
-  if (c.r1 > 0) {  // the real rows are rows [0, packed)
-    const Tensor& u = gan.d.input_gradient(0, packed);
-    penalty += r1_penalty(u.data(), packed, width, c.r1, gan.diff_u.data());
-    gan.d.input_gradient_backward(gan.diff_u.data(), /*accumulate=*/interpolates);
+}
+
+// Sums the workers' gradients into worker 0's network (`pick` gives a worker's network),
+// element-parallel across the team (one barrier, at the end); in worker order, so the bits
+// depend only on the count.
+template <typename Pick>
+void sum_gradients(Gan& gan, Pick pick) {
+  Mlp& into = pick(0);
+  for (size_t l = 0; l < into.layers.size(); ++l) {
+    for (const bool bias : {false, true}) {
+      Tensor& to = bias ? into.layers[l].diff_bias : into.layers[l].diff_weights;
+#pragma omp for schedule(static) nowait
+      for (int64_t i = 0; i < to.size(); ++i) {
+        float sum = to.data()[i];
+        for (size_t w = 1; w < gan.workers.size(); ++w) {
+          const Linear& from = pick(w).layers[l];
+          sum += (bias ? from.diff_bias : from.diff_weights).data()[i];
+        }
+        to.data()[i] = sum;
+      }
+    }
   }
-  return penalty;
+#pragma omp barrier
+}
+
+void copy_weights(const Mlp& from, Mlp& to) {
+  for (size_t l = 0; l < from.layers.size(); ++l) {
+    std::copy_n(from.layers[l].weights.data(), from.layers[l].weights.size(), to.layers[l].weights.data());
+    std::copy_n(from.layers[l].bias.data(), from.layers[l].bias.size(), to.layers[l].bias.data());
+  }
 }
 
 }  // namespace
 
 void discriminator_gradient(Gan& gan, const float* real, const float* fake, StepStats& stats) {
   const GanConfig& c = gan.config;
-  const int64_t batch = c.batch, width = c.data_dim;
-  const int64_t packed = batch / c.pack, packed_width = c.pack * width;  // D's inputs and their width
-  const size_t rows_bytes = static_cast<size_t>(batch * width) * sizeof(float);
-  const bool interpolates = c.loss == GanLoss::wgan_gp;
-
-  // Real rows, fake rows and (wgan_gp) the interpolates, through D in one forward pass.
-  std::memcpy(gan.d_src.row(0), real, rows_bytes);
-  std::memcpy(gan.d_src.row(batch), fake, rows_bytes);
-  if (interpolates) {
-    // x̂ = ε·x + (1 − ε)·G(z), one ε ~ U(0, 1) per input of D (Gulrajani et al., Algorithm 1).
-    fill_uniform(gan.noise_rng, gan.eps.data(), packed, 0.0f, 1.0f);
-    float* x_hat = gan.d_src.row(2 * batch);
-    for (int64_t p = 0; p < packed; ++p) {
-      const float e = gan.eps(p, 0);
-      for (int64_t j = p * packed_width; j < (p + 1) * packed_width; ++j)
-        x_hat[j] = e * real[j] + (1.0f - e) * fake[j];
-    }
-  }
-  const Tensor& logits = gan.d.forward(gan.d_src.data(), (interpolates ? 3 : 2) * packed);
-  float* diff = gan.diff_logits.data();
-  stats.loss_d = discriminator_loss(c.loss, logits.data(), packed, logits.data() + packed, packed, diff,
-                                    diff + packed);
-  stats.d_real = mean_output(c.loss, logits.data(), packed);
-  stats.d_fake = mean_output(c.loss, logits.data() + packed, packed);
-  // The loss's backward pass and the penalties' double backpropagation are independent:
-  // other rows, buffers and primitives (batch sizes 2·packed and packed). On two threads
-  // each runs on one (oneDNN's own split of these small products scales poorly).
-  const bool penalties = interpolates || c.r1 > 0;
-  stats.penalty = 0;
-#pragma omp parallel sections num_threads(2) if (penalties && threads() == 2)
-  {
-#pragma omp section
-    gan.d.backward(diff, /*param_grads=*/true, /*diff_src=*/nullptr, 0, 2 * packed);
-#pragma omp section
-    if (penalties) stats.penalty = penalty_gradient(gan, interpolates, packed);
-  }
-  if (penalties) {
-    gan.d.add_penalty_gradient();
-    stats.loss_d += stats.penalty;
-  }
+  Gan::Worker w;
+  w.inputs = c.batch / c.pack;
+  size_worker(c, w);
+  if (c.loss == GanLoss::wgan_gp) fill_uniform(gan.noise_rng, gan.eps.data(), w.inputs, 0.0f, 1.0f);
+  discriminator_share(c, gan.d, w, real, fake, c.loss == GanLoss::wgan_gp ? gan.eps.data() : nullptr);
+  stats = w.stats;
 }
 
 StepStats gan_step(Gan& gan, const float* const* real) {
   const GanConfig& c = gan.config;
-  const int64_t batch = c.batch, k = c.d_steps;
-  const int64_t packed = batch / c.pack;  // D's inputs per minibatch: rows of pack samples
-  StepStats stats;
-
-  // Fake minibatch j (j < k) is for D update j, minibatch k for G's update.
+  const int64_t batch = c.batch, k = c.d_steps, width = c.data_dim;
+  set_up_workers(gan);
+  const int team = static_cast<int>(gan.workers.size());
+  // Fake minibatch j (j < k) is for D update j, minibatch k for G's update; all k + 1 from
+  // one forward pass of G per worker (one large product is faster than several small ones).
   sample_noise(c.prior, gan.noise_rng, gan.z.data(), gan.z.size());
-  const Tensor& fake = gan.g.forward(gan.z.data(), (k + 1) * batch);
+  const auto g_of = [&](size_t w) -> Mlp& { return w == 0 ? gan.g : gan.workers[w].g; };
+  const auto d_of = [&](size_t w) -> Mlp& { return w == 0 ? gan.d : gan.workers[w].d; };
+  StepStats stats;
+  // wgan_gp's coefficients of D update j are drawn before it, after z: the first here, the
+  // others at the end of the update before.
+  const bool interpolates = c.loss == GanLoss::wgan_gp;
+  if (interpolates) fill_uniform(gan.noise_rng, gan.eps.data(), gan.eps.size(), 0.0f, 1.0f);
 
-  for (int64_t j = 0; j < k; ++j) {
-    // D update: maximize log D(x) + log(1 − D(G(z))) (or the loss's analogue).
-    discriminator_gradient(gan, real[j], fake.row(j * batch), stats);
-    optimizer_step(c.opt_d, gan.opt_state_d, gan.params_d);
-    if (c.loss == GanLoss::wasserstein)  // Arjovsky et al. 2017, Algorithm 1: clip D's weights
-      for (const Param& p : gan.params_d)
-        for (int64_t i = 0; i < p.size; ++i) p.value[i] = std::clamp(p.value[i], -c.clip, c.clip);
-  }
-
-  // G update through D: only D's input gradient is needed, not its weight gradients. The
-  // packed rows' gradient (packed, pack·width) is the samples' gradient (batch, width).
-  const Tensor& logits = gan.d.forward(fake.row(k * batch), packed);
-  stats.loss_g = generator_loss(c.loss, logits.data(), packed, gan.diff_logits.data());
-  gan.d.backward(gan.diff_logits.data(), /*param_grads=*/false, gan.diff_fake.data());
-  gan.g.backward(gan.diff_fake.data(), /*param_grads=*/true, /*diff_src=*/nullptr, /*first=*/k * batch, batch);
-  optimizer_step(c.opt_g, gan.opt_state_g, gan.params_g);
-  if (c.ema > 0) {
-    const double t = static_cast<double>(gan.opt_state_g.step);
-    const auto beta = static_cast<float>(std::min(c.ema, (1 + t) / (10 + t)));
-    for (size_t i = 0; i < gan.params_g.size(); ++i) {
-      const float* __restrict theta = gan.params_g[i].value;
-      float* __restrict avg = gan.params_ema[i].value;
-      for (int64_t j = 0; j < gan.params_g[i].size; ++j) avg[j] = beta * avg[j] + (1.0f - beta) * theta[j];
+#pragma omp parallel num_threads(team) if (team > 1)
+  {
+    const size_t id = team > 1 ? static_cast<size_t>(omp_get_thread_num()) : 0;
+    Gan::Worker& w = gan.workers[id];
+    Mlp &g = g_of(id), &d = d_of(id);
+    const int64_t first = w.first * c.pack, samples = w.inputs * c.pack;  // its rows of a minibatch
+    const float* z = gan.z.data();
+    if (team > 1) {  // its rows of each minibatch, one after the other
+      for (int64_t j = 0; j <= k; ++j)
+        std::copy_n(gan.z.row(j * batch + first), samples * c.z_dim, w.z.row(j * samples));
+      z = w.z.data();
     }
+    const Tensor& fake = g.forward(z, (k + 1) * samples);
+
+    for (int64_t j = 0; j < k; ++j) {
+      // D update: maximize log D(x) + log(1 − D(G(z))) (or the loss's analogue).
+      const float* eps = interpolates ? gan.eps.data() + w.first : nullptr;
+      discriminator_share(c, d, w, real[j] + first * width, fake.row(j * samples), eps);
+#pragma omp barrier
+      sum_gradients(gan, d_of);
+#pragma omp single
+      {
+        optimizer_step(c.opt_d, gan.opt_state_d, gan.params_d);
+        if (c.loss == GanLoss::wasserstein)  // Arjovsky et al. 2017, Algorithm 1: clip D's weights
+          for (const Param& p : gan.params_d)
+            for (int64_t i = 0; i < p.size; ++i) p.value[i] = std::clamp(p.value[i], -c.clip, c.clip);
+        if (interpolates && j + 1 < k) fill_uniform(gan.noise_rng, gan.eps.data(), gan.eps.size(), 0.0f, 1.0f);
+        stats.loss_d = stats.penalty = stats.d_real = stats.d_fake = 0;
+        for (const Gan::Worker& each : gan.workers) {
+          stats.loss_d += each.stats.loss_d;
+          stats.penalty += each.stats.penalty;
+          stats.d_real += each.stats.d_real;
+          stats.d_fake += each.stats.d_fake;
+        }
+      }
+      if (id > 0) copy_weights(gan.d, d);
+    }
+
+    // G update through D: only D's input gradient is needed, not its weight gradients. The
+    // packed inputs' gradient (inputs, pack·width) is the samples' gradient (samples, width).
+    const double share = static_cast<double>(samples) / static_cast<double>(batch);
+    const Tensor& logits = d.forward(fake.row(k * samples), w.inputs);
+    w.stats.loss_g = share * generator_loss(c.loss, logits.data(), w.inputs, w.diff_logits.data());
+    if (team > 1) scale(w.diff_logits.data(), w.inputs, static_cast<float>(share));
+    d.backward(w.diff_logits.data(), /*param_grads=*/false, w.diff_fake.data());
+    g.backward(w.diff_fake.data(), /*param_grads=*/true, /*diff_src=*/nullptr, /*first=*/k * samples, samples);
+#pragma omp barrier
+    sum_gradients(gan, g_of);
+#pragma omp single
+    {
+      optimizer_step(c.opt_g, gan.opt_state_g, gan.params_g);
+      if (c.ema > 0) {
+        const double t = static_cast<double>(gan.opt_state_g.step);
+        const auto beta = static_cast<float>(std::min(c.ema, (1 + t) / (10 + t)));
+        for (size_t i = 0; i < gan.params_g.size(); ++i) {
+          const float* __restrict theta = gan.params_g[i].value;
+          float* __restrict avg = gan.params_ema[i].value;
+          for (int64_t e = 0; e < gan.params_g[i].size; ++e) avg[e] = beta * avg[e] + (1.0f - beta) * theta[e];
+        }
+      }
+      stats.loss_g = 0;
+      for (const Gan::Worker& each : gan.workers) stats.loss_g += each.stats.loss_g;
+    }
+    if (id > 0) copy_weights(gan.g, g);
   }
   return stats;
 }

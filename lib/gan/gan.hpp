@@ -70,13 +70,23 @@ struct Gan {
 
   // Buffers of the step, kept between steps.
   std::vector<Param> params_g, params_d, params_ema;
-  Tensor z;            // ((d_steps + 1)·batch, z_dim): the noise of one iteration
-  Tensor d_src;        // (2·batch, data_dim): real rows, then fake rows (then, for wgan_gp,
-                       // batch interpolates); as D's input (rows/pack, pack·data_dim)
-  Tensor eps;          // (batch/pack, 1): wgan_gp's interpolation coefficients, one per input
-  Tensor diff_u;       // (batch/pack, pack·data_dim): a penalty's gradient at D's input gradient
-  Tensor diff_logits;  // (2·batch/pack, 1)
-  Tensor diff_fake;    // (batch, data_dim): gradient at G's output
+  Tensor z;    // ((d_steps + 1)·batch, z_dim): the noise of one iteration
+  Tensor eps;  // (batch/pack, 1): wgan_gp's interpolation coefficients, one per input of D
+
+  // The step runs data-parallel on threads() workers (set up at the first step): worker w
+  // takes a contiguous share of every minibatch's inputs of D, with replicas of G and D
+  // (worker 0 uses g and d), and the workers' gradients are summed before each update.
+  struct Worker {
+    int64_t first = 0, inputs = 0;  // its inputs of D [first, first + inputs) of a minibatch
+    Mlp g, d;                       // replicas (empty for worker 0)
+    Tensor z;            // its rows of z, minibatch by minibatch (unused for a single worker)
+    Tensor d_src;        // real rows, fake rows (then, for wgan_gp, interpolates) as D's input
+    Tensor diff_logits;  // (2·inputs, 1)
+    Tensor diff_u;       // (inputs, pack·data_dim): a penalty's gradient at D's input gradient
+    Tensor diff_fake;    // (inputs·pack, data_dim): gradient at G's output
+    StepStats stats;     // its share of the step's figures
+  };
+  std::vector<Worker> workers;
 };
 
 // A new game: G and D initialized from seed's stream 0, noise from its stream 1.
@@ -85,7 +95,10 @@ Gan make_gan(const GanConfig& config, uint64_t seed);
 // One iteration: for each of config.d_steps real minibatches real[k] (batch, data_dim),
 // one D update on it and a fresh fake minibatch; then one G update. G does not change until
 // its update, so all d_steps + 1 fake minibatches come from one forward pass of G (one
-// large matrix product is faster than several small ones).
+// large matrix product is faster than several small ones). With threads() > 1 the
+// iteration is data-parallel (see Gan::workers): the same draws from noise_rng, the
+// gradients summed in a fixed order, so the same seed and thread count give the same bits,
+// and another thread count differs by rounding.
 StepStats gan_step(Gan& gan, const float* const* real);
 
 // One D update's loss and gradient, without the update: D's loss on real (batch, data_dim)

@@ -82,21 +82,49 @@ TEST_CASE("gan: the same seed and thread count give bitwise-identical states aft
     Gan c = make_gan(small_config(), 12);
     CHECK_FALSE(same_bits(a, c));
   }
-  // Another thread count may change the order of floating-point sums: rounding only.
-  set_threads(1);
-  Gan one = make_gan(small_config(), 11);
-  set_threads(2);
-  Gan two = make_gan(small_config(), 11);
-  RealData d1(4096, 64, 2, 0, 1, 1), d2(4096, 64, 2, 0, 1, 1);
-  for (int step = 0; step < 3; ++step) {
-    const float* r1 = d1.take();
-    const float* r2 = d2.take();
+  // Another thread count splits each minibatch between workers (data-parallel) and changes
+  // the order of floating-point sums: rounding only. Also with penalties, packing, several
+  // D steps and a batch that does not split evenly.
+  GanConfig penalized = small_config();
+  penalized.loss = GanLoss::wgan_gp;
+  penalized.r1 = 0.5;
+  penalized.pack = 2;
+  penalized.d_steps = 3;
+  GanConfig odd = small_config();
+  odd.batch = 63;
+  for (const GanConfig& config : {small_config(), penalized, odd}) {
+    INFO(gan_loss_name(config.loss) << ", batch " << config.batch << ", pack " << config.pack);
     set_threads(1);
-    gan_step(one, &r1);
+    Gan one = make_gan(config, 11);
     set_threads(2);
-    gan_step(two, &r2);
+    Gan two = make_gan(config, 11);
+    RealData d1(4096, config.batch, 2, 0, 1, 1), d2(4096, config.batch, 2, 0, 1, 1);
+    for (int step = 0; step < 3; ++step) {
+      std::vector<const float*> r1, r2;
+      for (int64_t j = 0; j < config.d_steps; ++j) r1.push_back(d1.take()), r2.push_back(d2.take());
+      set_threads(1);
+      const StepStats s1 = gan_step(one, r1.data());
+      set_threads(2);
+      const StepStats s2 = gan_step(two, r2.data());
+      CHECK(s2.loss_d == Approx(s1.loss_d).epsilon(1e-4));
+      CHECK(s2.loss_g == Approx(s1.loss_g).epsilon(1e-4));
+      CHECK(s2.penalty == Approx(s1.penalty).epsilon(1e-4).margin(1e-9));
+    }
+    if (config.loss == GanLoss::wgan_gp) {  // two workers, run twice: the same bits
+      set_threads(2);
+      Gan again = make_gan(config, 11);
+      RealData d3(4096, config.batch, 2, 0, 1, 1);
+      for (int step = 0; step < 3; ++step) {
+        std::vector<const float*> r3;
+        for (int64_t j = 0; j < config.d_steps; ++j) r3.push_back(d3.take());
+        gan_step(again, r3.data());
+      }
+      CHECK(same_bits(two, again));
+    }
+    CHECK(one.workers.size() == 1);
+    CHECK(two.workers.size() == 2);
+    CHECK(max_relative_difference(one, two) < 1e-4);
   }
-  CHECK(max_relative_difference(one, two) < 1e-4);
   set_threads(saved);
 }
 
