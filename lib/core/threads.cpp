@@ -4,6 +4,7 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "core/error.hpp"
@@ -21,7 +22,11 @@ int resolve_threads(int flag) {
 
 void set_threads(int threads) {
   GANTOOL_ASSERT(threads > 0);
-  omp_set_num_threads(threads);
+  // Parallel regions must get every thread they ask for: oneDNN and the data-parallel GAN
+  // step split their work by the thread count before the region starts. So no dynamic
+  // adjustment (OMP_DYNAMIC), and no more threads than OMP_THREAD_LIMIT allows.
+  omp_set_dynamic(0);
+  omp_set_num_threads(std::min(threads, omp_get_thread_limit()));
 }
 
 int threads() { return omp_get_max_threads(); }

@@ -160,6 +160,7 @@ void set_up_workers(Gan& gan) {
 // depend only on the count.
 template <typename Pick>
 void sum_gradients(Gan& gan, Pick pick) {
+  if (gan.workers.size() == 1) return;  // nothing to add (the same for the whole team)
   Mlp& into = pick(0);
   for (size_t l = 0; l < into.layers.size(); ++l) {
     for (const bool bias : {false, true}) {
@@ -215,22 +216,31 @@ StepStats gan_step(Gan& gan, const float* const* real) {
 
 #pragma omp parallel num_threads(team) if (team > 1)
   {
-    const size_t id = team > 1 ? static_cast<size_t>(omp_get_thread_num()) : 0;
-    Gan::Worker& w = gan.workers[id];
-    Mlp &g = g_of(id), &d = d_of(id);
-    const int64_t first = w.first * c.pack, samples = w.inputs * c.pack;  // its rows of a minibatch
-    const float* z = gan.z.data();
-    if (team > 1) {  // its rows of each minibatch, one after the other
-      for (int64_t j = 0; j <= k; ++j)
-        std::copy_n(gan.z.row(j * batch + first), samples * c.z_dim, w.z.row(j * samples));
-      z = w.z.data();
-    }
-    const Tensor& fake = g.forward(z, (k + 1) * samples);
+    // OpenMP may start fewer threads than asked (OMP_DYNAMIC, OMP_THREAD_LIMIT): each
+    // thread then runs several workers, always the same ones.
+    const auto each_worker = [&](auto&& work) {
+      for (size_t id = static_cast<size_t>(omp_get_thread_num()); id < gan.workers.size();
+           id += static_cast<size_t>(omp_get_num_threads()))
+        work(id, gan.workers[id]);
+    };
+    each_worker([&](size_t id, Gan::Worker& w) {
+      const int64_t first = w.first * c.pack, samples = w.inputs * c.pack;  // its rows of a minibatch
+      const float* z = gan.z.data();
+      if (team > 1) {  // its rows of each minibatch, one after the other
+        for (int64_t j = 0; j <= k; ++j)
+          std::copy_n(gan.z.row(j * batch + first), samples * c.z_dim, w.z.row(j * samples));
+        z = w.z.data();
+      }
+      w.fake = &g_of(id).forward(z, (k + 1) * samples);
+    });
 
     for (int64_t j = 0; j < k; ++j) {
       // D update: maximize log D(x) + log(1 − D(G(z))) (or the loss's analogue).
-      const float* eps = interpolates ? gan.eps.data() + w.first : nullptr;
-      discriminator_share(c, d, w, real[j] + first * width, fake.row(j * samples), eps);
+      each_worker([&](size_t id, Gan::Worker& w) {
+        const int64_t samples = w.inputs * c.pack;
+        const float* eps = interpolates ? gan.eps.data() + w.first : nullptr;
+        discriminator_share(c, d_of(id), w, real[j] + w.first * c.pack * width, w.fake->row(j * samples), eps);
+      });
 #pragma omp barrier
       sum_gradients(gan, d_of);
 #pragma omp single
@@ -241,24 +251,31 @@ StepStats gan_step(Gan& gan, const float* const* real) {
             for (int64_t i = 0; i < p.size; ++i) p.value[i] = std::clamp(p.value[i], -c.clip, c.clip);
         if (interpolates && j + 1 < k) fill_uniform(gan.noise_rng, gan.eps.data(), gan.eps.size(), 0.0f, 1.0f);
         stats.loss_d = stats.penalty = stats.d_real = stats.d_fake = 0;
-        for (const Gan::Worker& each : gan.workers) {
-          stats.loss_d += each.stats.loss_d;
-          stats.penalty += each.stats.penalty;
-          stats.d_real += each.stats.d_real;
-          stats.d_fake += each.stats.d_fake;
+        for (const Gan::Worker& w : gan.workers) {
+          stats.loss_d += w.stats.loss_d;
+          stats.penalty += w.stats.penalty;
+          stats.d_real += w.stats.d_real;
+          stats.d_fake += w.stats.d_fake;
         }
       }
-      if (id > 0) copy_weights(gan.d, d);
+      each_worker([&](size_t id, Gan::Worker&) {
+        if (id > 0) copy_weights(gan.d, d_of(id));
+      });
     }
 
     // G update through D: only D's input gradient is needed, not its weight gradients. The
     // packed inputs' gradient (inputs, pack·width) is the samples' gradient (samples, width).
-    const double share = static_cast<double>(samples) / static_cast<double>(batch);
-    const Tensor& logits = d.forward(fake.row(k * samples), w.inputs);
-    w.stats.loss_g = share * generator_loss(c.loss, logits.data(), w.inputs, w.diff_logits.data());
-    if (team > 1) scale(w.diff_logits.data(), w.inputs, static_cast<float>(share));
-    d.backward(w.diff_logits.data(), /*param_grads=*/false, w.diff_fake.data());
-    g.backward(w.diff_fake.data(), /*param_grads=*/true, /*diff_src=*/nullptr, /*first=*/k * samples, samples);
+    each_worker([&](size_t id, Gan::Worker& w) {
+      Mlp& d = d_of(id);
+      const int64_t samples = w.inputs * c.pack;
+      const double share = static_cast<double>(samples) / static_cast<double>(batch);
+      const Tensor& logits = d.forward(w.fake->row(k * samples), w.inputs);
+      w.stats.loss_g = share * generator_loss(c.loss, logits.data(), w.inputs, w.diff_logits.data());
+      if (team > 1) scale(w.diff_logits.data(), w.inputs, static_cast<float>(share));
+      d.backward(w.diff_logits.data(), /*param_grads=*/false, w.diff_fake.data());
+      g_of(id).backward(w.diff_fake.data(), /*param_grads=*/true, /*diff_src=*/nullptr, /*first=*/k * samples,
+                        samples);
+    });
 #pragma omp barrier
     sum_gradients(gan, g_of);
 #pragma omp single
@@ -274,9 +291,11 @@ StepStats gan_step(Gan& gan, const float* const* real) {
         }
       }
       stats.loss_g = 0;
-      for (const Gan::Worker& each : gan.workers) stats.loss_g += each.stats.loss_g;
+      for (const Gan::Worker& w : gan.workers) stats.loss_g += w.stats.loss_g;
     }
-    if (id > 0) copy_weights(gan.g, g);
+    each_worker([&](size_t id, Gan::Worker&) {
+      if (id > 0) copy_weights(gan.g, g_of(id));
+    });
   }
   return stats;
 }

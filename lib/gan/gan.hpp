@@ -76,6 +76,8 @@ struct Gan {
   // The step runs data-parallel on threads() workers (set up at the first step): worker w
   // takes a contiguous share of every minibatch's inputs of D, with replicas of G and D
   // (worker 0 uses g and d), and the workers' gradients are summed before each update.
+  // gan_step keeps the replicas' weights equal to g's and d's; whoever changes those
+  // weights between steps must clear `workers` (the next step makes new replicas).
   struct Worker {
     int64_t first = 0, inputs = 0;  // its inputs of D [first, first + inputs) of a minibatch
     Mlp g, d;                       // replicas (empty for worker 0)
@@ -85,6 +87,7 @@ struct Gan {
     Tensor diff_u;       // (inputs, pack·data_dim): a penalty's gradient at D's input gradient
     Tensor diff_fake;    // (inputs·pack, data_dim): gradient at G's output
     StepStats stats;     // its share of the step's figures
+    const Tensor* fake = nullptr;  // its G's output this iteration: its rows of each minibatch
   };
   std::vector<Worker> workers;
 };
@@ -101,7 +104,8 @@ Gan make_gan(const GanConfig& config, uint64_t seed);
 // and another thread count differs by rounding.
 StepStats gan_step(Gan& gan, const float* const* real);
 
-// One D update's loss and gradient, without the update: D's loss on real (batch, data_dim)
+// One D update's loss and gradient, without the update (single-threaded; allocates its
+// buffers: for tests, not for a training loop): D's loss on real (batch, data_dim)
 // and fake (batch, data_dim) rows with its penalties, and D's parameter gradients in
 // gan.d's layers. For wgan_gp, first draws gan.eps from gan.noise_rng. Sets the loss_d,
 // penalty, d_real and d_fake of stats.

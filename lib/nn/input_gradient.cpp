@@ -129,8 +129,4 @@ void Mlp::add_penalty_gradient() {
   }
 }
 
-void Mlp::prepare(int64_t batch) {
-  for (Linear& layer : layers) layer.prepare(batch);
-}
-
 }  // namespace gantool

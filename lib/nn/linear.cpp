@@ -149,27 +149,23 @@ void Linear::backward(const float* src, const float* dst, float* diff_dst, float
   if (diff_src) product_transposed(diff_dst, diff_src, batch);
 }
 
-void Linear::prepare(int64_t batch) {
-  Primitives& p = primitives(batch);
-  if (p.product) return;
-  const dnnl::engine& eng = cpu_engine();
-  dnnl::primitive_attr attr;
-  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-  const dnnl::inner_product_forward::primitive_desc pd(
-      {dnnl::prop_kind::forward_inference, p.src.get_desc(), p.weights.get_desc(), p.dst.get_desc()}, attr, eng);
-  GANTOOL_ASSERT(pd.weights_desc() == p.weights.get_desc());
-  p.product = dnnl::inner_product_forward(pd);
-  ++g_primitives_created;
-  p.scratch_product = dnnl::memory(pd.scratchpad_desc(), eng);
-  p.product_args = {{DNNL_ARG_SRC, p.src.get()},
-                    {DNNL_ARG_WEIGHTS, p.weights.get()},
-                    {DNNL_ARG_DST, p.dst.get()},
-                    {DNNL_ARG_SCRATCHPAD, p.scratch_product.get()}};
-}
-
 void Linear::product(const float* src, float* dst, int64_t batch) {
-  prepare(batch);  // the product is made on first use: only double backpropagation needs it
   Primitives& p = primitives(batch);
+  if (!p.product) {  // made on first use: only double backpropagation needs it
+    const dnnl::engine& eng = cpu_engine();
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    const dnnl::inner_product_forward::primitive_desc pd(
+        {dnnl::prop_kind::forward_inference, p.src.get_desc(), p.weights.get_desc(), p.dst.get_desc()}, attr, eng);
+    GANTOOL_ASSERT(pd.weights_desc() == p.weights.get_desc());
+    p.product = dnnl::inner_product_forward(pd);
+    ++g_primitives_created;
+    p.scratch_product = dnnl::memory(pd.scratchpad_desc(), eng);
+    p.product_args = {{DNNL_ARG_SRC, p.src.get()},
+                      {DNNL_ARG_WEIGHTS, p.weights.get()},
+                      {DNNL_ARG_DST, p.dst.get()},
+                      {DNNL_ARG_SCRATCHPAD, p.scratch_product.get()}};
+  }
   p.src.set_data_handle(const_cast<float*>(src));
   p.weights.set_data_handle(weights.data());
   p.dst.set_data_handle(dst);

@@ -47,11 +47,6 @@ class Linear {
   //   dw (out, in) = diff_dstᵀ · src and db (1, out) = diff_dst's column sums
   void weight_product(const float* src, const float* diff_dst, float* dw, float* db, int64_t batch);
 
-  // Creates this batch size's primitives now (all four), for callers that will then use
-  // the layer from several threads: creating them is not thread-safe, using them is (for
-  // different batch sizes at once).
-  void prepare(int64_t batch);
-
  private:
   struct Primitives;
   Primitives& primitives(int64_t batch);

@@ -76,10 +76,6 @@ class Mlp {
   // diff_weights += penalty_weights and diff_bias += penalty_bias in every layer.
   void add_penalty_gradient();
 
-  // Creates the primitives of every layer for this batch size now (with those of double
-  // backpropagation), so that later calls from several threads only look them up.
-  void prepare(int64_t batch);
-
   // Weights and biases with their gradients, layer by layer (for the optimizer).
   std::vector<Param> params();
   int64_t parameter_count() const;

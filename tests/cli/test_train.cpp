@@ -215,6 +215,14 @@ TEST_CASE("train: gradient penalties (wgan-gp, r1): recorded, resumed exactly, b
   REQUIRE(s.run("train -q --resume half.h5 --steps 40 --threads 1").status == 0);
   check_same_state(s / "full.h5", s / "half.h5");
   check_error(s.run("train --resume half.h5 --steps 60 --gp-weight 1"), 2, {"--gp-weight", "resuming"});
+  // Two threads split every minibatch between them; OpenMP must not start fewer threads
+  // than that split assumes, whatever OMP_DYNAMIC and OMP_THREAD_LIMIT say.
+  const std::string two = " --g-hidden 16,16 --d-hidden 16,16 --batch 32 --threads 2 --loss wgan-gp --steps 6";
+  REQUIRE(s.run("train -q --data grid.h5 --model plain.h5" + two).status == 0);
+  setenv("OMP_DYNAMIC", "true", 1);
+  REQUIRE(s.run("train -q --data grid.h5 --model dynamic.h5" + two).status == 0);
+  unsetenv("OMP_DYNAMIC");
+  check_same_state(s / "plain.h5", s / "dynamic.h5");
   // The progress line in a pipe shows the penalties' part of D's loss.
   const Result r1 = s.run("train --data grid.h5 --model r1.h5 --r1 2 --steps 50 --log r1.jsonl" + kSmall);
   REQUIRE(r1.status == 0);
