@@ -122,15 +122,14 @@ void discriminator_share(const GanConfig& c, Mlp& d, Gan::Worker& w, const float
     const Tensor& u = d.input_gradient(2 * n, n);
     stats.penalty += share * gradient_penalty(u.data(), n, width, c.gp_weight, w.diff_u.data());
     if (n != packed) scale(w.diff_u.data(), w.diff_u.size(), static_cast<float>(share));
-    d.input_gradient_backward(w.diff_u.data(), /*accumulate=*/false);
+    d.add_input_gradient_backward(w.diff_u.data());
   }
   if (c.r1 > 0) {  // the real rows are rows [0, n)
     const Tensor& u = d.input_gradient(0, n);
     stats.penalty += share * r1_penalty(u.data(), n, width, c.r1, w.diff_u.data());
     if (n != packed) scale(w.diff_u.data(), w.diff_u.size(), static_cast<float>(share));
-    d.input_gradient_backward(w.diff_u.data(), /*accumulate=*/interpolates);
+    d.add_input_gradient_backward(w.diff_u.data());
   }
-  if (interpolates || c.r1 > 0) d.add_penalty_gradient();
   stats.loss_d += stats.penalty;
 }
 

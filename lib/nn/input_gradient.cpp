@@ -13,8 +13,6 @@
 // graph: ā_i = ã_i + (ā_{i+1}·W_{i+1}) ⊙ f_i'(a_i), W̄_i += ā_iᵀ·x_i, b̄_i += Σ ā_i.
 // Biases enter only through that last pass, so for relu and leaky relu (f'' = 0) they get
 // nothing and the whole adjoint is one weight product and one product per layer.
-#include <algorithm>
-
 #include "core/error.hpp"
 #include "nn/mlp.hpp"
 
@@ -54,20 +52,11 @@ const Tensor& Mlp::input_gradient(int64_t first, int64_t rows) {
   return ig.u;
 }
 
-void Mlp::input_gradient_backward(const float* diff_u, bool accumulate) {
+void Mlp::add_input_gradient_backward(const float* diff_u) {
   InputGradient& ig = ig_;
   GANTOOL_ASSERT(ig.rows > 0 && ig.first + ig.rows <= batch_);
   const int64_t rows = ig.rows, first = ig.first;
   const size_t n = layers.size();
-  penalty_weights.resize(n);
-  penalty_bias.resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    penalty_weights[i].resize(layers[i].out(), layers[i].in());
-    penalty_bias[i].resize(1, layers[i].out());
-    ig.dw[i].resize(layers[i].out(), layers[i].in());
-    ig.db[i].resize(1, layers[i].out());
-    if (!accumulate) std::fill_n(penalty_bias[i].data(), penalty_bias[i].size(), 0.0f);
-  }
 
   // Up the layers: the adjoint of the input-gradient pass.
   const float* g_bar = diff_u;  // ḡ_{i-1} (rows, in_i)
@@ -75,9 +64,10 @@ void Mlp::input_gradient_backward(const float* diff_u, bool accumulate) {
   for (size_t i = 0; i < n; ++i) {
     Linear& layer = layers[i];
     // W̄_i = δ_iᵀ·ḡ_{i-1}; the column sums that come with it are not part of the gradient.
-    float* dw = accumulate ? ig.dw[i].data() : penalty_weights[i].data();
-    layer.weight_product(g_bar, ig.delta[i].data(), dw, ig.db[i].data(), rows);
-    if (accumulate) add_into(penalty_weights[i].data(), dw, ig.dw[i].size());
+    ig.dw[i].resize(layer.out(), layer.in());
+    ig.db[i].resize(1, layer.out());
+    layer.weight_product(g_bar, ig.delta[i].data(), ig.dw[i].data(), ig.db[i].data(), rows);
+    add_into(layer.diff_weights.data(), ig.dw[i].data(), ig.dw[i].size());
     const bool curved = has_curvature(layer.activation);
     if (i + 1 == n && !curved) break;  // g_{L-1} = 1 is constant: nothing above
     Tensor& bar = ig.bar[i];
@@ -112,20 +102,12 @@ void Mlp::input_gradient_backward(const float* diff_u, bool accumulate) {
     }
     const float* x = i == 0 ? src_ + first * in() : dst_[i - 1].row(first);
     layer.weight_product(x, a_bar, ig.dw[i].data(), ig.db[i].data(), rows);
-    add_into(penalty_weights[i].data(), ig.dw[i].data(), ig.dw[i].size());
-    add_into(penalty_bias[i].data(), ig.db[i].data(), ig.db[i].size());
+    add_into(layer.diff_weights.data(), ig.dw[i].data(), ig.dw[i].size());
+    add_into(layer.diff_bias.data(), ig.db[i].data(), ig.db[i].size());
     if (i > 0) {
       ig.bar[i - 1].resize(rows, layers[i - 1].out());
       layer.product_transposed(a_bar, ig.bar[i - 1].data(), rows);
     }
-  }
-}
-
-void Mlp::add_penalty_gradient() {
-  GANTOOL_ASSERT(penalty_weights.size() == layers.size());
-  for (size_t i = 0; i < layers.size(); ++i) {
-    add_into(layers[i].diff_weights.data(), penalty_weights[i].data(), penalty_weights[i].size());
-    add_into(layers[i].diff_bias.data(), penalty_bias[i].data(), penalty_bias[i].size());
   }
 }
 

@@ -66,15 +66,11 @@ class Mlp {
   // u = ∂out/∂input (rows, in) for rows [first, first + rows) of the last forward. Valid
   // until the next call.
   const Tensor& input_gradient(int64_t first, int64_t rows);
-  // The gradient, with respect to every layer's weights and bias, of Σ_rows ⟨diff_u[row],
-  // u[row]⟩ for the u of the last input_gradient() (diff_u (rows, in): a penalty's gradient
-  // with respect to u), written into penalty_weights[l] and penalty_bias[l] (added to them
-  // when accumulate). The forward must not have run again in between. Uses buffers of its
-  // own, so it may run on one thread while backward() runs on another.
-  void input_gradient_backward(const float* diff_u, bool accumulate);
-  std::vector<Tensor> penalty_weights, penalty_bias;  // per layer: (out, in), (1, out)
-  // diff_weights += penalty_weights and diff_bias += penalty_bias in every layer.
-  void add_penalty_gradient();
+  // Adds to every layer's diff_weights and diff_bias the gradient, with respect to them, of
+  // Σ_rows ⟨diff_u[row], u[row]⟩ for the u of the last input_gradient() (diff_u (rows, in):
+  // a penalty's gradient with respect to u). The forward must not have run again in
+  // between. Call after backward(), which overwrites those gradients.
+  void add_input_gradient_backward(const float* diff_u);
 
   // Weights and biases with their gradients, layer by layer (for the optimizer).
   std::vector<Param> params();

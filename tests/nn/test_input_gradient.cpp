@@ -1,4 +1,4 @@
-// Double backpropagation (Mlp::input_gradient, Mlp::input_gradient_backward): the
+// Double backpropagation (Mlp::input_gradient, Mlp::add_input_gradient_backward): the
 // input gradient against an independent double-precision chain rule (tests/nn/reference.hpp),
 // and the gradient of a function of it with respect to every weight and bias against
 // central finite differences of that double model.
@@ -44,9 +44,8 @@ void check_double_backward(Mlp& mlp, int64_t rows, uint64_t seed, bool check_eve
 
   // In two parts, c then u, to check that the second adds to the first.
   const std::vector<float> u_copy(u.data(), u.data() + u.size());
-  mlp.input_gradient_backward(c.data(), /*accumulate=*/false);
-  mlp.input_gradient_backward(u_copy.data(), /*accumulate=*/true);
-  mlp.add_penalty_gradient();
+  mlp.add_input_gradient_backward(c.data());
+  mlp.add_input_gradient_backward(u_copy.data());
 
   const auto penalty = [&] {
     const std::vector<double> g = ref_input_gradient(ref, xd, rows);
