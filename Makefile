@@ -10,6 +10,8 @@ PACKAGES := g++ make cmake pkg-config libdnnl-dev ocl-icd-opencl-dev libcli11-de
             python3-numpy
 # ... and for the benchmarks (the reference estimators of eval-jsd's validation too).
 BENCH_PACKAGES := time bc python3-scipy python3-sklearn
+# ... and for the fuzz targets (clang's libFuzzer; make fuzz).
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 
 .PHONY: all deps build test demo bench clean
 
@@ -36,6 +38,39 @@ bench: deps
 	@sh tools/install-deps.sh $(BENCH_PACKAGES)
 	@$(MAKE) --no-print-directory build
 	@sh bench/run.sh $(BUILD) $(BUILD)/bench
+
+# ---- safety nets: the tests under sanitizers, and fuzzing (README, "Testing") ----------
+SANITIZE_BUILD ?= build-sanitize
+FUZZ_BUILD     ?= build-fuzz
+FUZZ_SECONDS   ?= 600
+FUZZ_TARGETS   := fuzz_csv fuzz_dataset fuzz_model fuzz_config
+.PHONY: test-sanitize fuzz-build fuzz fuzz-smoke
+
+# The whole test suite with AddressSanitizer and UBSan in every target (the CLI tests then
+# run the sanitized gantool too).
+$(SANITIZE_BUILD)/CMakeCache.txt:
+	cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=Release -DGANTOOL_SANITIZE=ON
+
+test-sanitize: deps
+	@$(MAKE) --no-print-directory $(SANITIZE_BUILD)/CMakeCache.txt
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target gantool gantool_tests
+	cd $(SANITIZE_BUILD) && ctest --output-on-failure
+
+# The libFuzzer targets of tests/fuzz, built with clang.
+$(FUZZ_BUILD)/CMakeCache.txt:
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Release -DGANTOOL_FUZZ=ON
+
+fuzz-build: deps
+	@sh tools/install-deps.sh $(FUZZ_PACKAGES)
+	@$(MAKE) --no-print-directory $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZ_TARGETS)
+
+# Each target for FUZZ_SECONDS; findings go to $(FUZZ_BUILD)/findings/TARGET/.
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
 
 clean:
 	rm -rf $(BUILD)

@@ -11,6 +11,8 @@
 #  6. Discriminator rejection sampling: JSD to held-out data with and without (reject.py).
 #  7. eval-jsd: the validation suite against true values and the usual estimators
 #     (validate_jsd.py), and speed against scipy's cKDTree (jsd_speed.py).
+#  8. Kill-and-signal reliability: SIGKILL, SIGINT, SIGTERM and a full disk during prepare,
+#     sample, export and train (reliability.py, about 10 minutes; exits 1 on any failure).
 # The quality protocol of the defaults is bench/quality.sh (about 3 minutes), not run here.
 # Usage: bench/run.sh BUILD_DIR WORK_DIR. Results go to stdout and WORK_DIR/*.md.
 set -eu
@@ -72,3 +74,5 @@ echo
 /usr/bin/python3 "$here/validate_jsd.py" "$gantool" jsd_validation jsd_validation.md
 echo
 /usr/bin/python3 "$here/jsd_speed.py" "$gantool" jsd_speed jsd_speed.md
+echo
+/usr/bin/python3 "$here/reliability.py" "$gantool" reliability

@@ -1,6 +1,9 @@
 // Fitting, applying and inverting per-column normalizations.
 #include "data/normalize.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/error.hpp"
 
 namespace gantool {
@@ -57,6 +60,29 @@ void denormalize_rows(const Normalization& norm, float* rows, int64_t n, int64_t
 
 bool same_normalization(const Normalization& a, const Normalization& b) {
   return a.method == b.method && a.shift == b.shift && a.scale == b.scale;
+}
+
+void check_normalization(const Normalization& norm, int64_t cols, const std::string& file,
+                         const std::string& where) {
+  const auto& methods = normalization_methods();
+  if (std::find(methods.begin(), methods.end(), norm.method) == methods.end())
+    fail("{}: {} names an unknown method '{}' (damaged file, or not written by gantool)", file, where, norm.method);
+  if (norm.method == "none" && norm.shift.empty() && norm.scale.empty()) return;
+  const auto n = static_cast<size_t>(cols);
+  if (norm.shift.size() != n || norm.scale.size() != n)
+    fail("{}: {} holds {} values for {} columns (damaged file, or not written by gantool)", file, where,
+         norm.shift.size() != n ? norm.shift.size() : norm.scale.size(), cols);
+  for (size_t c = 0; c < n; ++c) {
+    if (!std::isfinite(norm.shift[c]))
+      fail("{}: {}/shift holds {} for column {}, not finite (damaged file, or not written by gantool)", file,
+           where, norm.shift[c], c);
+    if (!std::isfinite(norm.scale[c]))
+      fail("{}: {}/scale holds {} for column {}, not finite (damaged file, or not written by gantool)", file,
+           where, norm.scale[c], c);
+    if (norm.scale[c] == 0)
+      fail("{}: {}/scale holds 0 for column {}, which no data can be divided by (damaged file, or not "
+           "written by gantool)", file, where, c);
+  }
 }
 
 void renormalize_rows(const Normalization& from, const Normalization& to, float* rows, int64_t n, int64_t cols) {

@@ -33,6 +33,12 @@ void denormalize_rows(const Normalization& norm, float* rows, int64_t n, int64_t
 
 bool same_normalization(const Normalization& a, const Normalization& b);
 
+// Checks a normalization read from a file for `cols` columns: a known method, one finite
+// shift and one finite non-zero scale per column. Throws Error naming `file` and the
+// group `where` ("/normalization") it came from, saying the file is damaged.
+void check_normalization(const Normalization& norm, int64_t cols, const std::string& file,
+                         const std::string& where);
+
 // Rewrites rows stored in normalization `from` in normalization `to`, through data units
 // (nothing to do when the two are the same).
 void renormalize_rows(const Normalization& from, const Normalization& to, float* rows, int64_t n, int64_t cols);

@@ -1,9 +1,11 @@
 // Streaming CSV reader (RFC 4180), strict float parsing and shortest float formatting.
 //
 // The reader copies bytes from a fixed 1 MiB buffer straight into the caller's field
-// strings: unquoted fields end at the delimiter or '\n', found eight bytes at a time; quoted
-// fields are copied up to each '"' found with memchr. Nothing is kept from one buffer fill to
-// the next, so a record or a field may straddle a refill without special cases.
+// strings: unquoted fields end at the delimiter or the line end, found eight bytes at a time;
+// quoted fields are copied up to each '"' found with memchr. Nothing is kept from one buffer
+// fill to the next, so a record or a field may straddle a refill without special cases.
+// Each fill is checked for NUL bytes (binary data) with one memchr; the first fill also for
+// UTF-16 and UTF-32 text, and for old Mac line ends (a lone '\r', used throughout).
 #include "io/csv.hpp"
 
 #include <algorithm>
@@ -25,14 +27,15 @@ namespace {
 constexpr size_t kBufferSize = size_t{1} << 20;  // 1 MiB
 constexpr char kBom[] = "\xEF\xBB\xBF";
 
-// First byte in [p, end) that is `delimiter` or '\n', or `end` when there is none. Tests
-// eight bytes at a time: (x - 0x01..01) & ~x & 0x80..80 marks the zero bytes of x (a false
-// mark can only follow a true one, so the lowest mark is exact on little-endian machines).
-const char* find_field_end(const char* p, const char* end, char delimiter) {
+// First byte in [p, end) that is `delimiter` or `eol` (the line end), or `end` when there is
+// none. Tests eight bytes at a time: (x - 0x01..01) & ~x & 0x80..80 marks the zero bytes of x
+// (a false mark can only follow a true one, so the lowest mark is exact on little-endian
+// machines).
+const char* find_field_end(const char* p, const char* end, char delimiter, char eol) {
   if constexpr (std::endian::native == std::endian::little) {
     constexpr uint64_t kOnes = 0x0101010101010101u, kHighs = 0x8080808080808080u;
     const uint64_t delimiters = kOnes * static_cast<unsigned char>(delimiter);
-    const uint64_t newlines = kOnes * static_cast<unsigned char>('\n');
+    const uint64_t newlines = kOnes * static_cast<unsigned char>(eol);
     for (; end - p >= 8; p += 8) {
       uint64_t word;
       std::memcpy(&word, p, 8);
@@ -41,7 +44,7 @@ const char* find_field_end(const char* p, const char* end, char delimiter) {
       if (marks != 0) return p + std::countr_zero(marks) / 8;
     }
   }
-  while (p != end && *p != delimiter && *p != '\n') ++p;
+  while (p != end && *p != delimiter && *p != eol) ++p;
   return p;
 }
 
@@ -57,7 +60,7 @@ void strip_cr(std::string& field) {
 }
 
 // The most frequent of ',', ';', '\t', '|' outside quotes on the first non-blank line in
-// [p, end) (',' when none occurs; earlier candidates win ties).
+// [p, end), which ends at '\n' or '\r' (',' when none occurs; earlier candidates win ties).
 char detect_delimiter(const char* p, const char* end) {
   while (p != end && (*p == '\n' || *p == '\r')) ++p;  // leading blank lines
   const char candidates[4] = {',', ';', '\t', '|'};
@@ -66,7 +69,7 @@ char detect_delimiter(const char* p, const char* end) {
   for (; p != end; ++p) {
     if (*p == '"') in_quotes = !in_quotes;  // a doubled "" toggles twice
     if (in_quotes) continue;
-    if (*p == '\n') break;
+    if (*p == '\n' || *p == '\r') break;
     for (int i = 0; i < 4; ++i) counts[i] += (*p == candidates[i]);
   }
   int best = 0;
@@ -108,6 +111,31 @@ bool magnitude_below_one(std::string_view text) {
   return lead + sign * exponent < 0;
 }
 
+// "UTF-16" or "UTF-32" when [p, p + n), the start of the input, begins with a byte order mark
+// of that encoding, or looks like UTF-16 without one (of its first byte pairs, one byte is
+// zero in at least 3 of 4 pairs, always the same one, and the other never is); else nullptr.
+const char* wide_encoding(const char* p, size_t n) {
+  const auto starts = [&](std::string_view mark) {
+    return n >= mark.size() && std::memcmp(p, mark.data(), mark.size()) == 0;
+  };
+  using namespace std::string_view_literals;
+  if (starts("\xFF\xFE\0\0"sv) || starts("\0\0\xFE\xFF"sv)) return "UTF-32";
+  if (starts("\xFF\xFE"sv) || starts("\xFE\xFF"sv)) return "UTF-16";
+  const size_t pairs = std::min<size_t>(n, 256) / 2;
+  size_t zeros[2] = {0, 0};  // zero bytes at even and at odd offsets
+  for (size_t i = 0; i < 2 * pairs; ++i) zeros[i % 2] += p[i] == 0;
+  for (int z = 0; z < 2; ++z)
+    if (pairs >= 2 && 4 * zeros[z] >= 3 * pairs && zeros[1 - z] == 0) return "UTF-16";
+  return nullptr;
+}
+
+// A size for a message: "8 MiB", "64 KiB" or "100 bytes".
+std::string describe_size(size_t bytes) {
+  if (bytes >= (size_t{1} << 20) && bytes % (size_t{1} << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
+  if (bytes >= 1024 && bytes % 1024 == 0) return fmt::format("{} KiB", bytes >> 10);
+  return fmt::format("{} bytes", bytes);
+}
+
 // A byte for an error message: itself when printable, else an escape such as \r or \x01.
 std::string describe_byte(int c) {
   if (c == '\r') return "\\r";
@@ -117,18 +145,25 @@ std::string describe_byte(int c) {
 
 }  // namespace
 
-CsvReader::CsvReader(std::FILE* in, std::string name, char delimiter)
-    : in_(in), name_(std::move(name)), delimiter_(delimiter), buffer_(kBufferSize) {
+CsvReader::CsvReader(std::FILE* in, std::string name, char delimiter, const CsvLimits& limits)
+    : in_(in), name_(std::move(name)), delimiter_(delimiter), limits_(limits), buffer_(kBufferSize) {
   GANTOOL_ASSERT(in_ != nullptr);
   if (delimiter_ == '"' || delimiter_ == '\n' || delimiter_ == '\r')
     fail_usage("{}: the CSV delimiter cannot be a quote or a line break; use ',', ';', tab or '|'",
                name_);
-  refill();
-  if (end_ >= 3 && std::memcmp(buffer_.data(), kBom, 3) == 0) pos_ = 3;
-  if (delimiter_ == 0) delimiter_ = detect_delimiter(buffer_.data() + pos_, buffer_.data() + end_);
+  read_block();
+  const char* data = buffer_.data();
+  if (const char* encoding = wide_encoding(data, end_))
+    fail("{}: {} text: convert it to UTF-8 first (iconv -f {} -t UTF-8)", name_, encoding, encoding);
+  if (end_ >= 3 && std::memcmp(data, kBom, 3) == 0) pos_ = 3;
+  // Old Mac files end lines in a lone '\r': no '\n' at all, but a '\r'.
+  const size_t n = end_ - pos_;
+  if (!std::memchr(data + pos_, '\n', n) && std::memchr(data + pos_, '\r', n)) eol_ = '\r';
+  check_text();
+  if (delimiter_ == 0) delimiter_ = detect_delimiter(data + pos_, data + end_);
 }
 
-bool CsvReader::refill() {
+bool CsvReader::read_block() {
   pos_ = end_ = 0;
   if (eof_) return false;
   end_ = std::fread(buffer_.data(), 1, buffer_.size(), in_);
@@ -138,6 +173,29 @@ bool CsvReader::refill() {
     eof_ = true;
   }
   return end_ > 0;
+}
+
+void CsvReader::check_text() const {
+  const char* data = buffer_.data();
+  const void* nul = std::memchr(data, 0, end_);
+  if (!nul) return;
+  // The buffer starts where reading stands, on line line_.
+  const int64_t line = line_ + std::count(data, static_cast<const char*>(nul), eol_);
+  fail("{}:{}: a NUL byte: this is not a text CSV file (binary data?)", name_, line);
+}
+
+bool CsvReader::refill() {
+  const bool more = read_block();
+  check_text();
+  return more;
+}
+
+void CsvReader::fail_field_too_long(size_t field, int64_t quote_line) const {
+  const std::string what = fmt::format("{}:{}: field {} is longer than {}, the most one field may hold",
+                                       name_, record_line_, field, describe_size(limits_.field_bytes));
+  if (quote_line > 0)
+    fail("{}: its quote opens on line {} and may never close (add the closing '\"')", what, quote_line);
+  fail("{}: is this a CSV file of numbers?", what);
 }
 
 int CsvReader::peek_char() {
@@ -156,9 +214,14 @@ bool CsvReader::next(std::vector<std::string>& fields) {
   for (;;) {
     if (peek_char() == EOF) return false;
     record_line_ = line_;
-    size_t count = 0;
+    size_t count = 0, record_bytes = 0;
     bool first_quoted = false, record_done = false;
     while (!record_done) {
+      if (count == limits_.fields)
+        fail("{}:{}: more than {} fields in one record, the most gantool reads: is the delimiter "
+             "'{}' right? (choose it with --delimiter)",
+             name_, record_line_, limits_.fields,
+             delimiter_ == '\t' ? std::string("tab") : describe_byte(static_cast<unsigned char>(delimiter_)));
       if (count == fields.size()) fields.emplace_back();
       std::string& field = fields[count++];
       field.clear();
@@ -173,8 +236,9 @@ bool CsvReader::next(std::vector<std::string>& fields) {
                  name_, record_line_, quote_line);
           const char* begin = data + pos_;
           const char* quote = find_quote(begin, data + end_);
-          line_ += std::count(begin, quote, '\n');
+          line_ += std::count(begin, quote, eol_);
           field.append(begin, static_cast<size_t>(quote - begin));
+          if (field.size() > limits_.field_bytes) fail_field_too_long(count, quote_line);
           pos_ = static_cast<size_t>(quote - data);
           if (pos_ == end_) continue;
           ++pos_;  // the '"'
@@ -183,9 +247,9 @@ bool CsvReader::next(std::vector<std::string>& fields) {
           ++pos_;
         }
         int c = get_char();
-        if (c == '\r' && (peek_char() == '\n' || peek_char() == EOF)) c = get_char();
-        if (c == '\n') ++line_;
-        if (c == EOF || c == '\n') {
+        if (c == '\r' && eol_ == '\n' && (peek_char() == '\n' || peek_char() == EOF)) c = get_char();
+        if (c == eol_) ++line_;
+        if (c == EOF || c == eol_) {
           record_done = true;
         } else if (c != static_cast<unsigned char>(delimiter_)) {
           fail("{}:{}: unexpected '{}' after the closing quote of field {}; a quoted field must "
@@ -196,11 +260,12 @@ bool CsvReader::next(std::vector<std::string>& fields) {
         // Unquoted field: copy up to the delimiter or '\n', refilling as often as needed.
         for (;;) {
           const char* begin = data + pos_;
-          const char* stop = find_field_end(begin, data + end_, delimiter_);
+          const char* stop = find_field_end(begin, data + end_, delimiter_, eol_);
           field.append(begin, static_cast<size_t>(stop - begin));
+          if (field.size() > limits_.field_bytes) fail_field_too_long(count, 0);
           pos_ = static_cast<size_t>(stop - data);
           if (pos_ < end_) {
-            if (data[pos_++] == '\n') {
+            if (data[pos_++] == eol_) {
               ++line_;
               strip_cr(field);
               record_done = true;
@@ -214,6 +279,10 @@ bool CsvReader::next(std::vector<std::string>& fields) {
           }
         }
       }
+      record_bytes += field.size();
+      if (record_bytes > limits_.record_bytes)
+        fail("{}:{}: record is longer than {} (at field {}), the most one record may hold: is this "
+             "a CSV file of numbers?", name_, record_line_, describe_size(limits_.record_bytes), count);
     }
     if (count == 1 && !first_quoted && fields[0].empty()) continue;  // a blank line
     fields.resize(count);

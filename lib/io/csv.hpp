@@ -10,19 +10,30 @@
 
 namespace gantool {
 
+// Bounds on one record, so that memory stays proportional to the longest record and binary
+// or runaway input stops with a clear error.
+struct CsvLimits {
+  size_t field_bytes = size_t{1} << 20;   // 1 MiB in one field
+  size_t record_bytes = size_t{8} << 20;  // 8 MiB in the fields of one record
+  size_t fields = size_t{1} << 18;        // 262,144 fields in one record
+};
+
 // Reads records one at a time from a FILE* (a file or stdin) through a fixed-size buffer,
-// so memory does not grow with the input. Fields may be quoted with '"' (a doubled '""'
-// inside quotes is one '"'); quoted fields may hold delimiters and newlines. Lines end in
-// "\n" or "\r\n". A leading UTF-8 byte order mark is skipped. Blank lines are skipped.
+// so memory does not grow with the input, nor beyond the limits with one record. Fields may
+// be quoted with '"' (a doubled '""' inside quotes is one '"'); quoted fields may hold
+// delimiters and newlines. Lines end in "\n" or "\r\n", or in a lone "\r" in a file whose
+// first MiB has no "\n" (old Mac files). A leading UTF-8 byte order mark is skipped. Blank
+// lines are skipped. Input with a NUL byte (binary data) or in UTF-16 or UTF-32 is refused.
 class CsvReader {
  public:
   // `name` is used in error messages ("data.csv", or "<stdin>"). `delimiter` 0 means
   // detect it from the first line: the most frequent of ',', ';', '\t', '|' outside quotes
   // (',' when none occurs). The reader does not own `in`.
-  CsvReader(std::FILE* in, std::string name, char delimiter = 0);
+  CsvReader(std::FILE* in, std::string name, char delimiter = 0, const CsvLimits& limits = {});
 
   // Reads the next record into fields (reusing its strings' storage); false at end of
-  // input. Throws Error naming the file and line on an unterminated quote.
+  // input. Throws Error naming the file and line on an unterminated quote, a NUL byte, or
+  // a record beyond the limits (naming the field too).
   bool next(std::vector<std::string>& fields);
 
   // 1-based line number where the last record returned by next() starts.
@@ -33,11 +44,16 @@ class CsvReader {
  private:
   int peek_char();   // next byte without consuming it, or EOF
   int get_char();    // next byte, or EOF
-  bool refill();
+  bool read_block();        // the next block into the buffer; false when there is none
+  void check_text() const;  // throws Error on a NUL byte in the buffer
+  bool refill();            // read_block() and check_text()
+  [[noreturn]] void fail_field_too_long(size_t field, int64_t quote_line) const;
 
   std::FILE* in_;
   std::string name_;
   char delimiter_;
+  char eol_ = '\n';  // the line end: '\n' (with an optional '\r' before it) or '\r'
+  CsvLimits limits_;
   std::vector<char> buffer_;
   size_t pos_ = 0, end_ = 0;
   bool eof_ = false;

@@ -22,8 +22,10 @@ struct CsvTableOptions {
 // empty cell reads as NaN, so that the caller's non-finite policy applies to it.
 class CsvTable {
  public:
-  // Opens `path` ("-" for stdin) and reads the header line when there is one. Throws
-  // Error for a missing file, empty input, or unknown selected columns.
+  // Opens `path` ("-" for stdin) and reads the header line when there is one (an empty
+  // header field is named by its position, x0, x1, ...). Throws Error for a missing file,
+  // empty input, two selected columns of the same name, or a selected name that is not
+  // UTF-8; UsageError for unknown or ambiguous selected columns.
   CsvTable(const std::string& path, const CsvTableOptions& options);
   ~CsvTable();
 
@@ -41,8 +43,12 @@ class CsvTable {
  private:
   bool next_record();
 
+  struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, FileCloser> owned_;  // the file opened (none for stdin), closed
+                                                  // also when the constructor throws
   std::FILE* file_ = nullptr;
-  bool owns_file_ = false;
   std::unique_ptr<CsvReader> reader_;
   std::vector<std::string> fields_;
   bool pending_ = false;  // fields_ holds a data record not yet returned
@@ -55,7 +61,8 @@ class CsvTable {
 };
 
 // Resolves a column selection ("a,b,3": names, or numbers counted from 1) against the
-// available names; throws UsageError naming `what` for an unknown or repeated column.
+// available names; throws UsageError naming `what` for an unknown or repeated column, or a
+// name that two columns share.
 std::vector<int64_t> select_columns(const std::string& selection,
                                     const std::vector<std::string>& names, const std::string& what);
 

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "core/error.hpp"
 #include "core/tempfile.hpp"
 #include "core/version.hpp"
@@ -41,14 +43,9 @@ void read_data_meta(hid_t file, const std::string& name, int64_t cols, DatasetMe
     H5Id group = open_group(file, "/normalization", name);
     meta.normalization.method = read_string_attr(group.get(), "method").value_or("none");
     int64_t rows = 0, width = 0;
-    meta.normalization.shift = read_doubles(group.get(), "shift", rows, width);
-    meta.normalization.scale = read_doubles(group.get(), "scale", rows, width);
-    const auto n = static_cast<size_t>(cols);
-    if (meta.normalization.shift.size() != n || meta.normalization.scale.size() != n)
-      fail("{}: /normalization has {} values for {} columns", name,
-           meta.normalization.shift.size(), cols);
-    for (double s : meta.normalization.scale)
-      if (!(s != 0 && std::isfinite(s))) fail("{}: /normalization/scale holds {}", name, s);
+    meta.normalization.shift = read_doubles(group.get(), "shift", rows, width, name);
+    meta.normalization.scale = read_doubles(group.get(), "scale", rows, width, name);
+    check_normalization(meta.normalization, cols, name, "/normalization");
   }
   if (h5_exists(file, "/synthetic")) {
     H5Id group = open_group(file, "/synthetic", name);
@@ -60,7 +57,7 @@ void read_data_meta(hid_t file, const std::string& name, int64_t cols, DatasetMe
     meta.mode_std = read_number_attr(group.get(), "mode_std").value_or(0);
     if (h5_exists(group.get(), "modes")) {
       int64_t k = 0, d = 0;
-      const std::vector<double> modes = read_doubles(group.get(), "modes", k, d);
+      const std::vector<double> modes = read_doubles(group.get(), "modes", k, d, name);
       if (d == cols) {
         meta.modes = Tensor(k, d);
         for (int64_t i = 0; i < k * d; ++i) meta.modes.data()[i] = static_cast<float>(modes[i]);
@@ -112,9 +109,11 @@ DatasetReader::DatasetReader(const DataRef& ref) : impl_(std::make_unique<Impl>(
     fail("{}: no dataset '{}' in the file (datasets: {}); name one as {}:/path", ref.path,
          ref.dataset, join_lines(readable), ref.path);
   }
+  const std::string dangling = dangling_link(d.file.get(), ref.dataset);
+  if (!dangling.empty()) fail("{}: '{}' is {}, not a dataset", ref.path, ref.dataset, dangling);
   H5Id object(H5Oopen(d.file.get(), ref.dataset.c_str(), H5P_DEFAULT), H5Oclose);
-  if (!object || H5Iget_type(object.get()) != H5I_DATASET)
-    fail("{}: '{}' is a group, not a dataset", ref.path, ref.dataset);
+  if (!object) fail("{}: cannot open '{}' (damaged file?)", ref.path, ref.dataset);
+  if (H5Iget_type(object.get()) != H5I_DATASET) fail("{}: '{}' is a group, not a dataset", ref.path, ref.dataset);
   object.reset();
   H5Id dapl(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose);
   // A 16 MiB chunk cache, so that row blocks smaller than a (compressed) chunk do not
@@ -139,6 +138,7 @@ DatasetReader::DatasetReader(const DataRef& ref) : impl_(std::make_unique<Impl>(
   d.rows = static_cast<int64_t>(dims[0]);
   d.cols = d.rank == 2 ? static_cast<int64_t>(dims[1]) : 1;
   if (d.cols == 0) fail("{}: dataset has no columns", d.name);
+  check_stored(d.dataset.get(), ref.path + ":" + ref.dataset);
 
   auto names = read_strings_attr(d.dataset.get(), "columns");
   d.meta.columns = names && static_cast<int64_t>(names->size()) == d.cols ? *names
@@ -192,7 +192,18 @@ Tensor DatasetReader::read_all_finite() {
   return all;
 }
 
+// Throws when rows × cols floats would not fit in this machine's memory.
+static void require_memory(const DatasetReader& reader) {
+  const double bytes = static_cast<double>(reader.rows()) * static_cast<double>(reader.cols()) * sizeof(float);
+  const double memory = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (memory > 0 && bytes > memory)
+    fail("{}: {} rows × {} columns take {:.1f} GB in memory, more than this machine's {:.1f} GB; use a part "
+         "of it (gantool prepare --from {} --limit ROWS -o part.h5)",
+         reader.ref().display(), reader.rows(), reader.cols(), bytes / 1e9, memory / 1e9, reader.ref().display());
+}
+
 Tensor DatasetReader::read_all() {
+  require_memory(*this);
   Tensor all(rows(), cols());
   const int64_t block = chunk_rows_for(cols()) * 16;
   for (int64_t first = 0; first < rows(); first += block)
@@ -233,7 +244,7 @@ struct DatasetWriter::Impl {
     s.dataset = H5Id(H5Dcreate2(file.get(), s.name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT,
                                 dcpl.get(), H5P_DEFAULT),
                      H5Dclose);
-    if (!s.dataset) fail("{}: cannot create dataset /{}", temp.target(), s.name);
+    if (!s.dataset) fail_write(file.get(), fmt::format("create dataset /{}", s.name));
   }
 
   void flush() {
@@ -243,14 +254,15 @@ struct DatasetWriter::Impl {
       const hsize_t new_dims[2] = {static_cast<hsize_t>(rows + buffered), static_cast<hsize_t>(s.cols)};
       const hsize_t start[2] = {static_cast<hsize_t>(rows), 0};
       const hsize_t count[2] = {static_cast<hsize_t>(buffered), static_cast<hsize_t>(s.cols)};
-      if (H5Dset_extent(s.dataset.get(), new_dims) < 0) fail("{}: cannot grow /{}", temp.target(), s.name);
+      if (H5Dset_extent(s.dataset.get(), new_dims) < 0) fail_write(file.get(), fmt::format("grow /{}", s.name));
       H5Id space(H5Dget_space(s.dataset.get()), H5Sclose);
       H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
       H5Id memspace(H5Screate_simple(2, count, nullptr), H5Sclose);
       if (H5Dwrite(s.dataset.get(), H5T_NATIVE_FLOAT, memspace.get(), space.get(), H5P_DEFAULT,
                    s.buffer.data()) < 0)
-        fail("{}: cannot write rows (disk full?)", temp.target());
+        fail_write(file.get(), fmt::format("write rows of /{}", s.name));
     }
+    check_written(file.get());  // a full disk stops the work at once
     rows += buffered;
     buffered = 0;
   }
@@ -341,8 +353,7 @@ void DatasetWriter::commit() {
   d.flush();
   d.write_meta();
   for (Series& s : d.series) s.dataset.reset();
-  if (H5Fflush(d.file.get(), H5F_SCOPE_GLOBAL) < 0) fail("{}: cannot write (disk full?)", d.temp.target());
-  d.file.reset();
+  close_h5(d.file);
   d.temp.commit();
 }
 

@@ -52,10 +52,24 @@ void init_hdf5();
 // HDF5, or one that is truncated or damaged, naming the path.
 H5Id open_h5_read(const std::string& path);
 
-// Creates (truncating) a file for writing.
-// Creates (truncates) the file at `path`; errors name `name` (the output a user asked for,
-// when `path` is its temporary).
+// Creates (truncates) the file at `path` for writing; errors name `name` (the output a user
+// asked for, when `path` is its temporary). Its attributes may be of any size (dense
+// attribute storage, HDF5 1.8's format). Its writes go through a driver that remembers the
+// first failed write (e.g. a full disk) instead of failing HDF5's call, so that closing it
+// never fails: a failed H5Fclose leaves a dangling identifier that crashes HDF5 at exit.
+// check_written() and close_h5() report the remembered failure.
 H5Id create_h5(const std::string& path, const std::string& name);
+
+// Throws Error when a write to the file of `loc` (made by create_h5) has failed, naming the
+// output: "out.h5: cannot write: no space left on device (disk full); ...".
+void check_written(hid_t loc);
+
+// Throws the Error for a failed HDF5 call `what` ("write dataset 'weights'") on the file of
+// `loc`: a remembered write failure first, else naming the output and `what`.
+[[noreturn]] void fail_write(hid_t loc, const std::string& what);
+
+// Flushes and closes a file made by create_h5, then throws as check_written() does.
+void close_h5(H5Id& file);
 
 // True when the HDF5 library may be called from several threads at once (Debian's build
 // is; a build without --enable-threadsafe is not).
@@ -67,6 +81,10 @@ bool h5_exists(hid_t loc, const std::string& path);
 // Opens a group or dataset; throws Error naming `what` when it fails.
 H5Id open_group(hid_t loc, const std::string& path, const std::string& what);
 H5Id open_dataset(hid_t loc, const std::string& path, const std::string& what);
+
+// When the link `path` is a soft or external link to nothing: "a dangling link to '/x'"
+// (or "... to '/x' in other.h5"); otherwise empty.
+std::string dangling_link(hid_t loc, const std::string& path);
 
 // Creates a group whose creation time is not recorded (so equal inputs give equal bytes).
 H5Id create_group(hid_t loc, const std::string& name);
@@ -86,9 +104,18 @@ std::vector<std::pair<std::string, std::string>> read_all_attrs(hid_t obj);
 
 // A float32 array dataset of the given shape (rank 1 when cols is 0), stored exactly.
 void write_floats(hid_t loc, const std::string& name, const float* values, int64_t rows, int64_t cols = 0);
-// Reads a whole numeric dataset of exactly `count` values as float32; throws Error naming
-// `what` when its size differs.
-void read_floats(hid_t loc, const std::string& name, float* dst, int64_t count, const std::string& what);
+// Reads the float dataset `name` of exactly the shape (rows, cols) (rank 1 when cols is 0)
+// into dst; throws Error naming `what` (the file) and the dataset's path when it is
+// missing, of another shape, not of a float type or holds a value that is not finite.
+void read_floats(hid_t loc, const std::string& name, float* dst, int64_t rows, int64_t cols,
+                 const std::string& what);
+
+// The shape of dataset `name` (empty for a scalar); throws Error naming `what` when it is
+// missing.
+std::vector<int64_t> dataset_shape(hid_t loc, const std::string& name, const std::string& what);
+
+// The full path of an object, e.g. "/generator/layer0/weights".
+std::string object_path(hid_t loc, const std::string& name);
 
 // Integer-list attributes (e.g. layer widths).
 void write_attr(hid_t obj, const std::string& name, const std::vector<int64_t>& values);
@@ -98,7 +125,14 @@ std::optional<std::vector<int64_t>> read_ints_attr(hid_t obj, const std::string&
 void write_doubles(hid_t loc, const std::string& name, const std::vector<double>& values,
                    int64_t rows, int64_t cols = 0);
 // Reads a whole numeric dataset as doubles; its shape into rows/cols (cols 1 for rank 1).
-std::vector<double> read_doubles(hid_t loc, const std::string& name, int64_t& rows, int64_t& cols);
+// Throws Error naming `what` (the file) and the dataset when it cannot.
+std::vector<double> read_doubles(hid_t loc, const std::string& name, int64_t& rows, int64_t& cols,
+                                 const std::string& what);
+
+// Throws Error naming `what` when a dataset declares more rows than its storage holds (a
+// chunked dataset missing chunks, a contiguous one never written): "declares N rows but
+// holds data for only M; the file is incomplete or damaged".
+void check_stored(hid_t dataset, const std::string& what);
 
 // The type of a numeric dataset as a short name: "float32", "int64", "uint8", ...; or a
 // description such as "string" for non-numeric types.

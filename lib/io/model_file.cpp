@@ -1,7 +1,12 @@
 // Model files in HDF5: writing and reading a Gan with its training state.
 #include "io/model_file.hpp"
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
+#include <utility>
+
+#include <unistd.h>
 
 #include "core/error.hpp"
 #include "core/tempfile.hpp"
@@ -17,6 +22,17 @@ const std::vector<std::string>& history_columns() {
 }
 
 namespace {
+
+// Ends every refusal of a model file's contents.
+constexpr const char* kDamaged = "(damaged model file, or not written by gantool)";
+
+// Bounds on stored sizes: a layer width, data dimension or noise dimension, a minibatch, and
+// discriminator steps per generator step.
+constexpr int64_t kMaxWidth = int64_t{1} << 24;
+constexpr int64_t kMaxBatch = int64_t{1} << 24;
+constexpr int64_t kMaxDSteps = 10000;
+// The thread count a model may store (0: none stored).
+constexpr int64_t kMaxThreads = 4096;
 
 // ---- the configuration, one attribute per field of GanConfig ------------------
 
@@ -73,23 +89,51 @@ struct ConfigReader {
     if (!v) fail("{}: /config has no attribute '{}' (damaged model file?)", what, name);
     return *v;
   }
-  int64_t integer(const std::string& name) const { return static_cast<int64_t>(number(name)); }
-  std::vector<int64_t> integers(const std::string& name) const {
+  // A number in [lo, hi] (in [lo, hi) when `open_top`).
+  double number(const std::string& name, double lo, double hi, bool open_top = false) const {
+    const double v = number(name);
+    if (!(v >= lo && (open_top ? v < hi : v <= hi)))
+      fail("{}: /config attribute '{}' holds {}, outside [{}, {}{} {}", what, name, v, lo, hi, open_top ? ")" : "]",
+           kDamaged);
+    return v;
+  }
+  // A positive finite number.
+  double positive(const std::string& name) const {
+    const double v = number(name);
+    if (!(v > 0 && std::isfinite(v))) fail("{}: /config attribute '{}' holds {}, not a positive number {}", what, name, v, kDamaged);
+    return v;
+  }
+  double finite(const std::string& name) const {
+    const double v = number(name);
+    if (!std::isfinite(v)) fail("{}: /config attribute '{}' holds {}, not a finite number {}", what, name, v, kDamaged);
+    return v;
+  }
+  int64_t integer(const std::string& name, int64_t lo, int64_t hi) const {
+    const double v = number(name);
+    if (!(v >= static_cast<double>(lo) && v <= static_cast<double>(hi)) || v != std::floor(v))
+      fail("{}: /config attribute '{}' holds {}, expected a whole number from {} to {} {}", what, name, v, lo, hi,
+           kDamaged);
+    return static_cast<int64_t>(v);
+  }
+  std::vector<int64_t> widths(const std::string& name) const {
     auto v = read_ints_attr(group, name);
     if (!v) fail("{}: /config has no attribute '{}' (damaged model file?)", what, name);
+    for (int64_t w : *v)
+      if (w < 1 || w > kMaxWidth)
+        fail("{}: /config attribute '{}' holds a width of {}, expected 1 to {} {}", what, name, w, kMaxWidth, kDamaged);
     return *v;
   }
   OptimizerConfig optimizer(const std::string& who) const {
     OptimizerConfig o;
     o.kind = parse_optimizer_kind(text(who + "_optimizer"));
-    o.lr = number(who + "_lr");
-    o.beta1 = number(who + "_beta1");
-    o.beta2 = number(who + "_beta2");
-    o.eps = number(who + "_eps");
-    o.weight_decay = number(who + "_weight_decay");
-    o.momentum = number(who + "_momentum");
-    o.nesterov = integer(who + "_nesterov") != 0;
-    o.decay_steps = integer(who + "_decay_steps");
+    o.lr = positive(who + "_lr");
+    o.beta1 = number(who + "_beta1", 0, 1, /*open_top=*/true);
+    o.beta2 = number(who + "_beta2", 0, 1, /*open_top=*/true);
+    o.eps = positive(who + "_eps");
+    o.weight_decay = number(who + "_weight_decay", 0, std::numeric_limits<double>::max());
+    o.momentum = number(who + "_momentum", 0, 1, /*open_top=*/true);
+    o.nesterov = integer(who + "_nesterov", 0, 1) != 0;
+    o.decay_steps = integer(who + "_decay_steps", 0, int64_t{1} << 53);
     return o;
   }
 };
@@ -98,32 +142,38 @@ GanConfig read_config(hid_t file, const std::string& what, std::string& text) {
   H5Id group = open_group(file, "/config", what);
   const ConfigReader r{group.get(), what};
   GanConfig c;
-  c.z_dim = r.integer("z_dim");
-  c.data_dim = r.integer("data_dim");
-  c.g_hidden = r.integers("g_hidden");
-  c.d_hidden = r.integers("d_hidden");
+  c.z_dim = r.integer("z_dim", 1, kMaxWidth);
+  c.data_dim = r.integer("data_dim", 1, kMaxWidth);
+  c.g_hidden = r.widths("g_hidden");
+  c.d_hidden = r.widths("d_hidden");
   c.g_activation = parse_activation(r.text("g_activation"), what);
-  c.g_alpha = static_cast<float>(r.number("g_alpha"));
+  c.g_alpha = static_cast<float>(r.finite("g_alpha"));
   c.g_out_activation = parse_activation(r.text("g_out_activation"), what);
   c.d_activation = parse_activation(r.text("d_activation"), what);
-  c.d_alpha = static_cast<float>(r.number("d_alpha"));
+  c.d_alpha = static_cast<float>(r.finite("d_alpha"));
   c.init = parse_init(r.text("init"), what);
   c.prior = parse_prior(r.text("prior"), what);
   c.loss = parse_gan_loss(r.text("loss"));
-  c.d_steps = r.integer("d_steps");
-  c.batch = r.integer("batch");
-  c.pack = r.integer("pack");
-  c.clip = static_cast<float>(r.number("clip"));
+  c.d_steps = r.integer("d_steps", 1, kMaxDSteps);
+  c.batch = r.integer("batch", 1, kMaxBatch);
+  c.pack = r.integer("pack", 1, c.batch);
+  if (c.batch % c.pack != 0)
+    fail("{}: /config attribute 'pack' ({}) does not divide 'batch' ({}) {}", what, c.pack, c.batch, kDamaged);
+  c.clip = static_cast<float>(r.positive("clip"));
   // Absent in files written before the penalties existed: those had none.
-  c.gp_weight = read_number_attr(group.get(), "gp_weight").value_or(c.gp_weight);
-  c.r1 = read_number_attr(group.get(), "r1").value_or(0.0);
-  c.ema = r.number("ema");
+  c.gp_weight = read_number_attr(group.get(), "gp_weight") ? r.positive("gp_weight") : c.gp_weight;
+  c.r1 = read_number_attr(group.get(), "r1") ? r.number("r1", 0, std::numeric_limits<double>::max()) : 0.0;
+  c.ema = r.number("ema", 0, 1, /*open_top=*/true);
   c.opt_g = r.optimizer("g");
   c.opt_d = r.optimizer("d");
   text = r.text("options");
-  if (c.z_dim < 1 || c.data_dim < 1 || c.batch < 1 || c.d_steps < 1 || c.pack < 1 || c.batch % c.pack != 0 ||
-      !(c.gp_weight > 0) || !(c.r1 >= 0))
-    fail("{}: /config holds an impossible configuration (damaged model file?)", what);
+  // The noise buffer make_gan allocates: (d_steps + 1) · batch × z_dim floats.
+  const double noise_bytes = static_cast<double>(c.d_steps + 1) * static_cast<double>(c.batch) *
+                             static_cast<double>(c.z_dim) * sizeof(float);
+  const double memory = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (memory > 0 && noise_bytes > memory)
+    fail("{}: /config attributes 'batch', 'd_steps' and 'z_dim' ({}, {}, {}) need {:.1f} GB of noise, more than "
+         "this machine has {}", what, c.batch, c.d_steps, c.z_dim, noise_bytes / 1e9, kDamaged);
   return c;
 }
 
@@ -146,10 +196,37 @@ void write_network(hid_t file, const std::string& name, const Mlp& mlp) {
 void read_network(hid_t file, const std::string& name, Mlp& mlp, const std::string& what) {
   for (size_t l = 0; l < mlp.layers.size(); ++l) {
     Linear& layer = mlp.layers[l];
-    const std::string path = fmt::format("/{}/layer{}", name, l);
-    H5Id g = open_group(file, path, what);
-    read_floats(g.get(), "weights", layer.weights.data(), layer.weights.size(), what + ":" + path);
-    read_floats(g.get(), "bias", layer.bias.data(), layer.bias.size(), what + ":" + path);
+    H5Id g = open_group(file, fmt::format("/{}/layer{}", name, l), what);
+    read_floats(g.get(), "weights", layer.weights.data(), layer.out(), layer.in(), what);
+    read_floats(g.get(), "bias", layer.bias.data(), layer.out(), 0, what);
+  }
+}
+
+// The (in, out) of each layer of an MLP in → hidden → out.
+std::vector<std::pair<int64_t, int64_t>> layer_sizes(int64_t in, const std::vector<int64_t>& hidden, int64_t out) {
+  std::vector<std::pair<int64_t, int64_t>> sizes;
+  for (int64_t w : hidden) sizes.emplace_back(std::exchange(in, w), w);
+  sizes.emplace_back(in, out);
+  return sizes;
+}
+
+// Checks that every weights and bias dataset of network `name` (and of its optimizer state
+// when `optimizer` is given) has the shape the configuration implies, before anything of
+// that size is allocated.
+void check_network_shapes(hid_t file, const std::string& name, const std::vector<std::pair<int64_t, int64_t>>& sizes,
+                          const std::string& what) {
+  for (size_t l = 0; l < sizes.size(); ++l) {
+    const auto [in, out] = sizes[l];
+    const std::string layer = fmt::format("/{}/layer{}", name, l);
+    if (!h5_exists(file, layer)) fail("{}: {} is missing {}", what, layer, kDamaged);
+    H5Id g = open_group(file, layer, what);
+    for (const auto& [dataset, shape] : {std::pair{std::string("weights"), std::vector<int64_t>{out, in}},
+                                         std::pair{std::string("bias"), std::vector<int64_t>{out}}}) {
+      const std::vector<int64_t> stored = dataset_shape(g.get(), dataset, what);
+      if (stored != shape)
+        fail("{}: {}/{} has shape ({}), expected ({}) {}", what, layer, dataset, fmt::join(stored, ", "),
+             fmt::join(shape, ", "), kDamaged);
+    }
   }
 }
 
@@ -171,17 +248,21 @@ void write_optimizer_state(hid_t file, const std::string& name, const OptimizerS
   }
 }
 
-void read_optimizer_state(hid_t file, const std::string& name, OptimizerState& state, const std::string& what) {
+void read_optimizer_state(hid_t file, const std::string& name, OptimizerState& state, const Mlp& mlp,
+                          const std::string& what) {
   H5Id group = open_group(file, "/" + name, what);
-  state.step = static_cast<int64_t>(read_number_attr(group.get(), "step").value_or(-1));
-  if (state.step < 0) fail("{}: /{} has no step count (damaged model file?)", what, name);
+  const double step = read_number_attr(group.get(), "step").value_or(-1);
+  if (!(step >= 0 && step < 9.2e18))
+    fail("{}: /{} attribute 'step' is missing or holds {} {}", what, name, step, kDamaged);
+  state.step = static_cast<int64_t>(step);
   for (size_t p = 0; p < state.m.size(); ++p) {
-    const std::string layer = fmt::format("layer{}", p / 2), param = p % 2 == 0 ? "weights" : "bias";
-    H5Id g = open_group(group.get(), layer, what);
-    const std::string where = fmt::format("{}:/{}/{}", what, name, layer);
-    read_floats(g.get(), param + "_m", state.m[p].data(), static_cast<int64_t>(state.m[p].size()), where);
-    if (!state.v.empty())
-      read_floats(g.get(), param + "_v", state.v[p].data(), static_cast<int64_t>(state.v[p].size()), where);
+    const Linear& layer = mlp.layers[p / 2];
+    const bool weights = p % 2 == 0;
+    const int64_t rows = layer.out(), cols = weights ? layer.in() : 0;  // the parameter's shape
+    H5Id g = open_group(group.get(), fmt::format("layer{}", p / 2), what);
+    const std::string param = weights ? "weights" : "bias";
+    read_floats(g.get(), param + "_m", state.m[p].data(), rows, cols, what);
+    if (!state.v.empty()) read_floats(g.get(), param + "_v", state.v[p].data(), rows, cols, what);
   }
 }
 
@@ -211,24 +292,26 @@ void read_data_meta(hid_t file, ModelMeta& meta, int64_t data_dim, const std::st
   H5Id group = open_group(file, "/training_data", what);
   const hid_t g = group.get();
   meta.data_source = read_string_attr(g, "source").value_or("");
-  meta.data_rows = static_cast<int64_t>(read_number_attr(g, "rows").value_or(0));
+  const double rows = read_number_attr(g, "rows").value_or(0);
+  if (!(rows >= 0 && rows < 9.2e18))
+    fail("{}: /training_data attribute 'rows' holds {} {}", what, rows, kDamaged);
+  meta.data_rows = static_cast<int64_t>(rows);
   meta.columns = read_strings_attr(g, "columns").value_or(std::vector<std::string>{});
   if (static_cast<int64_t>(meta.columns.size()) != data_dim)
-    fail("{}: /training_data names {} columns for {} generated values", what, meta.columns.size(), data_dim);
+    fail("{}: /training_data names {} columns for {} generated values {}", what, meta.columns.size(), data_dim,
+         kDamaged);
   meta.normalization.method = read_string_attr(g, "normalization").value_or("none");
   if (meta.normalization.method != "none") {
-    int64_t rows = 0, cols = 0;
-    meta.normalization.shift = read_doubles(g, "shift", rows, cols);
-    meta.normalization.scale = read_doubles(g, "scale", rows, cols);
-    if (static_cast<int64_t>(meta.normalization.shift.size()) != data_dim ||
-        static_cast<int64_t>(meta.normalization.scale.size()) != data_dim)
-      fail("{}: /training_data normalization does not match {} columns", what, data_dim);
+    int64_t n = 0, cols = 0;
+    meta.normalization.shift = read_doubles(g, "shift", n, cols, what);
+    meta.normalization.scale = read_doubles(g, "scale", n, cols, what);
   }
+  check_normalization(meta.normalization, data_dim, what, "/training_data");
   meta.distribution = read_string_attr(g, "distribution").value_or("");
   meta.mode_std = read_number_attr(g, "mode_std").value_or(0);
   if (h5_exists(g, "modes")) {
     int64_t k = 0, d = 0;
-    const std::vector<double> modes = read_doubles(g, "modes", k, d);
+    const std::vector<double> modes = read_doubles(g, "modes", k, d, what);
     meta.modes = Tensor(k, d);
     for (int64_t i = 0; i < k * d; ++i) meta.modes.data()[i] = static_cast<float>(modes[static_cast<size_t>(i)]);
   }
@@ -269,7 +352,7 @@ void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta,
     H5Id table = open_dataset(f, "history", path);
     write_attr(table.get(), "columns", history_columns());
     table.reset();
-    if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0) fail("{}: cannot write (disk full?)", path);
+    close_h5(file);
   }
   temp.commit();
 }
@@ -299,21 +382,31 @@ Gan read_model(const std::string& path, ModelMeta& meta, int64_t* threads) {
   } catch (const UsageError& e) {  // a stored value no parser knows: not the user's flags
     fail("{}: /config holds a value this gantool does not know ({}); damaged or newer model file?", path, e.what());
   }
-  for (int64_t w : config.g_hidden)
-    if (w < 1) fail("{}: /config holds a hidden width of {} (damaged model file?)", path, w);
-  for (int64_t w : config.d_hidden)
-    if (w < 1) fail("{}: /config holds a hidden width of {} (damaged model file?)", path, w);
+  // Every stored array has the shape the configuration implies: checked before make_gan
+  // allocates networks of the configuration's (possibly damaged) sizes.
+  const auto g_sizes = layer_sizes(config.z_dim, config.g_hidden, config.data_dim);
+  const auto d_sizes = layer_sizes(config.pack * config.data_dim, config.d_hidden, 1);
+  check_network_shapes(f, "generator", g_sizes, path);
+  check_network_shapes(f, "generator_ema", g_sizes, path);
+  check_network_shapes(f, "discriminator", d_sizes, path);
   Gan gan = make_gan(config, /*seed=*/0);  // the shapes; every value is then read
   read_network(f, "generator", gan.g, path);
   read_network(f, "generator_ema", gan.g_ema, path);
   read_network(f, "discriminator", gan.d, path);
-  read_optimizer_state(f, "optimizer/generator", gan.opt_state_g, path);
-  read_optimizer_state(f, "optimizer/discriminator", gan.opt_state_d, path);
+  read_optimizer_state(f, "optimizer/generator", gan.opt_state_g, gan.g, path);
+  read_optimizer_state(f, "optimizer/discriminator", gan.opt_state_d, gan.d, path);
   H5Id state = open_group(f, "/state", path);
   const auto counter = [&](const char* name) {
     auto v = read_uint_attr(state.get(), name);
-    if (!v) fail("{}: /state has no '{}' (damaged model file?)", path, name);
+    if (!v) fail("{}: /state has no '{}' {}", path, name, kDamaged);
     return *v;
+  };
+  // A count that is used as an int64_t.
+  const auto count = [&](const char* name) {
+    const uint64_t value = counter(name);
+    if (value > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      fail("{}: /state attribute '{}' holds {} {}", path, name, value, kDamaged);
+    return static_cast<int64_t>(value);
   };
   gan.noise_rng = Rng{counter("noise_key"), counter("noise_stream"), counter("noise_counter")};
 
@@ -321,17 +414,32 @@ Gan read_model(const std::string& path, ModelMeta& meta, int64_t* threads) {
   meta.command = read_string_attr(f, "command").value_or("");
   meta.config_text = text;
   meta.seed = read_uint_attr(f, "seed").value_or(0);
-  meta.steps_done = static_cast<int64_t>(read_number_attr(f, "steps_done").value_or(0));
-  meta.steps_total = static_cast<int64_t>(read_number_attr(f, "steps_total").value_or(0));
+  const auto steps = [&](const char* name) {
+    const double v = read_number_attr(f, name).value_or(0);
+    if (!(v >= 0 && v < 9.2e18) || v != std::floor(v))
+      fail("{}: root attribute '{}' holds {}, not a step count {}", path, name, v, kDamaged);
+    return static_cast<int64_t>(v);
+  };
+  meta.steps_done = steps("steps_done");
+  meta.steps_total = steps("steps_total");
+  if (meta.steps_done > meta.steps_total)
+    fail("{}: root attribute 'steps_done' holds {}, more than 'steps_total' ({}) {}", path, meta.steps_done,
+         meta.steps_total, kDamaged);
   meta.seconds = read_number_attr(f, "seconds").value_or(0);
-  meta.epoch = static_cast<int64_t>(counter("data_epoch"));
-  meta.position = static_cast<int64_t>(counter("data_position"));
-  if (threads) *threads = static_cast<int64_t>(read_number_attr(state.get(), "threads").value_or(0));
+  meta.epoch = count("data_epoch");
+  meta.position = count("data_position");
+  const double stored_threads = read_number_attr(state.get(), "threads").value_or(0);
+  if (!(stored_threads >= 0 && stored_threads <= kMaxThreads) || stored_threads != std::floor(stored_threads))
+    fail("{}: /state attribute 'threads' holds {}, expected 0 to {} {}", path, stored_threads, kMaxThreads, kDamaged);
+  if (threads) *threads = static_cast<int64_t>(stored_threads);
   read_data_meta(f, meta, config.data_dim, path);
+  if (meta.position > meta.data_rows)
+    fail("{}: /state attribute 'data_position' holds {}, past the {} rows of the training data {}", path,
+         meta.position, meta.data_rows, kDamaged);
   int64_t rows = 0, cols = 0;
-  meta.history = read_doubles(f, "history", rows, cols);
+  meta.history = read_doubles(f, "history", rows, cols, path);
   if (rows > 0 && cols != static_cast<int64_t>(history_columns().size()))
-    fail("{}: /history has {} columns, expected {}", path, cols, history_columns().size());
+    fail("{}: /history has {} columns, expected {} {}", path, cols, history_columns().size(), kDamaged);
   return gan;
 }
 

@@ -47,15 +47,19 @@ struct ModelMeta {
 };
 
 // Writes the model atomically (temporary file, then rename), with the thread count it was
-// trained on (exact resumption needs the same).
+// trained on (exact resumption needs the same). Throws Error naming `path` when it cannot be
+// written ("... (disk full); ..."), leaving any previous file at `path` as it was.
 void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta, int64_t threads = 0);
 
 // True when `path` is an HDF5 file marked as a gantool model.
 bool is_model_file(const std::string& path);
 
-// Reads a model written by write_model; throws Error naming the file when it is not a
-// model, has an unknown format version, or is damaged.
-// `threads`, when given, receives the stored thread count (0 if none).
+// Reads a model written by write_model; throws Error naming the file and the dataset or
+// attribute when it is not a model, has an unknown format version, or is damaged: every
+// weight, bias and optimizer state must have exactly its configured shape, a float type and
+// finite values; the configuration, step counts, data position, normalization and thread
+// count must be possible. `threads`, when given, receives the stored thread count (0 if
+// none, else 1 to 4096).
 Gan read_model(const std::string& path, ModelMeta& meta, int64_t* threads = nullptr);
 
 }  // namespace gantool

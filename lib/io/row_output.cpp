@@ -30,18 +30,21 @@ bool ends_with(std::string text, const std::string& suffix) {
 
 void check_output_name(const std::string& path, const std::string& flag) {
   if (path == "-" || ends_with(path, ".csv") || ends_with(path, ".h5") || ends_with(path, ".hdf5") ||
-      ends_with(path, ".he5"))
+      ends_with(path, ".he5") || is_stream_target(path))
     return;
   fail_usage("{} '{}': give a name ending in .h5 (HDF5) or .csv, or - for CSV on stdout", flag, path);
 }
 
-bool is_csv_output(const std::string& path) { return path == "-" || ends_with(path, ".csv"); }
+bool is_csv_output(const std::string& path) {
+  return path == "-" || ends_with(path, ".csv") || is_stream_target(path);
+}
 
 // The output itself: a DatasetWriter, or a CSV stream.
 struct RowOutput::Sink {
   std::unique_ptr<DatasetWriter> h5;
-  std::unique_ptr<TempFile> temp;  // CSV to a file (none for stdout)
+  std::unique_ptr<TempFile> temp;  // CSV to a file (none for stdout, a device or a pipe)
   std::FILE* out = stdout;
+  bool owns_out = false;  // out was opened here (a temporary, a device or a pipe)
   std::string name;  // for messages
   DatasetMeta meta;  // CSV only; a DatasetWriter keeps its own
   int64_t cols = 0, companion_cols = 0;
@@ -49,11 +52,11 @@ struct RowOutput::Sink {
   std::string text;
 
   ~Sink() {
-    if (temp && out) std::fclose(out);
+    if (owns_out && out) std::fclose(out);
   }
   void write_text() {
     if (std::fwrite(text.data(), 1, text.size(), out) != text.size())
-      fail("{}: cannot write: {}", name, std::strerror(errno));
+      throw Error(write_error_message(name, errno));
     text.clear();
   }
   void append(const float* rows, int64_t n, const float* companion_rows) {
@@ -74,12 +77,12 @@ struct RowOutput::Sink {
   void commit() {
     if (h5) return h5->commit();
     write_text();
-    if (std::fflush(out) != 0) fail("{}: cannot write: {}", name, std::strerror(errno));
-    if (temp) {
+    if (std::fflush(out) != 0) throw Error(write_error_message(name, errno));
+    if (owns_out) {
       const int status = std::fclose(out);
       out = nullptr;
-      if (status != 0) fail("{}: cannot write: {}", name, std::strerror(errno));
-      temp->commit();
+      if (status != 0) throw Error(write_error_message(name, errno));
+      if (temp) temp->commit();
     }
   }
 };
@@ -139,13 +142,15 @@ RowOutput::RowOutput(const std::string& path, int64_t cols, DatasetMeta meta, st
   if (!style.always && !is_csv_output(path)) {
     c.h5 = std::make_unique<DatasetWriter>(path, cols, std::move(meta), std::move(companion));
   } else {
-    c.name = path == "-" ? "<stdout>" : path;
+    c.name = path == "-" ? "standard output" : path;
     c.meta = std::move(meta);
     c.delimiter = style.delimiter;
     if (path != "-") {
-      c.temp = std::make_unique<TempFile>(path);
-      c.out = std::fopen(c.temp->path().c_str(), "wb");
+      // A device or pipe has no file to replace: written straight through, as stdout.
+      if (!is_stream_target(path)) c.temp = std::make_unique<TempFile>(path);
+      c.out = std::fopen(c.temp ? c.temp->path().c_str() : path.c_str(), "wb");
       if (!c.out) fail("{}: cannot write: {}", path, std::strerror(errno));
+      c.owns_out = true;
     }
     std::vector<std::string> names = c.meta.columns;
     if (names.empty())

@@ -14,10 +14,11 @@
 
 namespace gantool {
 
-// True when `path` makes CSV: "-" or a name ending in ".csv" (any case).
+// True when `path` makes CSV: "-", a name ending in ".csv" (any case), or an existing
+// device or pipe (e.g. /dev/null, /dev/stdout, a FIFO), which is written straight through.
 bool is_csv_output(const std::string& path);
 
-// Throws UsageError unless `path` is "-" or ends in .csv, .h5, .hdf5 or .he5, so that a
+// Throws UsageError unless `path` is "-", a device or pipe, or ends in .csv, .h5, .hdf5 or .he5, so that a
 // typo ("fake.txt") does not silently make HDF5.
 void check_output_name(const std::string& path, const std::string& flag);
 

@@ -373,3 +373,81 @@ TEST_CASE("cli: Ctrl-C leaves no partial file and keeps the previous output", "[
   CHECK(s.files() == std::vector<std::string>{"out.h5"});
   CHECK(s.read("out.h5") == before);
 }
+
+namespace {
+
+// Runs "gantool ARGS" with stdout on /dev/full (a disk that is full); stderr is returned.
+Result run_to_full_disk(const Scratch& s, const std::string& args) {
+  const std::string cmd = "cd '" + s.dir.string() + "' && " + GANTOOL_BIN + " " + args + " > /dev/full 2> .stderr";
+  const int raw = std::system(cmd.c_str());
+  Result r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  r.err = s.read(".stderr");
+  fs::remove(s.dir / ".stderr");
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("cli: results that cannot be written to stdout are an error, not exit 0", "[cli]") {
+  Scratch s("stdout_full");
+  REQUIRE(s.run("prepare -q --dist ring -n 300 -o ring.h5").status == 0);
+  REQUIRE(s.run("train -q --data ring.h5 --model gan.h5 --steps 2 --g-hidden 8 --d-hidden 8 --batch 16 --threads 1")
+              .status == 0);
+  // Commands that print results themselves: the one line of run_gantool.
+  for (const std::string args : {"info ring.h5", "info --json ring.h5", "info gan.h5", "info --json gan.h5",
+                                 "eval-jsd -q ring.h5 ring.h5 --bootstrap 0", "train --print-config"}) {
+    const Result r = run_to_full_disk(s, args);
+    INFO(args << "\nstderr: " << r.err);
+    CHECK(r.status == 1);
+    const auto lines = lines_of(r.err);
+    REQUIRE(!lines.empty());
+    CHECK(lines.back() == "gantool: error: cannot write to standard output: No space left on device");
+  }
+  // Commands that stream rows (CSV on stdout through the row writer).
+  for (const std::string args : {"export ring.h5", "export ring.h5 -o -", "sample -q --model gan.h5 -n 10 -o -",
+                                 "score -q --model gan.h5 ring.h5 -o -"}) {
+    const Result r = run_to_full_disk(s, args);
+    INFO(args << "\nstderr: " << r.err);
+    CHECK(r.status == 1);
+    CHECK(lines_of(r.err).size() == 1);
+    CHECK(r.err.find("standard output: cannot write: no space left on device (disk full)") != std::string::npos);
+  }
+  // A reader that stops early (head) ends gantool by SIGPIPE, quietly, as any Unix filter.
+  REQUIRE(s.run("prepare -q --dist ring -n 1000000 -o big.h5").status == 0);  // more than a pipe holds
+  s.write("pipe.sh", std::string(GANTOOL_BIN) + " export big.h5 2> err.txt | head -1 > /dev/null; echo ${PIPESTATUS[0]}");
+  REQUIRE(std::system(("cd '" + s.dir.string() + "' && bash pipe.sh > status.txt").c_str()) == 0);
+  CHECK(s.read("status.txt") == std::to_string(128 + SIGPIPE) + "\n");
+  CHECK(s.read("err.txt").empty());
+}
+
+TEST_CASE("cli: a negative --seed is refused by every command that takes one", "[cli]") {
+  Scratch s("seed");
+  REQUIRE(s.run("prepare -q --dist ring -n 300 -o ring.h5").status == 0);
+  REQUIRE(s.run("train -q --data ring.h5 --model gan.h5 --steps 2 --g-hidden 8 --d-hidden 8 --batch 16 --threads 1")
+              .status == 0);
+  for (const std::string args : {"prepare --dist ring -o x.h5 --seed -1", "train --print-config --seed -1",
+                                 "train --data ring.h5 --model m.h5 --seed=-5", "sample --model gan.h5 -n 5 -o x.h5 --seed -1",
+                                 "eval-jsd ring.h5 ring.h5 --seed -1"})
+    check_error(s.run(args), 2, {"--seed", "-"});
+  s.write("neg.toml", "[train]\nseed=-1\n");
+  check_error(s.run("train --config neg.toml --print-config"), 2, {"--seed"});
+  CHECK(s.run("train --print-config --seed 18446744073709551615").status == 0);
+  CHECK(!s.exists("x.h5"));
+  CHECK(!s.exists("m.h5"));
+}
+
+TEST_CASE("cli: --config must be a readable text file", "[cli]") {
+  Scratch s("config");
+  REQUIRE(s.run("prepare -q --dist ring -n 30 -o ring.h5").status == 0);
+  check_error(s.run("train --config ring.h5 --print-config"), 2, {"--config", "ring.h5", "not a text file", "NUL"});
+  check_error(s.run("train --config /bin/ls --print-config"), 2, {"/bin/ls", "not a text file"});
+  s.write("latin1.toml", "[train]\nloss=\"caf\xe9\"\n");
+  check_error(s.run("train --config latin1.toml --print-config"), 2, {"latin1.toml", "invalid UTF-8", "byte 17"});
+  check_error(s.run("train --config missing.toml --print-config"), 2, {"missing.toml"});
+  check_error(s.run("train --config . --print-config"), 2, {"'.'"});
+  s.write("ok.toml", "# caf\xc3\xa9\n[train]\nsteps=7\n");
+  const Result r = s.run("train --config ok.toml --print-config");
+  CHECK(r.status == 0);
+  CHECK(r.out.find("steps=7") != std::string::npos);
+}

@@ -97,3 +97,34 @@ TEST_CASE("eval-jsd: shared rows are flagged; small 3-D samples use k-NN", "[eva
   CHECK(same.err.find("300 of the 300 rows") != std::string::npos);
   CHECK(json::parse(s.run("eval-jsd a.h5 a.h5 --json --bootstrap 0").out)["shared_rows"] == 300);
 }
+
+TEST_CASE("eval-jsd: too few rows are refused or warned about, and never pass --fail-above", "[eval_jsd]") {
+  Scratch s("eval_jsd_small");
+  for (const int n : {1, 5, 30, 5000}) {
+    REQUIRE(s.run("prepare -q --dist ring -n " + std::to_string(n) + " --seed 1 -o a" + std::to_string(n) + ".h5")
+                .status == 0);
+    REQUIRE(s.run("prepare -q --dist ring --radius 6 -n " + std::to_string(n) + " --seed 2 -o far" +
+                  std::to_string(n) + ".h5")
+                .status == 0);
+  }
+  // 1 and 5 rows a side: no estimator means anything (hist has one cell and reads 0).
+  for (const std::string method : {"", " --method hist", " --method knn", " --method classifier"}) {
+    check_error(s.run("eval-jsd a1.h5 far1.h5 --fail-above 0.01" + method), 1,
+                {"a1.h5 has 1 row", "far1.h5 has 1", "too few", "give more rows"});
+    check_error(s.run("eval-jsd a5.h5 far5.h5" + method), 1, {"a5.h5 has 5 rows", "far5.h5 has 5", "too few"});
+  }
+  // 30 rows of disjoint rings: hist would read 0 (refused), knn reads low (a warning), and
+  // the gate is not passed however low the estimate.
+  check_error(s.run("eval-jsd a30.h5 far30.h5 --method hist"), 1, {"too few", "80 rows"});
+  const Result knn = s.run("eval-jsd a30.h5 far30.h5 --bootstrap 0");
+  CHECK(knn.status == 0);
+  CHECK(knn.err.find("warning: 30 rows a side are few for --method knn") != std::string::npos);
+  const Result gate = s.run("eval-jsd a30.h5 a30.h5 --bootstrap 0 --fail-above 10");
+  CHECK(gate.status == 3);
+  CHECK(gate.out.find("JSD(") != std::string::npos);
+  CHECK(gate.err.find("not passed: 30 rows a side are too few") != std::string::npos);
+  // Enough rows: no warning, and the gate passes on the same distribution.
+  const Result big = s.run("eval-jsd a5000.h5 a5000.h5 --bootstrap 0 --fail-above 0.05");
+  CHECK(big.status == 0);
+  CHECK(big.err.find("rows a side are few") == std::string::npos);
+}

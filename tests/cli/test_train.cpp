@@ -270,3 +270,55 @@ TEST_CASE("train: defaults cover the ring's and the grid's modes (short version 
   CHECK(grid.covered >= 24);
   CHECK(grid.high_quality >= 0.65);
 }
+
+TEST_CASE("train: a --log that cannot be written stops the run with exit 1, the model saved", "[train]") {
+  Scratch s("train_log_full");
+  REQUIRE(s.run("prepare -q --dist ring -n 500 -o ring.h5").status == 0);
+  check_error(s.run("train -q --data ring.h5 --model gan.h5 --steps 200 --log /dev/full" + kSmall), 1,
+              {"/dev/full", "cannot write the training log", "No space left on device", "the disk is full",
+               "stopped at step 50 of 200", "saved in gan.h5", "--resume gan.h5 --steps 200"});
+  const json j = json::parse(s.run("info --json gan.h5").out);
+  CHECK(j["steps_done"] == 50);
+  // The run continues where it stopped.
+  const Result r = s.run("train -q --resume gan.h5 --log train.jsonl --log-every 50 --threads 1");
+  CHECK(r.status == 0);
+  CHECK(lines_of(s.read("train.jsonl")).size() == 3);  // steps 100, 150, 200
+}
+
+TEST_CASE("train: sizes that cannot fit in memory are refused at once, naming the flags", "[train]") {
+  Scratch s("train_memory");
+  REQUIRE(s.run("prepare -q --dist ring -n 500 -o ring.h5").status == 0);
+  const auto start = std::chrono::steady_clock::now();
+  check_error(s.run("train --data ring.h5 --model gan.h5 --steps 2 --batch 1000000000"), 2,
+              {"--batch 1000000000", "memory", "lower --batch"});
+  check_error(s.run("train --data ring.h5 --model gan.h5 --steps 2 --g-hidden 1000000,1000000"), 2,
+              {"--g-hidden 1000000,1000000", "memory"});
+  check_error(s.run("train --data ring.h5 --model gan.h5 --steps 2 --d-steps 1000000000000"), 2, {"memory"});
+  check_error(s.run("train --data ring.h5 --model gan.h5 --steps 2 --z-dim 10000000"), 2, {"--z-dim"});
+  // A lower limit (ulimit -v) is honoured too: 1 GB refuses what a larger machine allows.
+  check_error(s.run("--version > /dev/null; ulimit -v 1000000; " GANTOOL_BIN
+                    " train --data ring.h5 --model gan.h5 --steps 2 --batch 40000 --threads 1"),
+              2, {"--batch 40000", "memory", "1.0 GB"});
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(30));
+  CHECK(!s.exists("gan.h5"));
+}
+
+TEST_CASE("train: a resume from another folder finds the data beside the model, or says to pass --data", "[train]") {
+  Scratch s("train_resume_folder");
+  fs::create_directories(s.dir / "run");
+  fs::create_directories(s.dir / "elsewhere");
+  REQUIRE(s.run("prepare -q --dist ring -n 500 -o run/ring.h5").status == 0);
+  // Trained inside run/ with a relative data path.
+  REQUIRE(std::system(("cd '" + (s.dir / "run").string() + "' && " GANTOOL_BIN
+                       " train -q --data ring.h5 --model gan.h5 --steps 50" + kSmall).c_str()) == 0);
+  CHECK(json::parse(s.run("info --json run/gan.h5").out)["data"] == "ring.h5");
+  const Result r = s.run("train -q --resume run/gan.h5 --steps 100");
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK(json::parse(s.run("info --json run/gan.h5").out)["steps_done"] == 100);
+  // Moved away from its data: the message names the stored path and says to pass --data.
+  fs::rename(s.dir / "run" / "gan.h5", s.dir / "elsewhere" / "gan.h5");
+  check_error(s.run("train --resume elsewhere/gan.h5 --steps 150"), 1,
+              {"elsewhere/gan.h5 was trained on ring.h5 (the stored path)", "not found", "pass --data FILE"});
+  CHECK(s.run("train -q --resume elsewhere/gan.h5 --data run/ring.h5 --steps 150").status == 0);
+}

@@ -1,6 +1,7 @@
 // Tests for io/csv: record reading (quoting, line endings, BOM, blank lines, delimiter
-// detection, records across the 1 MiB buffer boundary, error messages), strict float
-// parsing, shortest float formatting and field quoting.
+// detection, records across the 1 MiB buffer boundary, error messages, limits, binary and
+// UTF-16 input), strict float parsing, shortest float formatting and field quoting; for
+// io/csv_table: header names (empty, duplicate) and its messages; and quote_for_message.
 #include <catch2/catch.hpp>
 
 #include <bit>
@@ -18,6 +19,8 @@
 
 #include "core/error.hpp"
 #include "io/csv.hpp"
+#include "io/csv_table.hpp"
+#include "scratch.hpp"
 
 namespace gantool {
 namespace {
@@ -281,7 +284,9 @@ TEST_CASE("csv reads fields longer than the buffer", "[csv]") {
 
   std::string text = "a," + unquoted + "\n\"" + quoted_text + "\",b\nend\n";
   File f = file_with(text);
-  CsvReader reader(f.get(), "long.csv");
+  CsvLimits limits;
+  limits.field_bytes = limits.record_bytes = kBufferSize * 4;  // above the default
+  CsvReader reader(f.get(), "long.csv", 0, limits);
   Fields fields;
   REQUIRE(reader.next(fields));
   REQUIRE(fields.size() == 2);
@@ -520,8 +525,8 @@ TEST_CASE("fields written with append_csv_field read back unchanged", "[csv]") {
 TEST_CASE("random records read back unchanged, every byte in every word position", "[csv]") {
   // Bytes next to the delimiters and '\n' in value, high bytes (UTF-8) and control bytes
   // check the word-at-a-time scan of unquoted fields.
-  const std::string alphabet =
-      std::string("ab+-.:;<|{}\t\x0b\x09\x01\x7f\x80\xff\xc3\xa9 ,\"\r\n") + std::string(1, '\0');
+  // (A NUL byte is not text: the reader refuses it, tested below.)
+  const std::string alphabet = "ab+-.:;<|{}\t\x0b\x09\x01\x7f\x80\xff\xc3\xa9 ,\"\r\n";
   std::mt19937 rng(7);
   for (char delimiter : {',', ';', '\t', '|'}) {
     std::vector<Fields> written;
@@ -546,6 +551,230 @@ TEST_CASE("random records read back unchanged, every byte in every word position
     for (size_t r = 0; r < written.size(); ++r) mismatches += records[r].fields != written[r];
     CHECK(mismatches == 0);
   }
+}
+
+
+// ---- binary input, encodings and line endings ----------------------------------
+
+// The message of the Error that reading all of `text` throws ("" when none is thrown).
+std::string error_of(const std::string& text, const CsvLimits& limits = {}) {
+  File f = file_with(text);
+  try {
+    CsvReader reader(f.get(), "data.csv", 0, limits);
+    Fields fields;
+    while (reader.next(fields)) {
+    }
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// True when `message` is one line of printable ASCII or UTF-8 (no control bytes).
+bool printable_line(const std::string& message) {
+  for (char c : message)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+  return true;
+}
+
+TEST_CASE("quote_for_message keeps a message on one printable line", "[csv]") {
+  CHECK(quote_for_message("abc", 40) == "'abc'");
+  CHECK(quote_for_message("", 40) == "''");
+  CHECK(quote_for_message(std::string_view("a\0b\nc\rd\te\x1b[1m\x7f", 14), 40) ==
+        "'a\\0b\\nc\\rd\\te\\x1b[1m\\x7f'");
+  CHECK(quote_for_message("1234567890", 4) == "'1234...'");
+  // Valid UTF-8 stays; a character is never cut; invalid bytes and C1 controls are escaped.
+  CHECK(quote_for_message("gr\xC3\xB6\xC3\x9F" "e", 40) == "'gr\xC3\xB6\xC3\x9F" "e'");
+  CHECK(quote_for_message("ab\xC3\xB6", 3) == "'ab...'");
+  CHECK(quote_for_message("\xFF\xFE" "a", 40) == "'\\xff\\xfea'");
+  CHECK(quote_for_message("\xC2\x9B" "x", 40) == "'\\xc2\\x9bx'");     // U+009B, a C1 control
+  CHECK(quote_for_message("\xE2\x82", 40) == "'\\xe2\\x82'");          // cut short
+  CHECK(quote_for_message("\xED\xA0\x80", 40) == "'\\xed\\xa0\\x80'");  // a surrogate
+  CHECK(quote_for_message("\xE2\x82\xAC", 40) == "'\xE2\x82\xAC'");     // the euro sign
+}
+
+TEST_CASE("csv refuses NUL bytes with the line, as binary input", "[csv]") {
+  const std::string message = error_of(std::string("a,b\n1,2\n3,x\0y\n", 14));
+  CHECK_THAT(message, Catch::Contains("data.csv:3: a NUL byte") && Catch::Contains("not a text CSV file"));
+  CHECK(printable_line(message));
+  // All zeros, as /dev/zero gives: stops at once.
+  CHECK_THAT(error_of(std::string(3 * kBufferSize, '\0')), Catch::StartsWith("data.csv:1: a NUL byte"));
+  // A NUL in a later buffer, inside a quoted field: the line where it is.
+  std::string text;
+  fill_to(text, kBufferSize + 100, "\n");
+  const int64_t lines = std::count(text.begin(), text.end(), '\n');
+  text += "\"x\ny" + std::string(1, '\0') + "\"\n";
+  CHECK_THAT(error_of(text), Catch::StartsWith(fmt::format("data.csv:{}: a NUL byte", lines + 2)));
+}
+
+TEST_CASE("csv names UTF-16 and UTF-32 input and says how to convert it", "[csv]") {
+  const std::string utf16le("\xFF\xFE" "a\0,\0b\0\n\0" "1\0,\0" "2\0\n\0", 18);
+  const std::string utf16be("\xFE\xFF\0a\0,\0b\0\n", 10);
+  const std::string no_bom_le("a\0,\0b\0\n\0" "1\0,\0" "2\0\n\0", 16);
+  const std::string no_bom_be("\0x\0;\0y\0\n\0" "1\0;\0" "2\0\n", 16);
+  for (const std::string& text : {utf16le, utf16be, no_bom_le, no_bom_be}) {
+    const std::string message = error_of(text);
+    INFO(message);
+    CHECK_THAT(message, Catch::StartsWith("data.csv: UTF-16 text: convert it to UTF-8 first") &&
+                            Catch::Contains("iconv -f UTF-16 -t UTF-8"));
+    CHECK(printable_line(message));
+  }
+  // A byte order mark alone names the encoding, even with no NUL after it.
+  CHECK_THAT(error_of("\xFF\xFE\x41\x30\x42\x30"), Catch::Contains("UTF-16 text"));
+  CHECK_THAT(error_of(std::string("\xFF\xFE\0\0" "a\0\0\0", 8)), Catch::Contains("UTF-32 text"));
+  CHECK_THAT(error_of(std::string("\0\0\xFE\xFF\0\0\0a", 8)), Catch::Contains("UTF-32 text"));
+}
+
+TEST_CASE("csv reads old Mac line endings (CR only) as line ends", "[csv]") {
+  auto records = read_all("a,b\r1,2\r\r3,\"x\ry\"\r4,5");
+  REQUIRE(records.size() == 4);
+  CHECK(records[0].fields == Fields{"a", "b"});
+  CHECK(records[1].fields == Fields{"1", "2"});
+  CHECK(records[2].fields == Fields{"3", "x\ry"});
+  CHECK(records[3].fields == Fields{"4", "5"});
+  CHECK(records[1].line == 2);
+  CHECK(records[2].line == 4);  // after the blank line
+  CHECK(records[3].line == 6);  // the quoted CR took one line
+  // Delimiter detection stops at the first CR.
+  auto semicolons = read_all("x;y\r1,5;2,5\r");
+  REQUIRE(semicolons.size() == 2);
+  CHECK(semicolons[1].fields == Fields{"1,5", "2,5"});
+  // In a file with "\n" line ends, a lone CR is data, as before.
+  auto mixed = read_all("a,b\n1\r2,3\n");
+  REQUIRE(mixed.size() == 2);
+  CHECK(mixed[1].fields == Fields{"1\r2", "3"});
+}
+
+// ---- limits: memory stays proportional to the longest record --------------------------
+
+TEST_CASE("csv refuses a field longer than the limit, naming the line and field", "[csv]") {
+  CsvLimits limits;
+  limits.field_bytes = 16;
+  CHECK(error_of("a,b\n1,0123456789abcdef\n", limits).empty());  // exactly 16 bytes
+  CHECK_THAT(error_of("a,b\n1,2\n3,0123456789abcdefg\n", limits),
+             Catch::StartsWith("data.csv:3: field 2 is longer than 16 bytes"));
+  // A quoted field that never closes says so.
+  CHECK_THAT(error_of("a,b\n1,\"2\n3,4\n5,6\n7,8\n9,10\n", limits),
+             Catch::StartsWith("data.csv:2: field 2 is longer than 16 bytes") &&
+                 Catch::Contains("its quote opens on line 2") && Catch::Contains("closing '\"'"));
+  // The default: 1 MiB, in a field that straddles buffer refills.
+  CHECK(error_of("a," + std::string(kBufferSize, '7') + "\n").empty());
+  CHECK_THAT(error_of("a," + std::string(kBufferSize + 1, '7') + "\n"),
+             Catch::StartsWith("data.csv:1: field 2 is longer than 1 MiB"));
+  CHECK_THAT(error_of("a,\"" + std::string(3 * kBufferSize, '7') + "\"\n"),
+             Catch::StartsWith("data.csv:1: field 2 is longer than 1 MiB"));
+}
+
+TEST_CASE("csv refuses a record longer than the limit", "[csv]") {
+  CsvLimits limits;
+  limits.record_bytes = 10;
+  CHECK(error_of("12345,67890\n", limits).empty());  // 10 bytes of fields
+  CHECK_THAT(error_of("1,2\n12345,678901\n", limits),
+             Catch::StartsWith("data.csv:2: record is longer than 10 bytes (at field 2)"));
+  // The default: 8 MiB.
+  std::string text;
+  for (int i = 0; i < 9; ++i) text += (i ? "," : "") + std::string(kBufferSize - 1, '1');
+  CHECK_THAT(error_of(text + "\n"), Catch::StartsWith("data.csv:1: record is longer than 8 MiB (at field 9)"));
+}
+
+TEST_CASE("csv refuses a record with more fields than the limit", "[csv]") {
+  CsvLimits limits;
+  limits.fields = 3;
+  CHECK(error_of("1,2,3\n4,5,6\n", limits).empty());
+  CHECK_THAT(error_of("1,2,3\n4,5,6,7\n", limits),
+             Catch::StartsWith("data.csv:2: more than 3 fields in one record") && Catch::Contains("--delimiter"));
+  // The default: 262,144; a 4 MB line of 2 million fields stops at the limit.
+  std::string wide;
+  for (int i = 0; i < 2000000; ++i) wide += "1,";
+  CHECK_THAT(error_of(wide + "1\n"), Catch::StartsWith("data.csv:1: more than 262144 fields in one record"));
+  std::string widest;
+  for (int i = 0; i < 262144; ++i) widest += i ? ",1" : "1";
+  CHECK(error_of(widest + "\n").empty());
+}
+
+// ---- CsvTable ---------------------------------------------------------------------
+
+// The message of the Error or UsageError that opening and reading `text` as a table throws.
+std::string table_error(const std::string& text, const std::string& columns = "") {
+  gantool_test::ScratchDir dir("csv_table");
+  dir.write("t.csv", text);
+  try {
+    CsvTableOptions options;
+    options.columns = columns;
+    CsvTable table(dir / "t.csv", options);
+    std::vector<float> rows(static_cast<size_t>(table.cols()) * 16);
+    while (table.read(rows.data(), 16) > 0) {
+    }
+  } catch (const std::runtime_error& e) {
+    const std::string message = e.what();
+    const size_t at = message.find("t.csv");
+    return at == std::string::npos ? message : message.substr(at);
+  }
+  return "";
+}
+
+// The column names of `text` read as a table.
+std::vector<std::string> table_columns(const std::string& text, const std::string& columns = "") {
+  gantool_test::ScratchDir dir("csv_table");
+  dir.write("t.csv", text);
+  CsvTableOptions options;
+  options.columns = columns;
+  return CsvTable(dir / "t.csv", options).columns();
+}
+
+TEST_CASE("csv table refuses duplicate column names unless --columns avoids them", "[csv]") {
+  const std::string text = "a,b,a,c\n1,2,3,4\n";
+  CHECK_THAT(table_error(text), Catch::StartsWith("t.csv: columns 1 and 3 are both named 'a'") &&
+                                    Catch::Contains("--columns"));
+  CHECK_THAT(table_error(text, "c,a"), Catch::Contains("columns 1 and 3 are both named 'a'") &&
+                                           Catch::Contains("by number"));
+  CHECK_THAT(table_error(text, "1,3"), Catch::Contains("columns 1 and 3 are both named 'a'"));
+  CHECK(table_error(text, "b,3,c").empty());
+  CHECK(table_columns(text, "b,3,c") == Fields{"b", "a", "c"});
+  CHECK(table_error(text, "1,2,4").empty());
+  // Without a header, or with --header no, names are made up and never repeat.
+  CHECK(table_error("1,2,1\n3,4,5\n").empty());
+}
+
+TEST_CASE("csv table names a nameless header field by its position", "[csv]") {
+  // pandas writes its index column with an empty name.
+  CHECK(table_columns(",a,b\n0,1,2\n") == Fields{"x0", "a", "b"});
+  // A made-up name that clashes with a given one is named as made up.
+  CHECK_THAT(table_error("x1,,b\n0,1,2\n"),
+             Catch::Contains("columns 1 and 2 are both named 'x1'") && Catch::Contains("column 2 has no name"));
+}
+
+TEST_CASE("csv table refuses column names that are not UTF-8", "[csv]") {
+  // Latin-1 "größe": stored as is, it would break info --json and every UTF-8 reader.
+  const std::string text = "gr\xF6\xDF" "e,b\n1,2\n";
+  CHECK_THAT(table_error(text), Catch::StartsWith("t.csv: the name of column 1, 'gr\\xf6\\xdfe', is not UTF-8") &&
+                                    Catch::Contains("iconv -f LATIN1 -t UTF-8"));
+  CHECK(table_columns(text, "b") == Fields{"b"});  // not kept: not checked
+  CHECK(table_columns("gr\xC3\xB6\xC3\x9F" "e,b\n1,2\n") == Fields{"gr\xC3\xB6\xC3\x9F" "e", "b"});
+}
+
+TEST_CASE("csv table messages quote field text on one printable line", "[csv]") {
+  const std::string message = table_error("a,\"b\x1b[2J\nc\"\n1,\"x\ny\"\n");
+  INFO(message);
+  CHECK_THAT(message, Catch::StartsWith("t.csv:3: field 2 ('b\\x1b[2J\\nc'): 'x\\ny' is not a number"));
+  CHECK(printable_line(message));
+  const std::string long_cell = table_error("a\n" + std::string(100000, '9') + "x\n");
+  CHECK(long_cell.size() < 200);
+  CHECK_THAT(long_cell, Catch::Contains("'99999") && Catch::Contains("...' is not a number"));
+}
+
+TEST_CASE("csv table lists only some column names for an unknown column", "[csv]") {
+  std::string header, row;
+  for (int i = 0; i < 5000; ++i) {
+    header += fmt::format("{}name{}", i ? "," : "", i);
+    row += i ? ",1" : "1";
+  }
+  const std::string message = table_error(header + "\n" + row + "\n", "nope\x01");
+  INFO(message);
+  CHECK_THAT(message, Catch::Contains("no column 'nope\\x01'") && Catch::Contains("'name0', 'name1'") &&
+                          Catch::Contains("5000 in all") && Catch::Contains("numbers 1..5000"));
+  CHECK(message.size() < 400);
+  CHECK(printable_line(message));
 }
 
 }  // namespace

@@ -259,3 +259,73 @@ TEST_CASE("read_finite names the row and column of a value that is not finite", 
   CHECK_THROWS_WITH(reader.read_finite(0, 3, out), Catch::Contains("row 1, column 'x1' is not finite"));
   CHECK_THROWS_WITH(reader.read_all_finite(), Catch::Contains("nan.h5: row 1"));
 }
+
+TEST_CASE("12,288 column names (past HDF5's 64 KiB header limit) are written and read", "[dataset_file]") {
+  Scratch s("wide");
+  const int64_t cols = 12288;
+  DatasetMeta meta;
+  for (int64_t c = 0; c < cols; ++c) meta.columns.push_back(fmt::format("pixel_{}", c));
+  {
+    DatasetWriter writer(s / "wide.h5", cols, meta);
+    std::vector<float> rows(3 * cols, 0.5f);
+    writer.append(rows.data(), 3);
+    writer.commit();
+  }
+  DatasetReader reader(parse_data_ref(s / "wide.h5"));
+  CHECK(reader.cols() == cols);
+  CHECK(reader.meta().columns == meta.columns);
+
+  // A file written the old way (names in the dataset's object header) still reads.
+  write_raw<float>(s / "old.h5", "data", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {1, 2, 3, 4}, {2, 2});
+  {
+    H5Id file(H5Fopen((s / "old.h5").c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+    H5Id data = open_dataset(file.get(), "/data", "old.h5");
+    write_attr(data.get(), "columns", std::vector<std::string>{"a", "b"});
+  }
+  CHECK(DatasetReader(parse_data_ref(s / "old.h5")).meta().columns == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("a dataset that declares rows it does not hold is refused at open", "[dataset_file]") {
+  Scratch s("declared");
+  const std::string path = s / "d.h5";
+  {
+    init_hdf5();
+    H5Id file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    const hsize_t dims[2] = {10000000000ull, 3}, chunk[2] = {1000, 3};
+    H5Id space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+    H5Id contiguous(H5Dcreate2(file.get(), "contiguous", H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                               H5P_DEFAULT),
+                    H5Dclose);
+    H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    H5Pset_chunk(dcpl.get(), 2, chunk);
+    H5Id chunked(H5Dcreate2(file.get(), "chunked", H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(),
+                            H5P_DEFAULT),
+                 H5Dclose);
+    // Two chunks written: 2000 rows.
+    const hsize_t start[2] = {0, 0}, count[2] = {2000, 3};
+    H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+    H5Id mem(H5Screate_simple(2, count, nullptr), H5Sclose);
+    std::vector<float> rows(6000, 1.0f);
+    REQUIRE(H5Dwrite(chunked.get(), H5T_NATIVE_FLOAT, mem.get(), space.get(), H5P_DEFAULT, rows.data()) >= 0);
+  }
+  const auto open = [](const std::string& arg) { DatasetReader reader(parse_data_ref(arg)); };
+  REQUIRE_THROWS_WITH(open(path + ":/contiguous"),
+                      Catch::Contains("d.h5:/contiguous") && Catch::Contains("declares 10000000000 rows") &&
+                          Catch::Contains("none") && Catch::Contains("incomplete or damaged"));
+  REQUIRE_THROWS_WITH(open(path + ":/chunked"),
+                      Catch::Contains("d.h5:/chunked") && Catch::Contains("only 2000"));
+}
+
+TEST_CASE("a dangling link is reported as one, naming its target", "[dataset_file]") {
+  Scratch s("dangling");
+  const std::string path = s / "l.h5";
+  write_raw<float>(path, "x", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {1, 2}, {2});
+  {
+    H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+    REQUIRE(H5Lcreate_soft("/nowhere", file.get(), "data", H5P_DEFAULT, H5P_DEFAULT) >= 0);
+    REQUIRE(H5Lcreate_external("gone.h5", "/data", file.get(), "ext", H5P_DEFAULT, H5P_DEFAULT) >= 0);
+  }
+  const auto open = [](const std::string& arg) { DatasetReader reader(parse_data_ref(arg)); };
+  REQUIRE_THROWS_WITH(open(path), Catch::Contains("'/data' is a dangling link to '/nowhere'"));
+  REQUIRE_THROWS_WITH(open(path + ":/ext"), Catch::Contains("dangling") && Catch::Contains("gone.h5"));
+}

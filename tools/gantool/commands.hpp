@@ -20,6 +20,21 @@ void add_eval_jsd_command(CLI::App& app);
 // flags are parsed (default: OMP_NUM_THREADS when set, else every core).
 void add_threads_option(CLI::App* cmd);
 
+// Builds gantool's command line, parses argv, runs the chosen subcommand and returns its exit
+// code (0 ok, 1 runtime error, 2 usage error, 3 failed gate, 130 interrupted); errors go to
+// stderr as one line. Keeps no state between calls, so it may be called many times.
+int run_gantool(int argc, char** argv);
+
+// Checks a --seed flag: CLI11 would wrap "-1" to 2^64 - 1 without a word.
+CLI::Validator seed_check();
+
+// Throws UsageError when a run needs about `bytes` of memory, more than this machine's
+// physical memory (or a lower ulimit): "WHAT would take about X of memory ...; lower LOWER".
+void require_memory(double bytes, const std::string& what, const std::string& lower);
+
+// The offset of the first byte of `text` that is not valid UTF-8, or std::string::npos.
+size_t invalid_utf8_at(const std::string& text);
+
 // The command line that started this process, shell-quoted (stored as provenance).
 const std::string& command_line();
 

@@ -118,11 +118,31 @@ int64_t duplicated_rows(const std::vector<uint64_t>& h) {
   return dup;
 }
 
+// The fewest rows a side at which an estimator means something. Below `hard` it is refused:
+// hist then has one bin in some dimension and reads 0 whatever the data, knn has fewer than
+// k neighbours, the classifier too few rows to train. Below `soft` it reads far too low
+// (measured on two disjoint rings, true JSD ln 2 = 0.693: hist in 2-D 0.00 at 100 rows and
+// 0.32 at 200, knn 0.16 to 0.40 from 12 to 50 rows and 0.66 at 100, the classifier 0.58 at
+// 100): a warning, and --fail-above cannot pass.
+struct MinimumRows {
+  int64_t hard = 0, soft = 0;
+};
+
+MinimumRows minimum_rows(const std::string& method, int64_t dim, int k) {
+  if (method == "hist") {  // 20 rows of the smaller side per cell; 2 and 5 bins per dimension
+    int64_t two = 20, five = 20;
+    for (int64_t c = 0; c < dim; ++c) two *= 2, five *= 5;
+    return {two, five};
+  }
+  if (method == "knn") return {int64_t{k} + 1, std::max<int64_t>(100, 10 * int64_t{k})};
+  return {kClassifierMinimum, 2 * kClassifierMinimum};
+}
+
 std::string choose_method(const EvalOptions& opt, int64_t dim, int64_t rows, std::string& why) {
   if (opt.method != "auto") return opt.method;
   // From the validation suite (README, "gantool eval-jsd"): k-NN is the most accurate up to
   // 2 dimensions, the classifier above, given enough rows to train it.
-  if (rows <= opt.k && dim <= 3) {
+  if (rows <= opt.k && dim <= 3 && rows >= minimum_rows("hist", dim, opt.k).hard) {
     why = " (auto: too few rows for k-NN)";
     return "hist";
   }
@@ -186,6 +206,22 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
   if (method == "hist" && dim > 3)
     fail_usage("--method hist works up to 3 dimensions (the data has {}); use knn or classifier", dim);
 
+  const MinimumRows minimum = minimum_rows(method, dim, opt.k);
+  const int64_t rows = std::min(a.rows(), b.rows());
+  if (rows < minimum.hard)
+    fail("{} has {} row{} and {} has {}: too few for --method {} in {} dimension{}, which needs at least {} rows on "
+         "each side{}; give more rows",
+         name_a, a.rows(), a.rows() == 1 ? "" : "s", name_b, b.rows(), method, dim, dim == 1 ? "" : "s", minimum.hard,
+         method == "knn" ? " (more than --k)" : "");
+  const bool too_few = rows < minimum.soft;
+  if (too_few) {
+    progress.clear();
+    fmt::print(stderr,
+               "eval-jsd: warning: {} rows a side are few for --method {} (it reads far too low below {}: disjoint "
+               "data can look alike){}\n",
+               rows, method, minimum.soft, std::isfinite(opt.fail_above) ? "; --fail-above cannot pass on it" : "");
+  }
+
   stage("estimating (" + method + ")");
   Rng fit_rng = make_rng(opt.seed, kFitStream);
   const JsdEstimate e = estimate(method, a, b, opt, fit_rng);
@@ -194,7 +230,7 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
   // The same estimator between two random halves of A: what "indistinguishable" reads as.
   stage("noise floor");
   double floor = NAN;
-  if (used_a >= 4) {
+  if (used_a / 2 >= minimum.hard) {
     // Two halves of as many random rows of A as the estimate used.
     std::vector<int64_t> order(static_cast<size_t>(a.rows()));
     std::iota(order.begin(), order.end(), 0);
@@ -275,6 +311,10 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
   }
   if (std::isfinite(opt.fail_above) && jsd > opt.fail_above)
     throw GateFailed(fmt::format("eval-jsd: {:.4f} {} is above --fail-above {}", jsd, opt.units, opt.fail_above));
+  if (std::isfinite(opt.fail_above) && too_few)
+    throw GateFailed(fmt::format("eval-jsd: --fail-above {} not passed: {} rows a side are too few for a meaningful "
+                                 "estimate with --method {} (give at least {})",
+                                 opt.fail_above, rows, method, minimum.soft));
 }
 
 }  // namespace
@@ -288,7 +328,10 @@ void add_eval_jsd_command(CLI::App& app) {
       "Methods: hist (shared bins, bias-corrected; up to 3 dimensions), knn (nearest neighbours on the pooled,\n"
       "standardized rows), classifier (a cross-fitted discriminator: a lower bound), auto (knn up to 2\n"
       "dimensions, classifier above: the most accurate on the validation suite in README.md).\n"
-      "Exit codes: 0, 1 (a file), 2 (flags), 3 (the estimate is above --fail-above).\n\n"
+      "Fewest rows a side: hist 20·2^d (warning below 20·5^d), knn k+1 (warning below max(100, 10k)), classifier\n"
+      "100 (warning below 200); below the warning's size --fail-above cannot pass.\n"
+      "Exit codes: 0, 1 (a file, too few rows), 2 (flags), 3 (the estimate is above --fail-above, or too few rows\n"
+      "for a meaningful one).\n\n"
       "Examples:\n"
       "  gantool eval-jsd ring_test.h5 fake.h5\n"
       "  gantool eval-jsd real.h5 fake.h5 --json --fail-above 0.05   # a quality gate in a Makefile");
@@ -299,7 +342,7 @@ void add_eval_jsd_command(CLI::App& app) {
   cmd->add_option("--bootstrap", opt->bootstrap, "Resamples for the 95% interval (0: none)")->capture_default_str();
   cmd->add_option("--max-rows", opt->max_rows, "Use at most this many rows of each side, chosen at random (0: all)")
       ->capture_default_str();
-  cmd->add_option("--seed", opt->seed, "Seed of subsets, folds and the bootstrap")->capture_default_str();
+  cmd->add_option("--seed", opt->seed, "Seed of subsets, folds and the bootstrap")->capture_default_str()->check(seed_check());
   cmd->add_option("--k", opt->k, "knn: neighbours")->capture_default_str();
   cmd->add_option("--folds", opt->folds, "classifier: cross-fitting folds")->capture_default_str();
   cmd->add_flag("--json", opt->json, "Print the result as one JSON object");

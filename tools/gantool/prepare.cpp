@@ -460,7 +460,7 @@ void add_prepare_command(CLI::App& app) {
                   "Import FILE.csv, '-' (CSV on stdin) or FILE.h5[:/dataset] (any 1-D or 2-D numeric dataset)");
   cmd->add_option("-o,--out", opt->out, "Output dataset file (.h5)")->required();
   cmd->add_option("-n,--rows", opt->rows, "Rows of synthetic data")->capture_default_str();
-  cmd->add_option("--seed", opt->seed, "Seed of every random choice")->capture_default_str();
+  cmd->add_option("--seed", opt->seed, "Seed of every random choice")->capture_default_str()->check(seed_check());
   cmd->add_flag("-q,--quiet", opt->quiet, "Print nothing on success");
 
   const char* synth = "Synthetic distribution";

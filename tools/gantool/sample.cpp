@@ -154,6 +154,10 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
   // Blocks start at multiples of the tile, so that their tiles are the same as one call's.
   const int64_t batch = opt.batch > 0 ? opt.batch : auto_batch(c, threads);
   const int64_t block = round_up(std::min(batch, std::max<int64_t>(n, 1)), tile);
+  // Noise and rows of a block, the writer's copy, and --reject's kept rows.
+  require_memory(4.0 * double(block) * double(c.z_dim + c.data_dim) * (opt.reject ? 5 : 3),
+                 fmt::format("sample: blocks of {} rows (--batch) of {} + {} columns", block, c.z_dim, c.data_dim),
+                 "--batch");
   Tensor z(block, c.z_dim), x(block, c.data_dim);
   // Row-indexed noise for candidates [first, first + count).
   const auto draw_noise = [&](const Rng& rng, int64_t first, int64_t count, Tensor& dst) {
@@ -249,7 +253,7 @@ void add_sample_command(CLI::App& app) {
   cmd->add_option("--model", opt->model, "Model file written by 'gantool train'")->required();
   cmd->add_option("-n,--rows", opt->rows, "Rows to write (default with --latent: one per latent row)");
   cmd->add_option("-o,--out", opt->out, "Output: FILE.h5, FILE.csv, or - for CSV on stdout")->required();
-  cmd->add_option("--seed", opt->seed, "Seed of the noise")->capture_default_str();
+  cmd->add_option("--seed", opt->seed, "Seed of the noise")->capture_default_str()->check(seed_check());
   cmd->add_option("--batch", opt->batch, "Rows per block (memory/speed only; rounded up to a multiple of 512; default: about 8 MB of rows, at most 65536)");
   cmd->add_flag("--raw", opt->raw,
                 "Write G's output as it is, in the model's normalization (recorded in the file), not data units");

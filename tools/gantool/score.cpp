@@ -65,6 +65,8 @@ void run_score(const ScoreOptions& opt) {
   // By default about 1 MiB of input rows per block (memory stays flat for wide data).
   const int64_t batch = opt.batch > 0 ? opt.batch : block_rows(c.data_dim);
   const int64_t block = (std::min(batch, std::max<int64_t>(n, 1)) + tile - 1) / tile * tile;
+  require_memory(4.0 * double(block) * double(c.data_dim + 2) * 2,
+                 fmt::format("score: blocks of {} rows (--batch) of {} columns", block, c.data_dim), "--batch");
   Tensor x(block, c.data_dim), scores(block, 1);
   ProgressLine progress(opt.quiet);
   double sum = 0;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <sstream>
 
@@ -94,6 +95,27 @@ OptimizerConfig optimizer_config(const TrainOptions& o, double lr) {
   return c;
 }
 
+// Refuses sizes whose networks and batch buffers cannot fit in memory (they would grow until
+// the system kills the run): an upper estimate of the parameters with their gradients, Adam
+// moments and moving average, and of each layer's activations and gradients for D's real and
+// fake rows (and wgan-gp's interpolates) and G's rows.
+void check_memory(const GanConfig& c, const TrainOptions& o) {
+  double params = 0, act_g = double(c.z_dim), act_d = double(c.data_dim);
+  double in = double(c.z_dim);
+  for (int64_t w : c.g_hidden) params += (in + 1) * double(w), act_g += double(w), in = double(w);
+  params += (in + 1) * double(c.data_dim);
+  act_g += double(c.data_dim);
+  in = double(c.data_dim * c.pack);
+  for (int64_t w : c.d_hidden) params += (in + 1) * double(w), act_d += double(w), in = double(w);
+  params += in + 1;
+  const double batch = double(c.batch);
+  const double floats = 6 * params + batch * (double(c.d_steps) * double(c.data_dim) + 4 * act_g + 3 * 4 * act_d);
+  require_memory(4 * floats,
+                 fmt::format("train: --batch {} with --z-dim {}, --g-hidden {}, --d-hidden {} on {} columns", o.batch,
+                             o.z_dim, o.g_hidden, o.d_hidden, c.data_dim),
+                 "--batch (or the widths --g-hidden, --d-hidden)");
+}
+
 GanConfig gan_config(const TrainOptions& o, int64_t data_dim) {
   const auto positive = [](double v, const char* flag) {
     if (!(v > 0 && std::isfinite(v))) fail_usage("{} must be positive (got {})", flag, v);
@@ -107,7 +129,7 @@ GanConfig gan_config(const TrainOptions& o, int64_t data_dim) {
   if (!(o.weight_decay >= 0)) fail_usage("--weight-decay must not be negative (got {})", o.weight_decay);
   if (!(o.gp_weight > 0 && std::isfinite(o.gp_weight))) fail_usage("--gp-weight must be positive (got {})", o.gp_weight);
   if (!(o.r1 >= 0 && std::isfinite(o.r1))) fail_usage("--r1 must be 0 (off) or positive (got {})", o.r1);
-  if (o.z_dim < 1) fail_usage("--z-dim must be at least 1 (got {})", o.z_dim);
+  if (o.z_dim < 1 || o.z_dim > 1000000) fail_usage("--z-dim must be between 1 and 1000000 (got {})", o.z_dim);
   if (o.d_steps < 1) fail_usage("--d-steps must be at least 1 (got {})", o.d_steps);
   if (o.batch < 1) fail_usage("--batch must be at least 1 (got {})", o.batch);
   if (o.pack < 1 || o.batch % o.pack != 0)
@@ -137,6 +159,7 @@ GanConfig gan_config(const TrainOptions& o, int64_t data_dim) {
   c.opt_d = optimizer_config(o, o.lr_d);
   if (o.lr_decay != "linear" && o.lr_decay != "none")
     fail_usage("--lr-decay must be linear or none (got '{}')", o.lr_decay);
+  check_memory(c, o);
   return c;
 }
 
@@ -205,6 +228,22 @@ int default_threads(const GanConfig& c) {
   return flops_per_step < 1e9 ? 1 : resolve_threads(0);
 }
 
+// The data a model was trained on, for a resume without --data: the stored path as it was
+// given (relative to the current folder), else relative to the model file's folder (a
+// resume from another folder), else an error saying to pass --data.
+DataRef stored_data(const std::string& stored, const std::string& model) {
+  DataRef ref = parse_data_ref(stored);
+  std::error_code ec;
+  if (stored.empty() || std::filesystem::exists(ref.path, ec)) return ref;
+  const std::filesystem::path beside = std::filesystem::path(model).parent_path() / ref.path;
+  if (std::filesystem::path(ref.path).is_relative() && std::filesystem::exists(beside, ec)) {
+    ref.path = beside.string();
+    return ref;
+  }
+  fail("{} was trained on {} (the stored path), which is not found here{}; pass --data FILE to resume", model,
+             stored, std::filesystem::path(ref.path).is_relative() ? " nor beside the model" : "");
+}
+
 void run_train(TrainOptions opt, CLI::App& cmd) {
   const auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
   const bool resuming = !opt.resume.empty();
@@ -250,8 +289,8 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
   if (resuming) {
     gan = read_model(opt.resume, meta, &stored_threads);
     if (!given("--steps")) opt.steps = meta.steps_total;
-    if (opt.data.empty()) opt.data = meta.data_source;
-    reader = std::make_unique<DatasetReader>(parse_data_ref(opt.data));
+    reader = std::make_unique<DatasetReader>(opt.data.empty() ? stored_data(meta.data_source, opt.resume)
+                                                              : parse_data_ref(opt.data));
     if (reader->cols() != gan.config.data_dim)
       fail("{}: has {} columns but the model {} was trained on {}", reader->ref().display(), reader->cols(),
            opt.resume, gan.config.data_dim);
@@ -337,6 +376,23 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     saved_step = meta.steps_done;
   };
 
+  // A --log line that cannot be written stops the run (a log that silently ends is worse
+  // than no log), after saving the model so that no training is lost.
+  const auto log_failed = [&](int err) {
+    std::string model;
+    try {
+      save();
+      model = meta.steps_done == opt.steps
+                  ? fmt::format("training finished and the model is saved in {}", opt.model)
+                  : fmt::format("the model is saved in {}; free some space, then continue with: gantool train --resume {} --steps {}",
+                                opt.model, opt.model, opt.steps);
+    } catch (const Error& e) {
+      model = fmt::format("the model could not be saved either ({})", e.what());
+    }
+    fail("{}: cannot write the training log: {}{}; stopped at step {} of {}; {}", opt.log, std::strerror(err),
+         err == ENOSPC ? " (the disk is full)" : "", meta.steps_done, opt.steps, model);
+  };
+
   defer_interrupts();
   StepStats stats;
   while (meta.steps_done < opt.steps) {
@@ -358,8 +414,8 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
         nlohmann::json j;
         for (size_t i = 0; i < history_columns().size(); ++i) j[history_columns()[i]] = row[i];
         if (report.penalties) j["penalty"] = stats.penalty;  // the part of loss_d
-        fmt::print(log.get(), "{}\n", j.dump());
-        std::fflush(log.get());
+        const std::string text = j.dump() + "\n";
+        if (std::fputs(text.c_str(), log.get()) < 0 || std::fflush(log.get()) != 0) log_failed(errno);
       }
       if (report.plain) fmt::print(stderr, "train: {}\n", report.line(step, opt.steps, stats));
     }
@@ -374,6 +430,10 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     }
   }
   save();
+  if (log) {
+    errno = 0;
+    if (std::fclose(log.release()) != 0) log_failed(errno);
+  }
   if (report.live) fmt::print(stderr, "\n");
   if (!opt.quiet) {
     fmt::print(stderr, "train: {} steps in {:.1f} s; model written to {}", meta.steps_done, meta.seconds, opt.model);
@@ -420,7 +480,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--model", opt->model, "Model file to write (with --resume: by default the resumed file)");
   cmd->add_option("--resume", opt->resume, "Continue training this model file to --steps in total");
   cmd->add_option("--steps", opt->steps, "Total training iterations")->capture_default_str();
-  cmd->add_option("--seed", opt->seed, "Seed of the initialization, noise and data order")->capture_default_str();
+  cmd->add_option("--seed", opt->seed, "Seed of the initialization, noise and data order")->capture_default_str()->check(seed_check());
   cmd->add_option("--threads", opt->threads,
                   "Threads (default: OMP_NUM_THREADS, else 1 for small networks and all cores for larger ones)")
       ->check(CLI::Range(1, 4096));

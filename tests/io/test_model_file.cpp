@@ -1,0 +1,100 @@
+// Tests of model files: a round trip of everything read_model restores, wide data (column
+// names beyond HDF5's 64 KiB object-header limit), and the checks on what a file holds.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+
+#include "core/error.hpp"
+#include "io/h5.hpp"
+#include "io/model_file.hpp"
+#include "scratch.hpp"
+
+using namespace gantool;
+
+namespace {
+
+GanConfig small_config(int64_t data_dim) {
+  GanConfig c;
+  c.z_dim = 3;
+  c.data_dim = data_dim;
+  c.g_hidden = {5};
+  c.d_hidden = {4};
+  c.batch = 8;
+  return c;
+}
+
+ModelMeta meta_for(int64_t cols) {
+  ModelMeta meta;
+  meta.command = "gantool test";
+  meta.steps_done = 7;
+  meta.steps_total = 10;
+  meta.epoch = 2;
+  meta.position = 5;
+  meta.data_source = "d.h5";
+  meta.data_rows = 20;
+  for (int64_t c = 0; c < cols; ++c) meta.columns.push_back(fmt::format("pixel_{}", c));
+  meta.normalization = {"minmax", std::vector<double>(cols, 127.5), std::vector<double>(cols, 127.5)};
+  return meta;
+}
+
+// Rewrites one float dataset of the model file in place with HDF5's C API.
+void poke(const std::string& path, const std::string& dataset, int64_t index, float value) {
+  H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+  REQUIRE(file);
+  H5Id d(H5Dopen2(file.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  REQUIRE(d);
+  H5Id space(H5Dget_space(d.get()), H5Sclose);
+  std::vector<float> values(static_cast<size_t>(H5Sget_simple_extent_npoints(space.get())));
+  REQUIRE(H5Dread(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0);
+  values[static_cast<size_t>(index)] = value;
+  REQUIRE(H5Dwrite(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0);
+}
+
+}  // namespace
+
+TEST_CASE("a model with 12,288 columns round-trips with its thread count", "[model_file]") {
+  gantool_test::ScratchDir s("model_wide");
+  const int64_t cols = 12288;
+  const Gan gan = make_gan(small_config(cols), /*seed=*/5);
+  const std::string path = (s.dir / "m.h5").string();
+  write_model(path, gan, meta_for(cols), /*threads=*/3);
+  CHECK(s.files() == std::vector<std::string>{"m.h5"});
+
+  ModelMeta meta;
+  int64_t threads = -1;
+  const Gan back = read_model(path, meta, &threads);
+  CHECK(threads == 3);
+  CHECK(meta.columns.size() == static_cast<size_t>(cols));
+  CHECK(meta.columns.back() == "pixel_12287");
+  CHECK(meta.normalization.scale.size() == static_cast<size_t>(cols));
+  CHECK(meta.steps_done == 7);
+  CHECK(meta.position == 5);
+  const Linear& a = gan.g.layers.back();
+  const Linear& b = back.g.layers.back();
+  REQUIRE(a.weights.size() == b.weights.size());
+  CHECK(std::memcmp(a.weights.data(), b.weights.data(), a.weights.size() * sizeof(float)) == 0);
+}
+
+TEST_CASE("read_model refuses values that are not finite, naming the dataset", "[model_file]") {
+  gantool_test::ScratchDir s("model_nan");
+  const std::string path = (s.dir / "m.h5").string();
+  write_model(path, make_gan(small_config(2), 1), meta_for(2));
+  poke(path, "/discriminator/layer0/bias", 1, NAN);
+  ModelMeta meta;
+  CHECK_THROWS_WITH(read_model(path, meta),
+                    Catch::Contains("m.h5") && Catch::Contains("/discriminator/layer0/bias") &&
+                        Catch::Contains("not finite") && Catch::Contains("damaged"));
+}
+
+TEST_CASE("check_normalization refuses a zero, negative-size or non-finite scale", "[model_file]") {
+  CHECK_NOTHROW(check_normalization({"standard", {0, 1}, {1, 2}}, 2, "f.h5", "/normalization"));
+  CHECK_NOTHROW(check_normalization({}, 2, "f.h5", "/normalization"));
+  CHECK_THROWS_WITH(check_normalization({"standard", {0, 1}, {1, 0}}, 2, "f.h5", "/normalization"),
+                    Catch::Contains("f.h5: /normalization/scale") && Catch::Contains("0"));
+  CHECK_THROWS_WITH(check_normalization({"standard", {0, NAN}, {1, 1}}, 2, "f.h5", "/n"),
+                    Catch::Contains("/n/shift") && Catch::Contains("not finite"));
+  CHECK_THROWS_WITH(check_normalization({"standard", {0}, {1}}, 2, "f.h5", "/n"),
+                    Catch::Contains("1 values for 2 columns"));
+  CHECK_THROWS_WITH(check_normalization({"cubic", {0, 0}, {1, 1}}, 2, "f.h5", "/n"), Catch::Contains("cubic"));
+}
