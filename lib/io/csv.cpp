@@ -146,13 +146,17 @@ std::string describe_byte(int c) {
 }  // namespace
 
 CsvReader::CsvReader(std::FILE* in, std::string name, char delimiter, const CsvLimits& limits)
-    : in_(in), name_(std::move(name)), delimiter_(delimiter), limits_(limits), buffer_(kBufferSize) {
+    : in_(in),
+      name_(std::move(name)),
+      delimiter_(delimiter),
+      limits_(limits),
+      buffer_(std::make_unique_for_overwrite<char[]>(kBufferSize)) {
   GANTOOL_ASSERT(in_ != nullptr);
   if (delimiter_ == '"' || delimiter_ == '\n' || delimiter_ == '\r')
     fail_usage("{}: the CSV delimiter cannot be a quote or a line break; use ',', ';', tab or '|'",
                name_);
   read_block();
-  const char* data = buffer_.data();
+  const char* data = buffer_.get();
   if (const char* encoding = wide_encoding(data, end_))
     fail("{}: {} text: convert it to UTF-8 first (iconv -f {} -t UTF-8)", name_, encoding, encoding);
   if (end_ >= 3 && std::memcmp(data, kBom, 3) == 0) pos_ = 3;
@@ -166,8 +170,8 @@ CsvReader::CsvReader(std::FILE* in, std::string name, char delimiter, const CsvL
 bool CsvReader::read_block() {
   pos_ = end_ = 0;
   if (eof_) return false;
-  end_ = std::fread(buffer_.data(), 1, buffer_.size(), in_);
-  if (end_ < buffer_.size()) {
+  end_ = std::fread(buffer_.get(), 1, kBufferSize, in_);
+  if (end_ < kBufferSize) {
     if (std::ferror(in_))
       fail("{}: read error: {}; check that the file is readable", name_, std::strerror(errno));
     eof_ = true;
@@ -176,7 +180,7 @@ bool CsvReader::read_block() {
 }
 
 void CsvReader::check_text() const {
-  const char* data = buffer_.data();
+  const char* data = buffer_.get();
   const void* nul = std::memchr(data, 0, end_);
   if (!nul) return;
   // The buffer starts where reading stands, on line line_.
@@ -210,7 +214,7 @@ int CsvReader::get_char() {
 }
 
 bool CsvReader::next(std::vector<std::string>& fields) {
-  const char* data = buffer_.data();  // the buffer never moves; refill() reuses it
+  const char* data = buffer_.get();  // the buffer never moves; refill() reuses it
   for (;;) {
     if (peek_char() == EOF) return false;
     record_line_ = line_;

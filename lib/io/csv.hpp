@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,7 +55,7 @@ class CsvReader {
   char delimiter_;
   char eol_ = '\n';  // the line end: '\n' (with an optional '\r' before it) or '\r'
   CsvLimits limits_;
-  std::vector<char> buffer_;
+  std::unique_ptr<char[]> buffer_;  // kBufferSize bytes, left uninitialized (only what is read is touched)
   size_t pos_ = 0, end_ = 0;
   bool eof_ = false;
   int64_t line_ = 1, record_line_ = 0;

@@ -138,6 +138,11 @@ DatasetReader::DatasetReader(const DataRef& ref) : impl_(std::make_unique<Impl>(
   d.rows = static_cast<int64_t>(dims[0]);
   d.cols = d.rank == 2 ? static_cast<int64_t>(dims[1]) : 1;
   if (d.cols == 0) fail("{}: dataset has no columns", d.name);
+  // Rows stream, columns do not: a row and the column names must fit in memory (found by
+  // fuzzing: a damaged shape claimed 2^27 columns).
+  if (d.rank == 2 && dims[1] > static_cast<hsize_t>(kMaxColumns))
+    fail("{}: dataset has {} columns, more than gantool reads ({}); a damaged file, or select fewer columns",
+         d.name, d.cols, kMaxColumns);
   check_stored(d.dataset.get(), ref.path + ":" + ref.dataset);
 
   auto names = read_strings_attr(d.dataset.get(), "columns");

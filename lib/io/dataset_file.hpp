@@ -115,6 +115,9 @@ class DatasetWriter {
   std::unique_ptr<Impl> impl_;
 };
 
+// The most columns a dataset may have (a 512×512×4 image has 1,048,576).
+inline constexpr int64_t kMaxColumns = int64_t{1} << 20;
+
 // Rows per streaming block for `cols` columns: about 1 MiB of float32.
 inline int64_t block_rows(int64_t cols) { return cols > 262144 ? 1 : 262144 / cols; }
 

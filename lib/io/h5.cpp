@@ -165,9 +165,12 @@ std::optional<std::vector<std::string>> read_strings(hid_t attr) {
   if (H5Tis_variable_str(type.get()) > 0) {
     H5Id mem = vlen_string_type();
     std::vector<char*> ptrs(static_cast<size_t>(n), nullptr);
-    if (H5Aread(attr, mem.get(), ptrs.data()) < 0) return std::nullopt;
-    for (char* p : ptrs) out.emplace_back(p ? p : "");
+    const bool read = H5Aread(attr, mem.get(), ptrs.data()) >= 0;
+    if (read)
+      for (char* p : ptrs) out.emplace_back(p ? p : "");
+    // Also after a failed read: the strings HDF5 allocated before the failure.
     H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, ptrs.data());
+    if (!read) return std::nullopt;
   } else {
     const size_t size = H5Tget_size(type.get());
     H5Id mem(H5Tcopy(H5T_C_S1), H5Tclose);
@@ -520,6 +523,12 @@ std::vector<double> read_doubles(hid_t loc, const std::string& name, int64_t& ro
          type_name(type.get()));
   check_stored(dataset.get(), what + ":" + path);
   H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+  // These arrays are small (modes, shifts and scales, the history): a damaged file must not
+  // make gantool allocate what its shape claims (found by fuzzing).
+  constexpr hsize_t kMaxValues = hsize_t{1} << 26;  // 512 MiB of float64
+  if (dims[0] > kMaxValues || dims[1] > kMaxValues || dims[0] * dims[1] > kMaxValues)
+    fail("{}: {} claims {} × {} values, more than gantool ever writes there (damaged file, or not written by gantool)",
+         what, path, dims[0], rank == 2 ? dims[1] : 1);
   rows = static_cast<int64_t>(dims[0]);
   cols = rank == 2 ? static_cast<int64_t>(dims[1]) : 1;
   std::vector<double> values(static_cast<size_t>(rows * cols));

@@ -30,18 +30,31 @@ struct Result {
 struct Scratch : gantool_test::ScratchDir {
   explicit Scratch(const std::string& name) : ScratchDir("cli_" + name) {}
 
-  // Runs "gantool ARGS" in the scratch folder (stdin from `input`).
-  Result run(const std::string& args, const std::string& input = "") const {
-    write(".stdin", input);
-    const std::string cmd = "cd '" + dir.string() + "' && " + GANTOOL_BIN + " " + args +
-                            " < .stdin > .stdout 2> .stderr";
-    const int raw = std::system(cmd.c_str());
+  // The shell command that runs "ENV gantool ARGS" in the scratch folder, stdin from
+  // .stdin, stdout to `out`, stderr to .stderr; run it, then collect() its wait status.
+  std::string command(const std::string& args, const std::string& env = "", const std::string& out = ".stdout") const {
+    return "cd '" + dir.string() + "' && " + env + (env.empty() ? "" : " ") + "exec " + GANTOOL_BIN + " " + args +
+           " < .stdin > " + out + " 2> .stderr";
+  }
+  // The Result of a command() that ended with wait status `raw`; removes its files.
+  Result collect(int raw) const {
     Result r;
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
     r.out = read(".stdout");
     r.err = read(".stderr");
     for (const char* f : {".stdin", ".stdout", ".stderr"}) fs::remove(dir / f);
     return r;
+  }
+  // Runs "gantool ARGS" in the scratch folder (stdin from `input`).
+  Result run(const std::string& args, const std::string& input = "") const {
+    write(".stdin", input);
+    return collect(std::system(command(args).c_str()));
+  }
+  // Runs "ENV gantool ARGS" with stdout to `out`; ENV: variable assignments, or shell
+  // commands ending in ';' (e.g. "ulimit -v 1000000;").
+  Result run_env(const std::string& env, const std::string& args, const std::string& out = ".stdout") const {
+    write(".stdin", "");
+    return collect(std::system(command(args, env, out).c_str()));
   }
   // Runs a Python script with Debian's python3 (and its h5py) in the scratch folder.
   void python(const std::string& script) const {

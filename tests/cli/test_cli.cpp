@@ -377,15 +377,7 @@ TEST_CASE("cli: Ctrl-C leaves no partial file and keeps the previous output", "[
 namespace {
 
 // Runs "gantool ARGS" with stdout on /dev/full (a disk that is full); stderr is returned.
-Result run_to_full_disk(const Scratch& s, const std::string& args) {
-  const std::string cmd = "cd '" + s.dir.string() + "' && " + GANTOOL_BIN + " " + args + " > /dev/full 2> .stderr";
-  const int raw = std::system(cmd.c_str());
-  Result r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-  r.err = s.read(".stderr");
-  fs::remove(s.dir / ".stderr");
-  return r;
-}
+Result run_to_full_disk(const Scratch& s, const std::string& args) { return s.run_env("", args, "/dev/full"); }
 
 }  // namespace
 

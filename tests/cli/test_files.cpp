@@ -18,17 +18,7 @@ const std::string kTiny = " --g-hidden 8 --d-hidden 8 --batch 16 --threads 1";
 // Runs "gantool ARGS" with the disk-full shim preloaded: writes to regular files fail with
 // ENOSPC after `limit` bytes.
 Result run_disk_full(const Scratch& s, int64_t limit, const std::string& args) {
-  const std::string cmd = "cd '" + s.dir.string() + "' && GANTOOL_DISKFULL_AFTER=" + std::to_string(limit) +
-                          " LD_PRELOAD=" + GANTOOL_DISKFULL_LIB + " " + GANTOOL_BIN + " " + args +
-                          " < /dev/null > .stdout 2> .stderr";
-  const int raw = std::system(cmd.c_str());
-  Result r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-  r.out = s.read(".stdout");
-  r.err = s.read(".stderr");
-  fs::remove(s.dir / ".stdout");
-  fs::remove(s.dir / ".stderr");
-  return r;
+  return s.run_env("GANTOOL_DISKFULL_AFTER=" + std::to_string(limit) + " LD_PRELOAD=" + GANTOOL_DISKFULL_LIB, args);
 }
 
 // Checks that `args`, writing `output`, fails cleanly on a disk that fills at each limit.

@@ -22,8 +22,8 @@ namespace {
 // Runs "gantool ARGS" in the scratch folder like Scratch::run, and sets peak_kb to the
 // largest resident set size the process reached, in KiB.
 Result run_measured(const Scratch& s, const std::string& args, long& peak_kb) {
-  const std::string cmd = "cd '" + s.dir.string() + "' && exec " + GANTOOL_BIN + " " + args +
-                          " < /dev/null > .stdout 2> .stderr";
+  s.write(".stdin", "");
+  const std::string cmd = s.command(args);
   const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
   pid_t pid = 0;
   REQUIRE(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) == 0);
@@ -31,13 +31,7 @@ Result run_measured(const Scratch& s, const std::string& args, long& peak_kb) {
   rusage usage{};
   REQUIRE(wait4(pid, &raw, 0, &usage) == pid);
   peak_kb = usage.ru_maxrss;
-  Result r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-  r.out = s.read(".stdout");
-  r.err = s.read(".stderr");
-  fs::remove(s.dir / ".stdout");
-  fs::remove(s.dir / ".stderr");
-  return r;
+  return s.collect(raw);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 # in gantool, or inside libhdf5 itself on a malformed file (counted apart: gantool cannot
 # fix HDF5). Exits 1 when a regression fails again or gantool has a finding.
 # Usage: tests/fuzz/run.sh FUZZ_BUILD_DIR SECONDS [TARGET...]   (targets: csv dataset model config)
+# FUZZ_SEED=N fixes libFuzzer's seed (0, the default: a new one each run).
 # Corpus: the seeds in tests/fuzz/corpus/TARGET (read only) and what the fuzzer adds, in
 # FUZZ_BUILD_DIR/corpus/TARGET. Findings (the inputs): FUZZ_BUILD_DIR/findings/TARGET/.
 set -eu
@@ -18,9 +19,11 @@ targets=${*:-csv dataset model config}
 # A failed malloc returns NULL (as glibc's would), so that HDF5 handles a huge size read
 # from a damaged file as it does in production; gantool's own allocations over 1 GB are
 # caught by -malloc_limit_mb.
+# Full stacks for allocations (fast_unwind_on_malloc=0): HDF5 has no frame pointers, and the
+# suppressions of lsan.supp match HDF5 functions deep in the stack.
 # Leaks are checked after each input (libFuzzer does it), not at exit, where they could not
 # be traced to an input.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:leak_check_at_exit=0:allocator_may_return_null=1}"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:leak_check_at_exit=0:allocator_may_return_null=1:fast_unwind_on_malloc=0}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$here/lsan.supp:print_suppressions=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export OMP_NUM_THREADS=1
@@ -57,7 +60,7 @@ for t in $targets; do
   # Fork mode keeps fuzzing after a finding, so that a long run reports them all.
   "$bin" "$corpus" "$here/corpus/$t" -max_total_time="$seconds" -fork=1 -ignore_crashes=1 \
     -ignore_timeouts=1 -ignore_ooms=1 -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
-    -max_len=65536 -artifact_prefix="$findings/" -print_final_stats=1 > "$log" 2>&1 || true
+    -max_len=65536 -seed="${FUZZ_SEED:-0}" -artifact_prefix="$findings/" -print_final_stats=1 > "$log" 2>&1 || true
   # Place each new finding; the list is in FUZZ_BUILD_DIR/findings_TARGET.txt.
   ours=0
   theirs=0
