@@ -252,6 +252,6 @@ TEST_CASE("sample streams: peak memory does not grow with -n", "[sample]") {
   REQUIRE(s.run("sample -q --model gan.h5 -n 12000000 --threads 1 -o big.h5").status == 0);
   rusage usage{};
   getrusage(RUSAGE_CHILDREN, &usage);
-  CHECK(usage.ru_maxrss < 80 * 1024);  // KiB
+  if (kMeasuresMemory) CHECK(usage.ru_maxrss < 80 * 1024);  // KiB
   CHECK(read_rows(s, "big.h5").rows() == 12000000);
 }
