@@ -91,28 +91,26 @@ static size_t iov_total(const struct iovec* iov, int n) {
   return total;
 }
 
+/* True when the disk takes the whole vector; else errno is set (ENOSPC). */
+static int admit_whole(int fd, const struct iovec* iov, int n) {
+  const size_t total = iov_total(iov, n);
+  const long long admitted = admit(fd, total);
+  if (admitted < 0) return 0;
+  if ((size_t)admitted < total) {
+    errno = ENOSPC;
+    return 0;
+  }
+  return 1;
+}
+
 ssize_t writev(int fd, const struct iovec* iov, int iovcnt) {
   REAL(writev);
-  const size_t total = iov_total(iov, iovcnt);
-  const long long n = admit(fd, total);
-  if (n < 0) return -1;
-  if ((size_t)n < total) {
-    errno = ENOSPC;
-    return -1;
-  }
-  return real_writev(fd, iov, iovcnt);
+  return admit_whole(fd, iov, iovcnt) ? real_writev(fd, iov, iovcnt) : -1;
 }
 
 ssize_t pwritev(int fd, const struct iovec* iov, int iovcnt, off_t offset) {
   REAL(pwritev);
-  const size_t total = iov_total(iov, iovcnt);
-  const long long n = admit(fd, total);
-  if (n < 0) return -1;
-  if ((size_t)n < total) {
-    errno = ENOSPC;
-    return -1;
-  }
-  return real_pwritev(fd, iov, iovcnt, offset);
+  return admit_whole(fd, iov, iovcnt) ? real_pwritev(fd, iov, iovcnt, offset) : -1;
 }
 
 size_t fwrite(const void* ptr, size_t size, size_t nmemb, FILE* stream) {
