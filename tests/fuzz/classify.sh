@@ -17,6 +17,8 @@ ASAN_OPTIONS="${ASAN_OPTIONS:-}:fast_unwind_on_malloc=0" "$bin" -rss_limit_mb=20
     line = $0
     if (index(line, "(" bin "+0x")) next   # no source line: sanitizer or libFuzzer frame
     if (line ~ /fuzzer::|__sanitizer|__asan|__interceptor|libc\.so|libstdc\+\+|libgcc|libc_start/) next
+    # glibc frames symbolized with their own sources (abort, memcpy, __stack_chk_fail, ...)
+    if (line ~ / (nptl|stdlib|debug|signal|libio|string|malloc|csu|posix|sysdeps)\//) next
     if (line ~ /libhdf5/) place = "libhdf5"
     else if (line ~ /libdnnl/) place = "libdnnl"
     else place = "gantool"
