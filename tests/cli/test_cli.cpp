@@ -73,6 +73,7 @@ TEST_CASE("cli: the same seed gives identical bytes, and -n N is a prefix of a l
   Scratch s("seed");
   REQUIRE(s.run("prepare -q --dist grid -n 3000 -o a.h5 --seed 5").status == 0);
   const std::string first = s.read("a.h5");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // a second later: no time may be recorded
   REQUIRE(s.run("prepare -q --dist grid -n 3000 -o a.h5 --seed 5").status == 0);
   REQUIRE(s.run("prepare -q --dist grid -n 3000 -o c.h5 --seed 6").status == 0);
   REQUIRE(s.run("prepare -q --dist grid -n 50000 -o big.h5 --seed 5").status == 0);
