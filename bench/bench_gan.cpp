@@ -41,12 +41,16 @@ struct Bench {
 // The three configurations of the speed targets (issue: neural-network core).
 GanConfig config_named(const std::string& name) {
   GanConfig c;
+  const auto mlps = [&c](int64_t z_dim, int64_t data_dim, std::vector<int64_t> hidden) {
+    c.g = mlp_spec(z_dim, {hidden, Activation::relu, 0.0f, Activation::identity}, data_dim);
+    c.d = mlp_spec(data_dim, {hidden, Activation::leaky_relu, 0.2f, Activation::identity}, 1);
+  };
   if (name == "small") {
-    c.z_dim = 2, c.data_dim = 2, c.g_hidden = c.d_hidden = {128, 128, 128}, c.batch = 256;
+    mlps(2, 2, {128, 128, 128}), c.batch = 256;
   } else if (name == "medium") {
-    c.z_dim = 64, c.data_dim = 64, c.g_hidden = c.d_hidden = {512, 512}, c.batch = 256;
+    mlps(64, 64, {512, 512}), c.batch = 256;
   } else if (name == "large") {
-    c.z_dim = 128, c.data_dim = 784, c.g_hidden = c.d_hidden = {1024, 1024}, c.batch = 512;
+    mlps(128, 784, {1024, 1024}), c.batch = 512;
   } else {
     std::fprintf(stderr, "bench_gan: unknown --config %s\n", name.c_str());
     std::exit(2);
@@ -57,10 +61,10 @@ GanConfig config_named(const std::string& name) {
 
 // Multiply-adds × 2 of one iteration, counting only the products gan_step performs.
 double flops_per_step(const Gan& gan) {
-  const auto per_row = [](const Mlp& m, bool skip_first) {
+  const auto per_row = [](const Net& m, bool skip_first) {
     double f = 0;
     for (size_t l = skip_first ? 1 : 0; l < m.layers.size(); ++l)
-      f += 2.0 * m.layers[l].in() * m.layers[l].out();
+      f += 2.0 * m.layers[l].linear.in() * m.layers[l].linear.out();
     return f;
   };
   const double b = static_cast<double>(gan.config.batch);
@@ -74,7 +78,7 @@ double flops_per_step(const Gan& gan) {
   // then per layer a weight product and (but for the last layer) a product; wgan_gp also
   // runs D forward on its interpolates. (Curvature's extra pass, not used here, is left out.)
   const double p = b / static_cast<double>(gan.config.pack);
-  const double last = 2.0 * gan.d.layers.back().in();
+  const double last = 2.0 * gan.d.layers.back().linear.in();
   const double penalty = p * (d + d + d - last);
   const int penalties = (gan.config.loss == GanLoss::wgan_gp) + (gan.config.r1 > 0);
   const double interpolates = gan.config.loss == GanLoss::wgan_gp ? p * d : 0;
@@ -109,14 +113,14 @@ void run_gan(const Bench& bench) {
   Gan gan = make_gan(config, 1);
   const GanConfig& c = gan.config;
   const int64_t pool = 65536;
-  std::vector<float> real(pool * c.data_dim);
+  std::vector<float> real(pool * c.data_dim());
   Rng rng = make_rng(2);
   for (auto& v : real) v = static_cast<float>(normal(rng));
   int64_t next = 0;
   std::vector<const float*> batches(c.d_steps);
   const auto step = [&] {
     for (const float*& batch : batches) {
-      batch = real.data() + next * c.data_dim;
+      batch = real.data() + next * c.data_dim();
       next = next + 2 * c.batch > pool ? 0 : next + c.batch;
     }
     gan_step(gan, batches.data());
@@ -138,11 +142,11 @@ void run_sample(const Bench& bench) {
   const GanConfig& c = gan.config;
   TiledForward generator(gan.g, bench.threads);
   const int64_t tile = TiledForward::kTileRows, block = (bench.batch + tile - 1) / tile * tile;
-  Tensor z(block, c.z_dim), x(block, c.data_dim);
+  Tensor z(block, c.z_dim()), x(block, c.data_dim());
   const Rng rng = make_rng(1);
   double check = 0;
   const auto generate = [&](int64_t first, int64_t n) {
-    sample_noise_rows(c.prior, rng, first, n, c.z_dim, z.data());
+    sample_noise_rows(c.prior, rng, first, n, c.z_dim(), z.data());
     generator.run(z.data(), n, x.data());
     check += x(0, 0);
   };

@@ -40,26 +40,34 @@ void sample_noise_rows(Prior prior, const Rng& rng, int64_t first_row, int64_t r
   }
 }
 
+void check_gan_config(const GanConfig& c, const std::string& what) {
+  check_net_spec(c.g, what + " (generator)");
+  check_net_spec(c.d, what + " (discriminator)");
+  if (c.g.in.size() != 1)
+    fail("{}: the generator must read a vector of noise", what);
+  if (c.batch < 1 || c.d_steps < 1 || c.pack < 1 || c.batch % c.pack != 0)
+    fail("{}: batch {}, pack {} and d_steps {} are not possible (pack must divide batch)", what, c.batch, c.pack,
+         c.d_steps);
+  if (c.d.in_size() != c.pack * c.data_dim())
+    fail("{}: the discriminator reads {} values, but pack × data_dim is {} × {}", what, c.d.in_size(), c.pack,
+         c.data_dim());
+  if (c.d.out_size() != 1 || !c.d.heads.empty() || c.d.layers.back().activation != Activation::identity)
+    fail("{}: the discriminator must end in one logit (a linear layer of width 1 with the identity)", what);
+}
+
 Gan make_gan(const GanConfig& config, uint64_t seed) {
-  GANTOOL_ASSERT(config.batch > 0 && config.d_steps > 0 && config.z_dim > 0 && config.data_dim > 0);
-  GANTOOL_ASSERT(config.pack > 0 && config.batch % config.pack == 0);
+  check_gan_config(config, "make_gan");
   Gan gan;
   gan.config = config;
   Rng init_rng = make_rng(seed, 0);
-  const MlpSpec g_spec = {config.z_dim, config.g_hidden, config.data_dim, config.g_activation, config.g_alpha,
-                          config.g_out_activation, 0.0f};
-  gan.g = Mlp(g_spec, config.init, init_rng);
-  gan.d = Mlp({config.pack * config.data_dim, config.d_hidden, 1, config.d_activation, config.d_alpha,
-               Activation::identity, 0.0f},
-              config.init, init_rng);
+  gan.g = Net(config.g, config.init, init_rng);
+  gan.d = Net(config.d, config.init, init_rng);
   gan.g_ema = gan.g.copy();  // the average starts at G's initial weights
   gan.noise_rng = make_rng(seed, 1);
-  gan.params_g = gan.g.params();
-  gan.params_d = gan.d.params();
-  gan.params_ema = gan.g_ema.params();
-  optimizer_init(config.opt_g, gan.opt_state_g, gan.params_g);
-  optimizer_init(config.opt_d, gan.opt_state_d, gan.params_d);
-  gan.z = Tensor((config.d_steps + 1) * config.batch, config.z_dim);
+  const Param g = gan.g.params.param(), d = gan.d.params.param();
+  optimizer_init(config.opt_g, gan.opt_state_g, {&g, 1});
+  optimizer_init(config.opt_d, gan.opt_state_d, {&d, 1});
+  gan.z = Tensor((config.d_steps + 1) * config.batch, config.z_dim());
   if (config.loss == GanLoss::wgan_gp) gan.eps = Tensor(config.batch / config.pack, 1);
   return gan;
 }
@@ -67,7 +75,7 @@ Gan make_gan(const GanConfig& config, uint64_t seed) {
 namespace {
 
 double mean_output(GanLoss loss, const float* logits, int64_t n) {
-  const bool probability = loss == GanLoss::nonsaturating || loss == GanLoss::minimax;
+  const bool probability = outputs_probability(loss);
   double sum = 0;
   for (int64_t i = 0; i < n; ++i) sum += probability ? sigmoid(logits[i]) : logits[i];
   return sum / static_cast<double>(n);
@@ -79,22 +87,22 @@ void scale(float* x, int64_t n, float factor) {
 
 // Sizes a worker's buffers for `inputs` inputs of D per minibatch.
 void size_worker(const GanConfig& c, Gan::Worker& w) {
-  const int64_t samples = w.inputs * c.pack, width = c.pack * c.data_dim;
-  w.d_src.resize((c.loss == GanLoss::wgan_gp ? 3 : 2) * samples, c.data_dim);
+  const int64_t samples = w.inputs * c.pack, width = c.pack * c.data_dim();
+  w.d_src.resize((c.loss == GanLoss::wgan_gp ? 3 : 2) * samples, c.data_dim());
   w.diff_logits.resize(2 * w.inputs, 1);
-  w.diff_fake.resize(samples, c.data_dim);
+  w.diff_fake.resize(samples, c.data_dim());
   if (c.loss == GanLoss::wgan_gp || c.r1 > 0) w.diff_u.resize(w.inputs, width);
 }
 
 // One worker's share of a D update: D's loss and gradient on its `w.inputs` inputs of the
 // minibatch (real and fake: its rows; eps: its coefficients), scaled by inputs/packed so
 // that the workers' shares add up to the minibatch's means. Leaves the gradient in d's
-// diff tensors, penalties included; sets w.stats' loss_d, penalty, d_real, d_fake.
-void discriminator_share(const GanConfig& c, Mlp& d, Gan::Worker& w, const float* real, const float* fake,
+// gradient block, penalties included; sets w.stats' loss_d, penalty, d_real, d_fake.
+void discriminator_share(const GanConfig& c, Net& d, Gan::Worker& w, const float* real, const float* fake,
                          const float* eps) {
-  const int64_t n = w.inputs, packed = c.batch / c.pack, width = c.pack * c.data_dim;
+  const int64_t n = w.inputs, packed = c.batch / c.pack, width = c.pack * c.data_dim();
   const int64_t samples = n * c.pack;
-  const size_t rows_bytes = static_cast<size_t>(samples * c.data_dim) * sizeof(float);
+  const size_t rows_bytes = static_cast<size_t>(samples * c.data_dim()) * sizeof(float);
   const bool interpolates = c.loss == GanLoss::wgan_gp;
   const double share = static_cast<double>(n) / static_cast<double>(packed);
   StepStats& stats = w.stats;
@@ -150,39 +158,49 @@ void set_up_workers(Gan& gan) {
       w.d = gan.d.copy();
     }
     size_worker(c, w);
-    if (count > 1) w.z.resize((c.d_steps + 1) * w.inputs * c.pack, c.z_dim);
+    if (count > 1) w.z.resize((c.d_steps + 1) * w.inputs * c.pack, c.z_dim());
   }
 }
 
-// Sums the workers' gradients into worker 0's network (`pick` gives a worker's network),
-// element-parallel across the team (one barrier, at the end); in worker order, so the bits
-// depend only on the count.
+// Sums the workers' gradient blocks into worker 0's network's (`pick` gives a worker's
+// network), element-parallel across the team (one barrier, at the end); in worker order, so
+// the bits depend only on the count.
 template <typename Pick>
 void sum_gradients(Gan& gan, Pick pick) {
   if (gan.workers.size() == 1) return;  // nothing to add (the same for the whole team)
-  Mlp& into = pick(0);
-  for (size_t l = 0; l < into.layers.size(); ++l) {
-    for (const bool bias : {false, true}) {
-      Tensor& to = bias ? into.layers[l].diff_bias : into.layers[l].diff_weights;
+  std::vector<float>& to = pick(0).params.grads;
+  const auto n = static_cast<int64_t>(to.size());
 #pragma omp for schedule(static) nowait
-      for (int64_t i = 0; i < to.size(); ++i) {
-        float sum = to.data()[i];
-        for (size_t w = 1; w < gan.workers.size(); ++w) {
-          const Linear& from = pick(w).layers[l];
-          sum += (bias ? from.diff_bias : from.diff_weights).data()[i];
-        }
-        to.data()[i] = sum;
-      }
-    }
+  for (int64_t i = 0; i < n; ++i) {
+    float sum = to[static_cast<size_t>(i)];
+    for (size_t w = 1; w < gan.workers.size(); ++w) sum += pick(w).params.grads[static_cast<size_t>(i)];
+    to[static_cast<size_t>(i)] = sum;
   }
 #pragma omp barrier
 }
 
-void copy_weights(const Mlp& from, Mlp& to) {
-  for (size_t l = 0; l < from.layers.size(); ++l) {
-    std::copy_n(from.layers[l].weights.data(), from.layers[l].weights.size(), to.layers[l].weights.data());
-    std::copy_n(from.layers[l].bias.data(), from.layers[l].bias.size(), to.layers[l].bias.data());
-  }
+// D's update from the summed gradient, with Wasserstein's weight clipping (Arjovsky et al.
+// 2017, Algorithm 1).
+void step_d(Gan& gan) {
+  const GanConfig& c = gan.config;
+  const Param d = gan.d.params.param();
+  optimizer_step(c.opt_d, gan.opt_state_d, {&d, 1});
+  if (c.loss == GanLoss::wasserstein)
+    for (float& v : gan.d.params.values) v = std::clamp(v, -c.clip, c.clip);
+}
+
+// G's update from the summed gradient, then the moving average of its parameters.
+void step_g(Gan& gan) {
+  const GanConfig& c = gan.config;
+  const Param g = gan.g.params.param();
+  optimizer_step(c.opt_g, gan.opt_state_g, {&g, 1});
+  if (c.ema <= 0) return;
+  const double t = static_cast<double>(gan.opt_state_g.step);
+  const auto beta = static_cast<float>(std::min(c.ema, (1 + t) / (10 + t)));
+  const float* __restrict theta = gan.g.params.values.data();
+  float* __restrict avg = gan.g_ema.params.values.data();
+  const int64_t n = gan.g.params.size();
+  for (int64_t e = 0; e < n; ++e) avg[e] = beta * avg[e] + (1.0f - beta) * theta[e];
 }
 
 }  // namespace
@@ -199,14 +217,14 @@ void discriminator_gradient(Gan& gan, const float* real, const float* fake, Step
 
 StepStats gan_step(Gan& gan, const float* const* real) {
   const GanConfig& c = gan.config;
-  const int64_t batch = c.batch, k = c.d_steps, width = c.data_dim;
+  const int64_t batch = c.batch, k = c.d_steps, width = c.data_dim();
   set_up_workers(gan);
   const int team = static_cast<int>(gan.workers.size());
   // Fake minibatch j (j < k) is for D update j, minibatch k for G's update; all k + 1 from
   // one forward pass of G per worker (one large product is faster than several small ones).
   sample_noise(c.prior, gan.noise_rng, gan.z.data(), gan.z.size());
-  const auto g_of = [&](size_t w) -> Mlp& { return w == 0 ? gan.g : gan.workers[w].g; };
-  const auto d_of = [&](size_t w) -> Mlp& { return w == 0 ? gan.d : gan.workers[w].d; };
+  const auto g_of = [&](size_t w) -> Net& { return w == 0 ? gan.g : gan.workers[w].g; };
+  const auto d_of = [&](size_t w) -> Net& { return w == 0 ? gan.d : gan.workers[w].d; };
   StepStats stats;
   // wgan_gp's coefficients of D update j are drawn before it, after z: the first here, the
   // others at the end of the update before.
@@ -227,7 +245,7 @@ StepStats gan_step(Gan& gan, const float* const* real) {
       const float* z = gan.z.data();
       if (team > 1) {  // its rows of each minibatch, one after the other
         for (int64_t j = 0; j <= k; ++j)
-          std::copy_n(gan.z.row(j * batch + first), samples * c.z_dim, w.z.row(j * samples));
+          std::copy_n(gan.z.row(j * batch + first), samples * c.z_dim(), w.z.row(j * samples));
         z = w.z.data();
       }
       w.fake = &g_of(id).forward(z, (k + 1) * samples);
@@ -244,10 +262,7 @@ StepStats gan_step(Gan& gan, const float* const* real) {
       sum_gradients(gan, d_of);
 #pragma omp single
       {
-        optimizer_step(c.opt_d, gan.opt_state_d, gan.params_d);
-        if (c.loss == GanLoss::wasserstein)  // Arjovsky et al. 2017, Algorithm 1: clip D's weights
-          for (const Param& p : gan.params_d)
-            for (int64_t i = 0; i < p.size; ++i) p.value[i] = std::clamp(p.value[i], -c.clip, c.clip);
+        step_d(gan);
         if (interpolates && j + 1 < k) fill_uniform(gan.noise_rng, gan.eps.data(), gan.eps.size(), 0.0f, 1.0f);
         stats.loss_d = stats.penalty = stats.d_real = stats.d_fake = 0;
         for (const Gan::Worker& w : gan.workers) {
@@ -258,14 +273,14 @@ StepStats gan_step(Gan& gan, const float* const* real) {
         }
       }
       each_worker([&](size_t id, Gan::Worker&) {
-        if (id > 0) copy_weights(gan.d, d_of(id));
+        if (id > 0) copy_parameters(gan.d, d_of(id));
       });
     }
 
     // G update through D: only D's input gradient is needed, not its weight gradients. The
     // packed inputs' gradient (inputs, pack·width) is the samples' gradient (samples, width).
     each_worker([&](size_t id, Gan::Worker& w) {
-      Mlp& d = d_of(id);
+      Net& d = d_of(id);
       const int64_t samples = w.inputs * c.pack;
       const double share = static_cast<double>(samples) / static_cast<double>(batch);
       const Tensor& logits = d.forward(w.fake->row(k * samples), w.inputs);
@@ -279,21 +294,12 @@ StepStats gan_step(Gan& gan, const float* const* real) {
     sum_gradients(gan, g_of);
 #pragma omp single
     {
-      optimizer_step(c.opt_g, gan.opt_state_g, gan.params_g);
-      if (c.ema > 0) {
-        const double t = static_cast<double>(gan.opt_state_g.step);
-        const auto beta = static_cast<float>(std::min(c.ema, (1 + t) / (10 + t)));
-        for (size_t i = 0; i < gan.params_g.size(); ++i) {
-          const float* __restrict theta = gan.params_g[i].value;
-          float* __restrict avg = gan.params_ema[i].value;
-          for (int64_t e = 0; e < gan.params_g[i].size; ++e) avg[e] = beta * avg[e] + (1.0f - beta) * theta[e];
-        }
-      }
+      step_g(gan);
       stats.loss_g = 0;
       for (const Gan::Worker& w : gan.workers) stats.loss_g += w.stats.loss_g;
     }
     each_worker([&](size_t id, Gan::Worker&) {
-      if (id > 0) copy_weights(gan.g, g_of(id));
+      if (id > 0) copy_parameters(gan.g, g_of(id));
     });
   }
   return stats;

@@ -1,4 +1,4 @@
-// The adversarial game: a generator G and a discriminator D (MLPs), their optimizers, and
+// The adversarial game: a generator G and a discriminator D (nets), their optimizers, and
 // one training iteration of Goodfellow et al.'s Algorithm 1 ("Generative Adversarial Nets",
 // 2014): k discriminator updates on fresh real and fake minibatches, then one generator
 // update. Buffers are kept in the Gan, so a steady-state step allocates nothing.
@@ -11,7 +11,7 @@
 #include "core/rng.hpp"
 #include "core/tensor.hpp"
 #include "gan/losses.hpp"
-#include "nn/mlp.hpp"
+#include "nn/net.hpp"
 #include "optim/optimizer.hpp"
 
 namespace gantool {
@@ -22,15 +22,12 @@ Prior parse_prior(const std::string& name, const std::string& flag);
 const char* prior_name(Prior prior);
 
 struct GanConfig {
-  int64_t z_dim = 2;
-  int64_t data_dim = 2;
-  std::vector<int64_t> g_hidden = {128, 128, 128};
-  std::vector<int64_t> d_hidden = {128, 128, 128};
-  Activation g_activation = Activation::relu;
-  float g_alpha = 0.0f;
-  Activation g_out_activation = Activation::identity;
-  Activation d_activation = Activation::leaky_relu;
-  float d_alpha = 0.2f;
+  // G: z_dim → data_dim; D: pack·data_dim → 1, a logit (its last layer linear with the
+  // identity, no heads). check_gan_config says whether the two fit.
+  NetSpec g = mlp_spec(/*in=*/2, {{128, 128, 128}, Activation::relu, 0.0f, Activation::identity}, /*out=*/2);
+  NetSpec d = mlp_spec(/*in=*/2, {{128, 128, 128}, Activation::leaky_relu, 0.2f, Activation::identity}, /*out=*/1);
+  int64_t z_dim() const { return g.in_size(); }
+  int64_t data_dim() const { return g.out_size(); }
   Init init = Init::pytorch;
   Prior prior = Prior::normal;
   GanLoss loss = GanLoss::nonsaturating;
@@ -62,14 +59,13 @@ struct StepStats {
 
 struct Gan {
   GanConfig config;
-  Mlp g;      // z_dim → g_hidden → data_dim
-  Mlp g_ema;  // the same network with G's averaged parameters: the one to sample from
-  Mlp d;  // pack·data_dim → d_hidden → 1 (a logit)
-  OptimizerState opt_state_g, opt_state_d;
+  Net g;      // z_dim → data_dim
+  Net g_ema;  // the same network with G's averaged parameters: the one to sample from
+  Net d;      // pack·data_dim → 1 (a logit)
+  OptimizerState opt_state_g, opt_state_d;  // over each net's parameter block
   Rng noise_rng;  // draws z
 
   // Buffers of the step, kept between steps.
-  std::vector<Param> params_g, params_d, params_ema;
   Tensor z;    // ((d_steps + 1)·batch, z_dim): the noise of one iteration
   Tensor eps;  // (batch/pack, 1): wgan_gp's interpolation coefficients, one per input of D
 
@@ -80,7 +76,7 @@ struct Gan {
   // weights between steps must clear `workers` (the next step makes new replicas).
   struct Worker {
     int64_t first = 0, inputs = 0;  // its inputs of D [first, first + inputs) of a minibatch
-    Mlp g, d;                       // replicas (empty for worker 0)
+    Net g, d;                       // replicas (empty for worker 0)
     Tensor z;            // its rows of z, minibatch by minibatch (unused for a single worker)
     Tensor d_src;        // real rows, fake rows (then, for wgan_gp, interpolates) as D's input
     Tensor diff_logits;  // (2·inputs, 1)
@@ -91,6 +87,11 @@ struct Gan {
   };
   std::vector<Worker> workers;
 };
+
+// Throws Error naming `what` unless G's and D's specs are possible and fit together (D
+// reads pack·data_dim values and writes one logit through an identity last layer), and the
+// batch, pack and step counts are possible.
+void check_gan_config(const GanConfig& config, const std::string& what);
 
 // A new game: G and D initialized from seed's stream 0, noise from its stream 1.
 Gan make_gan(const GanConfig& config, uint64_t seed);
@@ -107,7 +108,7 @@ StepStats gan_step(Gan& gan, const float* const* real);
 // One D update's loss and gradient, without the update (single-threaded; allocates its
 // buffers: for tests, not for a training loop): D's loss on real (batch, data_dim)
 // and fake (batch, data_dim) rows with its penalties, and D's parameter gradients in
-// gan.d's layers. For wgan_gp, first draws gan.eps from gan.noise_rng. Sets the loss_d,
+// gan.d.params.grads. For wgan_gp, first draws gan.eps from gan.noise_rng. Sets the loss_d,
 // penalty, d_real and d_fake of stats.
 void discriminator_gradient(Gan& gan, const float* real, const float* fake, StepStats& stats);
 

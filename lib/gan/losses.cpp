@@ -33,6 +33,8 @@ const char* gan_loss_name(GanLoss loss) {
   return "";
 }
 
+bool outputs_probability(GanLoss loss) { return loss == GanLoss::nonsaturating || loss == GanLoss::minimax; }
+
 // log(1 + e^x) = max(x, 0) + log(1 + e^−|x|): no overflow, and exact to rounding for large |x|.
 double softplus(double x) { return std::fmax(x, 0.0) + std::log1p(std::exp(-std::fabs(x))); }
 

@@ -24,6 +24,10 @@ enum class GanLoss {
 GanLoss parse_gan_loss(const std::string& name);
 const char* gan_loss_name(GanLoss loss);
 
+// True when D's output is a probability's logit (the cross-entropy losses): D(x) =
+// sigmoid(logit). Otherwise D gives a raw score (Wasserstein, hinge, least squares).
+bool outputs_probability(GanLoss loss);
+
 // The discriminator's loss on n_real real logits and n_fake fake logits (r and f above;
 // for the cross-entropy losses D = sigmoid(logit), loss −E[log D(x)] − E[log(1 − D(G(z)))]).
 // Writes d loss / d logit into diff_real (n_real) and diff_fake (n_fake).

@@ -424,15 +424,22 @@ std::vector<std::pair<std::string, std::string>> read_all_attrs(hid_t obj) {
   return out;
 }
 
-void write_floats(hid_t loc, const std::string& name, const float* values, int64_t rows, int64_t cols) {
-  const hsize_t dims[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(cols)};
-  H5Id space(H5Screate_simple(cols > 0 ? 2 : 1, dims, nullptr), H5Sclose);
+void write_floats(hid_t loc, const std::string& name, const float* values, const std::vector<int64_t>& shape) {
+  GANTOOL_ASSERT(!shape.empty() && shape.size() <= 4);
+  hsize_t dims[4] = {};
+  int64_t count = 1;
+  for (size_t i = 0; i < shape.size(); ++i) dims[i] = static_cast<hsize_t>(shape[i]), count *= shape[i];
+  H5Id space(H5Screate_simple(static_cast<int>(shape.size()), dims, nullptr), H5Sclose);
   H5Id dcpl = untimed_plist(H5P_DATASET_CREATE);
   H5Id dataset(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                H5Dclose);
   if (!dataset) fail_write(loc, fmt::format("create dataset '{}'", name));
-  check(loc, rows > 0 ? H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) : 0,
+  check(loc, count > 0 ? H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) : 0,
         fmt::format("write dataset '{}'", name));
+}
+
+void write_floats(hid_t loc, const std::string& name, const float* values, int64_t rows, int64_t cols) {
+  write_floats(loc, name, values, cols > 0 ? std::vector<int64_t>{rows, cols} : std::vector<int64_t>{rows});
 }
 
 std::string object_path(hid_t loc, const std::string& name) {
@@ -454,11 +461,10 @@ std::vector<int64_t> dataset_shape(hid_t loc, const std::string& name, const std
   return std::vector<int64_t>(dims.begin(), dims.end());
 }
 
-void read_floats(hid_t loc, const std::string& name, float* dst, int64_t rows, int64_t cols,
+void read_floats(hid_t loc, const std::string& name, float* dst, const std::vector<int64_t>& expected,
                  const std::string& what) {
   const std::string path = object_path(loc, name);
   const std::vector<int64_t> shape = dataset_shape(loc, name, what);
-  const std::vector<int64_t> expected = cols > 0 ? std::vector<int64_t>{rows, cols} : std::vector<int64_t>{rows};
   if (shape != expected)
     fail("{}: {} has shape ({}), expected ({}) (damaged file, or not written by gantool)", what, path,
          fmt::join(shape, ", "), fmt::join(expected, ", "));
@@ -467,13 +473,19 @@ void read_floats(hid_t loc, const std::string& name, float* dst, int64_t rows, i
   if (H5Tget_class(type.get()) != H5T_FLOAT)
     fail("{}: {} holds {} values, expected float32 (damaged file, or not written by gantool)", what, path,
          type_name(type.get()));
-  const int64_t count = rows * std::max<int64_t>(cols, 1);
+  int64_t count = 1;
+  for (int64_t d : expected) count *= d;
   if (count > 0 && H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, dst) < 0)
     fail("{}: cannot read {} (truncated or damaged file?)", what, path);
   for (int64_t i = 0; i < count; ++i)
     if (!std::isfinite(dst[i]))
       fail("{}: {} holds {} at index {}, a value that is not finite (damaged file, or not written by gantool)",
            what, path, dst[i], i);
+}
+
+void read_floats(hid_t loc, const std::string& name, float* dst, int64_t rows, int64_t cols,
+                 const std::string& what) {
+  read_floats(loc, name, dst, cols > 0 ? std::vector<int64_t>{rows, cols} : std::vector<int64_t>{rows}, what);
 }
 
 void write_attr(hid_t obj, const std::string& name, const std::vector<int64_t>& values) {

@@ -110,6 +110,11 @@ void write_floats(hid_t loc, const std::string& name, const float* values, int64
 void read_floats(hid_t loc, const std::string& name, float* dst, int64_t rows, int64_t cols,
                  const std::string& what);
 
+// The same for any shape (rank 1 to 4): the shape of a net's parameter view.
+void write_floats(hid_t loc, const std::string& name, const float* values, const std::vector<int64_t>& shape);
+void read_floats(hid_t loc, const std::string& name, float* dst, const std::vector<int64_t>& shape,
+                 const std::string& what);
+
 // The shape of dataset `name` (empty for a scalar); throws Error naming `what` when it is
 // missing.
 std::vector<int64_t> dataset_shape(hid_t loc, const std::string& name, const std::string& what);

@@ -26,15 +26,16 @@ namespace {
 // Ends every refusal of a model file's contents.
 constexpr const char* kDamaged = "(damaged model file, or not written by gantool)";
 
-// Bounds on stored sizes: a layer width, data dimension or noise dimension, a minibatch, and
+// Bounds on stored sizes (widths: nn/net_spec.hpp's kMaxWidth): a minibatch, and
 // discriminator steps per generator step.
-constexpr int64_t kMaxWidth = int64_t{1} << 24;
 constexpr int64_t kMaxBatch = int64_t{1} << 24;
 constexpr int64_t kMaxDSteps = 10000;
 // The thread count a model may store (0: none stored).
 constexpr int64_t kMaxThreads = 4096;
 
 // ---- the configuration, one attribute per field of GanConfig ------------------
+// Version 2 stores each network as its spec's text (g_net, d_net); version 1 stored the
+// MLP's fields (z_dim, data_dim, g_hidden, d_hidden, g_activation, ...), still read.
 
 void write_optimizer_config(hid_t group, const std::string& who, const OptimizerConfig& o) {
   write_attr(group, who + "_optimizer", std::string(optimizer_kind_name(o.kind)));
@@ -51,15 +52,8 @@ void write_optimizer_config(hid_t group, const std::string& who, const Optimizer
 void write_config(hid_t file, const GanConfig& c, const std::string& text) {
   H5Id group = create_group(file, "config");
   const hid_t g = group.get();
-  write_attr(g, "z_dim", c.z_dim);
-  write_attr(g, "data_dim", c.data_dim);
-  write_attr(g, "g_hidden", c.g_hidden);
-  write_attr(g, "d_hidden", c.d_hidden);
-  write_attr(g, "g_activation", std::string(activation_name(c.g_activation)));
-  write_attr(g, "g_alpha", double{c.g_alpha});
-  write_attr(g, "g_out_activation", std::string(activation_name(c.g_out_activation)));
-  write_attr(g, "d_activation", std::string(activation_name(c.d_activation)));
-  write_attr(g, "d_alpha", double{c.d_alpha});
+  write_attr(g, "g_net", format_net_spec(c.g));
+  write_attr(g, "d_net", format_net_spec(c.d));
   write_attr(g, "init", std::string(init_name(c.init)));
   write_attr(g, "prior", std::string(prior_name(c.prior)));
   write_attr(g, "loss", std::string(gan_loss_name(c.loss)));
@@ -138,19 +132,27 @@ struct ConfigReader {
   }
 };
 
-GanConfig read_config(hid_t file, const std::string& what, std::string& text) {
+// Version 1's MLP fields, as the specs they describe.
+void read_v1_networks(const ConfigReader& r, GanConfig& c, int64_t pack) {
+  const int64_t z_dim = r.integer("z_dim", 1, kMaxWidth), data_dim = r.integer("data_dim", 1, kMaxWidth);
+  MlpFlags g, d;
+  g.hidden = r.widths("g_hidden");
+  d.hidden = r.widths("d_hidden");
+  g.activation = parse_activation(r.text("g_activation"), r.what);
+  g.alpha = static_cast<float>(r.finite("g_alpha"));
+  g.out_activation = parse_activation(r.text("g_out_activation"), r.what);
+  d.activation = parse_activation(r.text("d_activation"), r.what);
+  d.alpha = static_cast<float>(r.finite("d_alpha"));
+  if (static_cast<double>(pack) * static_cast<double>(data_dim) > static_cast<double>(kMaxWidth))
+    fail("{}: /config attributes 'pack' and 'data_dim' ({} × {}) are too large {}", r.what, pack, data_dim, kDamaged);
+  c.g = mlp_spec(z_dim, g, data_dim);
+  c.d = mlp_spec(pack * data_dim, d, 1);
+}
+
+GanConfig read_config(hid_t file, const std::string& what, int64_t format_version, std::string& text) {
   H5Id group = open_group(file, "/config", what);
   const ConfigReader r{group.get(), what};
   GanConfig c;
-  c.z_dim = r.integer("z_dim", 1, kMaxWidth);
-  c.data_dim = r.integer("data_dim", 1, kMaxWidth);
-  c.g_hidden = r.widths("g_hidden");
-  c.d_hidden = r.widths("d_hidden");
-  c.g_activation = parse_activation(r.text("g_activation"), what);
-  c.g_alpha = static_cast<float>(r.finite("g_alpha"));
-  c.g_out_activation = parse_activation(r.text("g_out_activation"), what);
-  c.d_activation = parse_activation(r.text("d_activation"), what);
-  c.d_alpha = static_cast<float>(r.finite("d_alpha"));
   c.init = parse_init(r.text("init"), what);
   c.prior = parse_prior(r.text("prior"), what);
   c.loss = parse_gan_loss(r.text("loss"));
@@ -167,102 +169,116 @@ GanConfig read_config(hid_t file, const std::string& what, std::string& text) {
   c.opt_g = r.optimizer("g");
   c.opt_d = r.optimizer("d");
   text = r.text("options");
+  if (format_version == 1) {
+    read_v1_networks(r, c, c.pack);
+  } else {
+    const std::string g_net = r.text("g_net"), d_net = r.text("d_net");
+    try {
+      c.g = parse_net_spec(g_net, what + ": /config attribute 'g_net'");
+      c.d = parse_net_spec(d_net, what + ": /config attribute 'd_net'");
+      check_gan_config(c, what + ": /config attributes 'g_net' and 'd_net'");
+    } catch (const Error& e) {
+      fail("{} {}", e.what(), kDamaged);
+    }
+  }
+  if (format_version == 1) check_gan_config(c, what + ": /config");
   // The noise buffer make_gan allocates: (d_steps + 1) · batch × z_dim floats.
   const double noise_bytes = static_cast<double>(c.d_steps + 1) * static_cast<double>(c.batch) *
-                             static_cast<double>(c.z_dim) * sizeof(float);
+                             static_cast<double>(c.z_dim()) * sizeof(float);
   const double memory = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
   if (memory > 0 && noise_bytes > memory)
     fail("{}: /config attributes 'batch', 'd_steps' and 'z_dim' ({}, {}, {}) need {:.1f} GB of noise, more than "
-         "this machine has {}", what, c.batch, c.d_steps, c.z_dim, noise_bytes / 1e9, kDamaged);
+         "this machine has {}", what, c.batch, c.d_steps, c.z_dim(), noise_bytes / 1e9, kDamaged);
   return c;
 }
 
 // ---- networks and optimizer states ----------------------------------------------
+// A net's group holds one dataset per view of its parameter block, at the view's name
+// (layer0/weights (out, in), layer0/bias (out), ...). An optimizer's group holds its step
+// and its moments by the same names: m/layer0/weights, v/layer0/weights (Adam) or m/...
+// (SGD's momentum). Version 1 named the moments layer0/weights_m, layer0/weights_v.
 
-void write_network(hid_t file, const std::string& name, const Mlp& mlp) {
+// Where version `format_version` keeps moment `moment` ("m" or "v") of view `name`.
+std::string moment_path(int64_t format_version, const std::string& moment, const std::string& name) {
+  return format_version == 1 ? fmt::format("{}_{}", name, moment) : fmt::format("{}/{}", moment, name);
+}
+
+// Writes values (the block's layout) at each view's name under `group`, making the groups
+// the names pass through.
+void write_views(hid_t group, const ParamBlock& block, const float* values, const std::string& prefix = "") {
+  for (const ParamView& v : block.views) {
+    const std::string path = prefix + v.name;
+    for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
+      if (!h5_exists(group, path.substr(0, slash))) create_group(group, path.substr(0, slash));
+    write_floats(group, path, values + v.offset, v.shape);
+  }
+}
+
+// Checks that every view is stored under `group` at path(view's name) with its shape.
+template <typename Path>
+void check_views(hid_t group, const std::vector<ParamView>& views, Path path, const std::string& what) {
+  for (const ParamView& v : views) {
+    const std::string name = path(v.name);
+    if (!h5_exists(group, name)) fail("{}: {} is missing {}", what, object_path(group, name), kDamaged);
+    const std::vector<int64_t> stored = dataset_shape(group, name, what);
+    if (stored != v.shape)
+      fail("{}: {} has shape ({}), expected ({}) {}", what, object_path(group, name), fmt::join(stored, ", "),
+           fmt::join(v.shape, ", "), kDamaged);
+  }
+}
+
+template <typename Path>
+void read_views(hid_t group, const ParamBlock& block, float* values, Path path, const std::string& what) {
+  for (const ParamView& v : block.views) read_floats(group, path(v.name), values + v.offset, v.shape, what);
+}
+
+// Before make_gan allocates nets of the configuration's (possibly damaged) sizes: every
+// parameter of G, its average and D is stored with the shape the configuration implies, and
+// the nets with their gradients and moments fit in this machine's memory.
+void check_stored_sizes(hid_t file, const GanConfig& config, const std::string& what) {
+  double floats = 0;
+  for (const char* name : {"generator", "generator_ema", "discriminator"}) {
+    const std::vector<ParamView> views = param_views(std::string(name) == "discriminator" ? config.d : config.g);
+    H5Id group = open_group(file, std::string("/") + name, what);
+    check_views(group.get(), views, [](const std::string& n) { return n; }, what);
+    floats += 5.0 * static_cast<double>(views.back().offset + views.back().size);
+  }
+  const double memory = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (memory > 0 && floats * sizeof(float) > memory)
+    fail("{}: its networks need {:.1f} GB, more than this machine has {}", what, floats * sizeof(float) / 1e9,
+         kDamaged);
+}
+
+void write_network(hid_t file, const std::string& name, const Net& net) {
   H5Id group = create_group(file, name);
-  for (size_t l = 0; l < mlp.layers.size(); ++l) {
-    const Linear& layer = mlp.layers[l];
-    H5Id g = create_group(group.get(), fmt::format("layer{}", l));
-    write_attr(g.get(), "in", layer.in());
-    write_attr(g.get(), "out", layer.out());
-    write_attr(g.get(), "activation", std::string(activation_name(layer.activation)));
-    write_attr(g.get(), "alpha", double{layer.alpha});
-    write_floats(g.get(), "weights", layer.weights.data(), layer.out(), layer.in());
-    write_floats(g.get(), "bias", layer.bias.data(), layer.out());
-  }
+  write_views(group.get(), net.params, net.params.values.data());
 }
 
-void read_network(hid_t file, const std::string& name, Mlp& mlp, const std::string& what) {
-  for (size_t l = 0; l < mlp.layers.size(); ++l) {
-    Linear& layer = mlp.layers[l];
-    H5Id g = open_group(file, fmt::format("/{}/layer{}", name, l), what);
-    read_floats(g.get(), "weights", layer.weights.data(), layer.out(), layer.in(), what);
-    read_floats(g.get(), "bias", layer.bias.data(), layer.out(), 0, what);
-  }
-}
-
-// The (in, out) of each layer of an MLP in → hidden → out.
-std::vector<std::pair<int64_t, int64_t>> layer_sizes(int64_t in, const std::vector<int64_t>& hidden, int64_t out) {
-  std::vector<std::pair<int64_t, int64_t>> sizes;
-  for (int64_t w : hidden) sizes.emplace_back(std::exchange(in, w), w);
-  sizes.emplace_back(in, out);
-  return sizes;
-}
-
-// Checks that every weights and bias dataset of network `name` (and of its optimizer state
-// when `optimizer` is given) has the shape the configuration implies, before anything of
-// that size is allocated.
-void check_network_shapes(hid_t file, const std::string& name, const std::vector<std::pair<int64_t, int64_t>>& sizes,
-                          const std::string& what) {
-  for (size_t l = 0; l < sizes.size(); ++l) {
-    const auto [in, out] = sizes[l];
-    const std::string layer = fmt::format("/{}/layer{}", name, l);
-    if (!h5_exists(file, layer)) fail("{}: {} is missing {}", what, layer, kDamaged);
-    H5Id g = open_group(file, layer, what);
-    for (const auto& [dataset, shape] : {std::pair{std::string("weights"), std::vector<int64_t>{out, in}},
-                                         std::pair{std::string("bias"), std::vector<int64_t>{out}}}) {
-      const std::vector<int64_t> stored = dataset_shape(g.get(), dataset, what);
-      if (stored != shape)
-        fail("{}: {}/{} has shape ({}), expected ({}) {}", what, layer, dataset, fmt::join(stored, ", "),
-             fmt::join(shape, ", "), kDamaged);
-    }
-  }
-}
-
-// Adam's moments (m, v) or SGD's momentum buffers (m), named after the parameter they
-// belong to: layer0/weights_m, layer0/bias_m, ...
-void write_optimizer_state(hid_t file, const std::string& name, const OptimizerState& state, const Mlp& mlp) {
+void write_optimizer_state(hid_t file, const std::string& name, const OptimizerState& state, const Net& net) {
   H5Id group = create_group(file, name);
   write_attr(group.get(), "step", state.step);
-  for (size_t l = 0; l < mlp.layers.size(); ++l) {
-    H5Id g = create_group(group.get(), fmt::format("layer{}", l));
-    const Linear& layer = mlp.layers[l];
-    const size_t w = 2 * l, b = 2 * l + 1;  // params() order: weights, bias per layer
-    write_floats(g.get(), "weights_m", state.m[w].data(), layer.out(), layer.in());
-    write_floats(g.get(), "bias_m", state.m[b].data(), layer.out());
-    if (!state.v.empty()) {
-      write_floats(g.get(), "weights_v", state.v[w].data(), layer.out(), layer.in());
-      write_floats(g.get(), "bias_v", state.v[b].data(), layer.out());
-    }
-  }
+  write_views(group.get(), net.params, state.m.front().data(), "m/");
+  if (!state.v.empty()) write_views(group.get(), net.params, state.v.front().data(), "v/");
 }
 
-void read_optimizer_state(hid_t file, const std::string& name, OptimizerState& state, const Mlp& mlp,
-                          const std::string& what) {
+// Checks the shapes of a net's views and of its optimizer's moments, then reads them.
+void read_network(hid_t file, const std::string& name, Net& net, OptimizerState* state, int64_t version,
+                  const std::string& what) {
   H5Id group = open_group(file, "/" + name, what);
-  const double step = read_number_attr(group.get(), "step").value_or(-1);
+  const auto same = [](const std::string& n) { return n; };
+  check_views(group.get(), net.params.views, same, what);
+  read_views(group.get(), net.params, net.params.values.data(), same, what);
+  if (!state) return;
+  H5Id opt = open_group(file, "/optimizer/" + name, what);
+  const double step = read_number_attr(opt.get(), "step").value_or(-1);
   if (!(step >= 0 && step < 9.2e18))
-    fail("{}: /{} attribute 'step' is missing or holds {} {}", what, name, step, kDamaged);
-  state.step = static_cast<int64_t>(step);
-  for (size_t p = 0; p < state.m.size(); ++p) {
-    const Linear& layer = mlp.layers[p / 2];
-    const bool weights = p % 2 == 0;
-    const int64_t rows = layer.out(), cols = weights ? layer.in() : 0;  // the parameter's shape
-    H5Id g = open_group(group.get(), fmt::format("layer{}", p / 2), what);
-    const std::string param = weights ? "weights" : "bias";
-    read_floats(g.get(), param + "_m", state.m[p].data(), rows, cols, what);
-    if (!state.v.empty()) read_floats(g.get(), param + "_v", state.v[p].data(), rows, cols, what);
+    fail("{}: /optimizer/{} attribute 'step' is missing or holds {} {}", what, name, step, kDamaged);
+  state->step = static_cast<int64_t>(step);
+  for (size_t i = 0; i < (state->v.empty() ? 1 : 2); ++i) {
+    const std::string moment = i == 0 ? "m" : "v";
+    const auto path = [&](const std::string& n) { return moment_path(version, moment, n); };
+    check_views(opt.get(), net.params.views, path, what);
+    read_views(opt.get(), net.params, (i == 0 ? state->m : state->v).front().data(), path, what);
   }
 }
 
@@ -339,6 +355,7 @@ void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta,
     H5Id optimizer = create_group(f, "optimizer");
     write_optimizer_state(optimizer.get(), "generator", gan.opt_state_g, gan.g);
     write_optimizer_state(optimizer.get(), "discriminator", gan.opt_state_d, gan.d);
+    optimizer.reset();
     H5Id state = create_group(f, "state");
     write_attr(state.get(), "noise_key", gan.noise_rng.key);
     write_attr(state.get(), "noise_stream", gan.noise_rng.stream);
@@ -371,30 +388,22 @@ Gan read_model(const std::string& path, ModelMeta& meta, int64_t* threads) {
   if (read_string_attr(f, "format").value_or("") != kModelFormat)
     fail("{}: not a gantool model file (make one with 'gantool train')", path);
   const int64_t format_version = static_cast<int64_t>(read_number_attr(f, "format_version").value_or(-1));
-  if (format_version != kModelFormatVersion)
-    fail("{}: model format version {} is not supported by gantool {} (it reads version {})", path,
-         format_version, version(), kModelFormatVersion);
+  if (format_version != kModelFormatVersion && format_version != 1)
+    fail("{}: model format version {} is not supported by gantool {} (it reads versions 1 and {}); a newer "
+         "gantool wrote it?", path, format_version, version(), kModelFormatVersion);
 
   std::string text;
   GanConfig config;
   try {
-    config = read_config(f, path, text);
+    config = read_config(f, path, format_version, text);
   } catch (const UsageError& e) {  // a stored value no parser knows: not the user's flags
     fail("{}: /config holds a value this gantool does not know ({}); damaged or newer model file?", path, e.what());
   }
-  // Every stored array has the shape the configuration implies: checked before make_gan
-  // allocates networks of the configuration's (possibly damaged) sizes.
-  const auto g_sizes = layer_sizes(config.z_dim, config.g_hidden, config.data_dim);
-  const auto d_sizes = layer_sizes(config.pack * config.data_dim, config.d_hidden, 1);
-  check_network_shapes(f, "generator", g_sizes, path);
-  check_network_shapes(f, "generator_ema", g_sizes, path);
-  check_network_shapes(f, "discriminator", d_sizes, path);
+  check_stored_sizes(f, config, path);
   Gan gan = make_gan(config, /*seed=*/0);  // the shapes; every value is then read
-  read_network(f, "generator", gan.g, path);
-  read_network(f, "generator_ema", gan.g_ema, path);
-  read_network(f, "discriminator", gan.d, path);
-  read_optimizer_state(f, "optimizer/generator", gan.opt_state_g, gan.g, path);
-  read_optimizer_state(f, "optimizer/discriminator", gan.opt_state_d, gan.d, path);
+  read_network(f, "generator", gan.g, &gan.opt_state_g, format_version, path);
+  read_network(f, "generator_ema", gan.g_ema, nullptr, format_version, path);
+  read_network(f, "discriminator", gan.d, &gan.opt_state_d, format_version, path);
   H5Id state = open_group(f, "/state", path);
   const auto counter = [&](const char* name) {
     auto v = read_uint_attr(state.get(), name);
@@ -410,6 +419,7 @@ Gan read_model(const std::string& path, ModelMeta& meta, int64_t* threads) {
   };
   gan.noise_rng = Rng{counter("noise_key"), counter("noise_stream"), counter("noise_counter")};
 
+  meta.format_version = format_version;
   meta.version = read_string_attr(f, "gantool_version").value_or("");
   meta.command = read_string_attr(f, "command").value_or("");
   meta.config_text = text;
@@ -432,7 +442,7 @@ Gan read_model(const std::string& path, ModelMeta& meta, int64_t* threads) {
   if (!(stored_threads >= 0 && stored_threads <= kMaxThreads) || stored_threads != std::floor(stored_threads))
     fail("{}: /state attribute 'threads' holds {}, expected 0 to {} {}", path, stored_threads, kMaxThreads, kDamaged);
   if (threads) *threads = static_cast<int64_t>(stored_threads);
-  read_data_meta(f, meta, config.data_dim, path);
+  read_data_meta(f, meta, config.data_dim(), path);
   if (meta.position > meta.data_rows)
     fail("{}: /state attribute 'data_position' holds {}, past the {} rows of the training data {}", path,
          meta.position, meta.data_rows, kDamaged);

@@ -18,13 +18,14 @@
 namespace gantool {
 
 inline constexpr const char* kModelFormat = "gantool-model";
-inline constexpr int64_t kModelFormatVersion = 1;
+inline constexpr int64_t kModelFormatVersion = 2;
 
 // The columns of the /history table, one row per logged step.
 const std::vector<std::string>& history_columns();
 
 // What a model file holds besides the Gan itself.
 struct ModelMeta {
+  int64_t format_version = kModelFormatVersion;  // of the file it was read from
   std::string version;      // gantool version that wrote it
   std::string command;      // the command line of the run that wrote it
   std::string config_text;  // every resolved option of that run, as a --config file (TOML)

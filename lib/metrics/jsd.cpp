@@ -12,7 +12,7 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "gan/losses.hpp"
-#include "nn/mlp.hpp"
+#include "nn/net.hpp"
 #include "optim/optimizer.hpp"
 
 namespace gantool {
@@ -166,9 +166,9 @@ std::vector<double> knn_terms(const Distinct& own, const KdTree& own_tree, const
 
 // One candidate model: its network, the features it reads, and its best weights.
 struct Candidate {
-  Mlp net;
+  Net net;
   bool squares = false;  // features (x, x² − 1): a logistic regression with quadratic terms
-  std::vector<Tensor> best;
+  std::vector<float> best;  // the parameter block
   double best_loss = INFINITY;
 };
 
@@ -193,7 +193,7 @@ double cross_entropy(const Tensor& logits, const std::vector<float>& labels) {
 }
 
 // Logits of every row of x, in blocks.
-Tensor predict(Mlp& net, const Tensor& x) {
+Tensor predict(Net& net, const Tensor& x) {
   Tensor out(x.rows(), 1);
   const int64_t block = 4096;
   for (int64_t first = 0; first < x.rows(); first += block) {
@@ -213,8 +213,8 @@ void train(Candidate& m, const Tensor& x, const std::vector<float>& y, const Ten
   opt.lr = m.squares ? 1e-2 : 1e-3;
   opt.beta1 = 0.9;
   OptimizerState state;
-  std::vector<Param> params = m.net.params();
-  optimizer_init(opt, state, params);
+  const Param params = m.net.params.param();
+  optimizer_init(opt, state, {&params, 1});
   const int64_t n = x.rows(), batch = std::min<int64_t>(256, n);
   std::vector<int64_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
@@ -231,21 +231,18 @@ void train(Candidate& m, const Tensor& x, const std::vector<float>& y, const Ten
         diff(j, 0) = static_cast<float>(
             (sigmoid(logits(j, 0)) - y[static_cast<size_t>(order[static_cast<size_t>(first + j)])]) / double(batch));
       m.net.backward(diff.data(), /*param_grads=*/true, nullptr);
-      optimizer_step(opt, state, params);
+      optimizer_step(opt, state, {&params, 1});
     }
     const double loss = cross_entropy(predict(m.net, vx), vy);
     if (loss < m.best_loss - 1e-5) {
       m.best_loss = loss;
-      if (m.best.empty())
-        for (const Param& p : params) m.best.emplace_back(1, p.size);
-      for (size_t i = 0; i < params.size(); ++i) std::copy(params[i].value, params[i].value + params[i].size, m.best[i].data());
+      m.best = m.net.params.values;
       since_best = 0;
     } else {
       ++since_best;
     }
   }
-  for (size_t i = 0; i < params.size() && !m.best.empty(); ++i)
-    std::copy(m.best[i].data(), m.best[i].data() + params[i].size, params[i].value);
+  if (!m.best.empty()) m.net.params.values = m.best;
 }
 
 }  // namespace
@@ -409,9 +406,9 @@ JsdEstimate classifier_jsd(const Tensor& a, const Tensor& b, int folds, uint64_t
     gather(test, x_test, y_test);
     Rng init = make_rng(seed, kFoldStreams + static_cast<uint64_t>(f));
     Candidate quadratic, mlp;
-    quadratic.net = Mlp({2 * d, {}, 1, Activation::identity, 0, Activation::identity, 0}, Init::xavier, init);
+    quadratic.net = Net(mlp_spec(2 * d, {{}, Activation::identity, 0, Activation::identity}, 1), Init::xavier, init);
     quadratic.squares = true;
-    mlp.net = Mlp({d, {128, 128}, 1, Activation::leaky_relu, 0.2f, Activation::identity, 0}, Init::pytorch, init);
+    mlp.net = Net(mlp_spec(d, {{128, 128}, Activation::leaky_relu, 0.2f, Activation::identity}, 1), Init::pytorch, init);
     for (Candidate* m : {&quadratic, &mlp})
       train(*m, features(x_fit, m->squares), y_fit, features(x_valid, m->squares), y_valid, rng);
     Candidate& best = mlp.best_loss < quadratic.best_loss ? mlp : quadratic;

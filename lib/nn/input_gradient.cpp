@@ -1,4 +1,4 @@
-// Double backpropagation through the MLP: the gradient of the output with respect to the
+// Double backpropagation through a net of linear layers: the gradient of the output with respect to the
 // input, and the gradient of a function of that input gradient with respect to the weights.
 //
 // Layer i maps x_i to y_i = f_i(a_i), a_i = x_i·W_iᵀ + b_i. The input-gradient pass runs
@@ -14,7 +14,7 @@
 // Biases enter only through that last pass, so for relu and leaky relu (f'' = 0) they get
 // nothing and the whole adjoint is one weight product and one product per layer.
 #include "core/error.hpp"
-#include "nn/mlp.hpp"
+#include "nn/net.hpp"
 
 namespace gantool {
 
@@ -27,8 +27,9 @@ void add_into(float* __restrict to, const float* __restrict from, int64_t n) {
 
 }  // namespace
 
-const Tensor& Mlp::input_gradient(int64_t first, int64_t rows) {
-  GANTOOL_ASSERT(src_ != nullptr && out() == 1 && layers.back().activation == Activation::identity);
+const Tensor& Net::input_gradient(int64_t first, int64_t rows) {
+  GANTOOL_ASSERT(src_ != nullptr && out() == 1 && spec_.heads.empty() &&
+                 layers.back().linear.activation == Activation::identity);
   GANTOOL_ASSERT(first >= 0 && rows > 0 && first + rows <= batch_);
   const size_t n = layers.size();
   InputGradient& ig = ig_;
@@ -39,7 +40,7 @@ const Tensor& Mlp::input_gradient(int64_t first, int64_t rows) {
   ig.delta[n - 1].resize(rows, 1);
   for (int64_t r = 0; r < rows; ++r) ig.delta[n - 1](r, 0) = 1.0f;  // identity output: δ = g = 1
   for (size_t i = n; i-- > 0;) {
-    Linear& layer = layers[i];
+    Linear& layer = layers[i].linear;
     Tensor& delta = ig.delta[i];  // holds g_i, written by the layer above
     if (i + 1 < n) {
       if (has_curvature(layer.activation)) ig.g[i] = delta;  // kept for ã_i (no allocation once sized)
@@ -47,12 +48,12 @@ const Tensor& Mlp::input_gradient(int64_t first, int64_t rows) {
     }
     Tensor& below = i > 0 ? ig.delta[i - 1] : ig.u;
     below.resize(rows, layer.in());
-    layer.product_transposed(delta.data(), below.data(), rows);
+    layer.product_transposed(delta.data(), below.data(), rows, weights(i));
   }
   return ig.u;
 }
 
-void Mlp::add_input_gradient_backward(const float* diff_u) {
+void Net::add_input_gradient_backward(const float* diff_u) {
   InputGradient& ig = ig_;
   GANTOOL_ASSERT(ig.rows > 0 && ig.first + ig.rows <= batch_);
   const int64_t rows = ig.rows, first = ig.first;
@@ -62,17 +63,17 @@ void Mlp::add_input_gradient_backward(const float* diff_u) {
   const float* g_bar = diff_u;  // ḡ_{i-1} (rows, in_i)
   int64_t top = -1;             // the highest layer with curvature
   for (size_t i = 0; i < n; ++i) {
-    Linear& layer = layers[i];
+    Linear& layer = layers[i].linear;
     // W̄_i = δ_iᵀ·ḡ_{i-1}; the column sums that come with it are not part of the gradient.
     ig.dw[i].resize(layer.out(), layer.in());
     ig.db[i].resize(1, layer.out());
     layer.weight_product(g_bar, ig.delta[i].data(), ig.dw[i].data(), ig.db[i].data(), rows);
-    add_into(layer.diff_weights.data(), ig.dw[i].data(), ig.dw[i].size());
+    add_into(diff_weights(i), ig.dw[i].data(), ig.dw[i].size());
     const bool curved = has_curvature(layer.activation);
     if (i + 1 == n && !curved) break;  // g_{L-1} = 1 is constant: nothing above
     Tensor& bar = ig.bar[i];
     bar.resize(rows, layer.out());
-    layer.product(g_bar, bar.data(), rows);  // δ̄_i
+    layer.product(g_bar, bar.data(), rows, weights(i));  // δ̄_i
     const float* y = dst_[i].row(first);
     if (curved) {
       Tensor& curve = ig.curve[i];
@@ -89,7 +90,7 @@ void Mlp::add_input_gradient_backward(const float* diff_u) {
   // Down the layers from the highest curvature: the ã_i through the forward graph. ig.bar
   // is free again and holds the adjoint at each layer's output (a_{i+1}'s through W_{i+1}).
   for (int64_t i = top; i >= 0; --i) {
-    Linear& layer = layers[i];
+    Linear& layer = layers[i].linear;
     const float* y = dst_[i].row(first);
     float* a_bar = nullptr;
     if (i < top) {
@@ -102,11 +103,11 @@ void Mlp::add_input_gradient_backward(const float* diff_u) {
     }
     const float* x = i == 0 ? src_ + first * in() : dst_[i - 1].row(first);
     layer.weight_product(x, a_bar, ig.dw[i].data(), ig.db[i].data(), rows);
-    add_into(layer.diff_weights.data(), ig.dw[i].data(), ig.dw[i].size());
-    add_into(layer.diff_bias.data(), ig.db[i].data(), ig.db[i].size());
+    add_into(diff_weights(i), ig.dw[i].data(), ig.dw[i].size());
+    add_into(diff_bias(i), ig.db[i].data(), ig.db[i].size());
     if (i > 0) {
-      ig.bar[i - 1].resize(rows, layers[i - 1].out());
-      layer.product_transposed(a_bar, ig.bar[i - 1].data(), rows);
+      ig.bar[i - 1].resize(rows, layers[i - 1].linear.out());
+      layer.product_transposed(a_bar, ig.bar[i - 1].data(), rows, weights(i));
     }
   }
 }

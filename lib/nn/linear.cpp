@@ -61,8 +61,7 @@ struct Linear::Primitives {
 };
 
 Linear::Linear(int64_t in, int64_t out, Activation activation, float alpha)
-    : activation(activation), alpha(alpha), weights(out, in), bias(1, out), diff_weights(out, in),
-      diff_bias(1, out) {
+    : activation(activation), alpha(alpha), in_(in), out_(out) {
   GANTOOL_ASSERT(in > 0 && out > 0);
 }
 
@@ -110,10 +109,10 @@ Linear::Primitives& Linear::primitives(int64_t batch) {
   p->dst = dnnl::memory(dst_md, eng, DNNL_MEMORY_NONE);
   p->diff_dst = dnnl::memory(dst_md, eng, DNNL_MEMORY_NONE);
   p->diff_src = dnnl::memory(src_md, eng, DNNL_MEMORY_NONE);
-  p->weights = dnnl::memory(weights_md, eng, weights.data());
-  p->bias = dnnl::memory(bias_md, eng, bias.data());
-  p->diff_weights = dnnl::memory(weights_md, eng, diff_weights.data());
-  p->diff_bias = dnnl::memory(bias_md, eng, diff_bias.data());
+  p->weights = dnnl::memory(weights_md, eng, DNNL_MEMORY_NONE);
+  p->bias = dnnl::memory(bias_md, eng, DNNL_MEMORY_NONE);
+  p->diff_weights = dnnl::memory(weights_md, eng, DNNL_MEMORY_NONE);
+  p->diff_bias = dnnl::memory(bias_md, eng, DNNL_MEMORY_NONE);
   p->scratch_forward = dnnl::memory(forward_pd.scratchpad_desc(), eng);
   p->scratch_data = dnnl::memory(data_pd.scratchpad_desc(), eng);
   p->scratch_weights = dnnl::memory(weights_pd.scratchpad_desc(), eng);
@@ -132,24 +131,24 @@ Linear::Primitives& Linear::primitives(int64_t batch) {
   return *cache_.emplace(batch, std::move(p)).first->second;
 }
 
-void Linear::forward(const float* src, float* dst, int64_t batch) {
+void Linear::forward(const float* src, float* dst, int64_t batch, const float* weights, const float* bias) {
   Primitives& p = primitives(batch);
-  // Every handle is set on every run, so the layer's tensors may be replaced (e.g. loaded).
+  // Every handle is set on every run: the parameters belong to the caller.
   p.src.set_data_handle(const_cast<float*>(src));
-  p.weights.set_data_handle(weights.data());
-  p.bias.set_data_handle(bias.data());
+  p.weights.set_data_handle(const_cast<float*>(weights));
+  p.bias.set_data_handle(const_cast<float*>(bias));
   p.dst.set_data_handle(dst);
   execute(p.forward, p.forward_args);
 }
 
-void Linear::backward(const float* src, const float* dst, float* diff_dst, float* diff_src,
-                      bool param_grads, int64_t batch) {
+void Linear::backward(const float* src, const float* dst, float* diff_dst, float* diff_src, int64_t batch,
+                      const float* weights, float* diff_weights, float* diff_bias) {
   activation_backward(activation, alpha, dst, diff_dst, batch * out());
-  if (param_grads) weight_product(src, diff_dst, diff_weights.data(), diff_bias.data(), batch);
-  if (diff_src) product_transposed(diff_dst, diff_src, batch);
+  if (diff_weights) weight_product(src, diff_dst, diff_weights, diff_bias, batch);
+  if (diff_src) product_transposed(diff_dst, diff_src, batch, weights);
 }
 
-void Linear::product(const float* src, float* dst, int64_t batch) {
+void Linear::product(const float* src, float* dst, int64_t batch, const float* weights) {
   Primitives& p = primitives(batch);
   if (!p.product) {  // made on first use: only double backpropagation needs it
     const dnnl::engine& eng = cpu_engine();
@@ -167,15 +166,15 @@ void Linear::product(const float* src, float* dst, int64_t batch) {
                       {DNNL_ARG_SCRATCHPAD, p.scratch_product.get()}};
   }
   p.src.set_data_handle(const_cast<float*>(src));
-  p.weights.set_data_handle(weights.data());
+  p.weights.set_data_handle(const_cast<float*>(weights));
   p.dst.set_data_handle(dst);
   execute(p.product, p.product_args);
 }
 
-void Linear::product_transposed(const float* diff_dst, float* diff_src, int64_t batch) {
+void Linear::product_transposed(const float* diff_dst, float* diff_src, int64_t batch, const float* weights) {
   Primitives& p = primitives(batch);
   p.diff_dst.set_data_handle(const_cast<float*>(diff_dst));
-  p.weights.set_data_handle(weights.data());
+  p.weights.set_data_handle(const_cast<float*>(weights));
   p.diff_src.set_data_handle(diff_src);
   execute(p.backward_data, p.backward_data_args);
 }

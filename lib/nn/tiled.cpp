@@ -8,7 +8,7 @@
 
 namespace gantool {
 
-TiledForward::TiledForward(const Mlp& net, int threads) {
+TiledForward::TiledForward(const Net& net, int threads) {
   GANTOOL_ASSERT(threads > 0);
   for (int t = 0; t < threads; ++t) workers_.push_back({net.copy(), Tensor(kTileRows, net.in())});
 }

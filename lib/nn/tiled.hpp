@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/tensor.hpp"
-#include "nn/mlp.hpp"
+#include "nn/net.hpp"
 
 namespace gantool {
 
@@ -20,7 +20,7 @@ class TiledForward {
   static constexpr int64_t kTileRows = 512;
 
   // Copies net once per thread.
-  TiledForward(const Mlp& net, int threads);
+  TiledForward(const Net& net, int threads);
 
   int64_t in() const { return workers_.front().net.in(); }
   int64_t out() const { return workers_.front().net.out(); }
@@ -32,7 +32,7 @@ class TiledForward {
 
  private:
   struct Worker {
-    Mlp net;
+    Net net;
     Tensor padded;  // (kTileRows, in): the last, partial tile
   };
   std::vector<Worker> workers_;

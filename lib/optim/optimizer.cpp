@@ -25,7 +25,7 @@ const char* optimizer_kind_name(OptimizerKind kind) {
   return "";
 }
 
-void optimizer_init(const OptimizerConfig& config, OptimizerState& state, const std::vector<Param>& params) {
+void optimizer_init(const OptimizerConfig& config, OptimizerState& state, std::span<const Param> params) {
   state.step = 0;
   state.m.assign(params.size(), {});
   state.v.clear();
@@ -41,7 +41,7 @@ void optimizer_init(const OptimizerConfig& config, OptimizerState& state, const 
 namespace {
 
 // The state must have been made by optimizer_init for these params and this kind.
-void check_state(const OptimizerConfig& config, const OptimizerState& state, const std::vector<Param>& params) {
+void check_state(const OptimizerConfig& config, const OptimizerState& state, std::span<const Param> params) {
   const bool adam = config.kind == OptimizerKind::adam;
   GANTOOL_ASSERT(state.step >= 0);
   GANTOOL_ASSERT(state.m.size() == params.size());
@@ -71,7 +71,7 @@ void adam_kernel(int64_t n, float* __restrict p, const float* __restrict g, floa
 
 // Adam with decoupled weight decay: torch.optim.AdamW (and torch.optim.Adam when
 // weight_decay is 0), Kingma & Ba 2015 Algorithm 1 with PyTorch's placement of eps.
-void adam_step(const OptimizerConfig& config, OptimizerState& state, const std::vector<Param>& params) {
+void adam_step(const OptimizerConfig& config, OptimizerState& state, std::span<const Param> params) {
   state.step += 1;
   const double lr = learning_rate(config, state.step);
   const double beta1 = config.beta1;
@@ -94,7 +94,7 @@ void adam_step(const OptimizerConfig& config, OptimizerState& state, const std::
 
 // SGD with L2 weight decay, momentum (dampening 0) and Nesterov's variant: torch.optim.SGD,
 // whose momentum buffer starts as a copy of the first gradient.
-void sgd_step(const OptimizerConfig& config, OptimizerState& state, const std::vector<Param>& params) {
+void sgd_step(const OptimizerConfig& config, OptimizerState& state, std::span<const Param> params) {
   const auto lr = static_cast<float>(learning_rate(config, state.step + 1));
   const auto wd = static_cast<float>(config.weight_decay);
   const auto mu = static_cast<float>(config.momentum);
@@ -123,7 +123,7 @@ double learning_rate(const OptimizerConfig& config, int64_t step) {
   return config.lr * std::max(0.0, 1.0 - static_cast<double>(step - 1) / static_cast<double>(config.decay_steps));
 }
 
-void optimizer_step(const OptimizerConfig& config, OptimizerState& state, const std::vector<Param>& params) {
+void optimizer_step(const OptimizerConfig& config, OptimizerState& state, std::span<const Param> params) {
   check_state(config, state, params);
   switch (config.kind) {
     case OptimizerKind::adam: adam_step(config, state, params); return;

@@ -4,12 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 namespace gantool {
 
-// One parameter tensor and its gradient, as the optimizer sees them (not owned).
+// A run of parameters and their gradients, as the optimizer sees them (not owned): a net's
+// whole parameter block (nn/net.hpp), or any array of floats.
 struct Param {
   float* value = nullptr;
   const float* grad = nullptr;
@@ -53,9 +55,9 @@ OptimizerKind parse_optimizer_kind(const std::string& name);
 const char* optimizer_kind_name(OptimizerKind kind);
 
 // Sizes the state for `params` (zeros, step 0). Allocates; call once, not per step.
-void optimizer_init(const OptimizerConfig& config, OptimizerState& state, const std::vector<Param>& params);
+void optimizer_init(const OptimizerConfig& config, OptimizerState& state, std::span<const Param> params);
 
 // One update of every parameter from its gradient. Allocates nothing.
-void optimizer_step(const OptimizerConfig& config, OptimizerState& state, const std::vector<Param>& params);
+void optimizer_step(const OptimizerConfig& config, OptimizerState& state, std::span<const Param> params);
 
 }  // namespace gantool

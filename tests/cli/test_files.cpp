@@ -140,9 +140,10 @@ TEST_CASE("cli: a damaged model file is refused naming the file and what is dama
        {"/generator/layer1/weights", "not finite"}},
       {"w = f['generator_ema/layer0/bias'][()]; w[2] = np.inf; f['generator_ema/layer0/bias'][()] = w",
        {"/generator_ema/layer0/bias", "not finite"}},
-      {"m = f['optimizer/generator/layer0/weights_m'][()]; del f['optimizer/generator/layer0/weights_m']; "
-       "f['optimizer/generator/layer0/weights_m'] = m.T.copy()",
-       {"/optimizer/generator/layer0/weights_m", "shape"}},
+      {"m = f['optimizer/generator/m/layer0/weights'][()]; del f['optimizer/generator/m/layer0/weights']; "
+       "f['optimizer/generator/m/layer0/weights'] = m.T.copy()",
+       {"/optimizer/generator/m/layer0/weights", "shape"}},
+      {"del f['optimizer/discriminator/v/layer1/bias']", {"/optimizer/discriminator/v/layer1/bias", "missing"}},
       {"s = f['training_data/scale'][()]; s[1] = 0; f['training_data/scale'][()] = s",
        {"/training_data/scale", "0"}},
       {"s = f['training_data/shift'][()]; s[0] = np.nan; f['training_data/shift'][()] = s",
@@ -152,10 +153,12 @@ TEST_CASE("cli: a damaged model file is refused naming the file and what is dama
       {"f['state'].attrs['data_position'] = np.uint64(2**62)", {"data_position"}},
       {"f['state'].attrs['data_epoch'] = np.uint64(2**63 + 5)", {"data_epoch"}},
       {"f['state'].attrs['threads'] = np.int64(100000)", {"threads", "100000"}},
-      {"f['config'].attrs['g_hidden'] = np.array([1000000], dtype=np.int64)",
+      {"f['config'].attrs['g_net'] = f['config'].attrs['g_net'].replace('linear 8 ', 'linear 1000000 ', 1)",
        {"/generator/layer0/weights", "shape"}},
       {"f['config'].attrs['batch'] = np.int64(10**12)", {"batch"}},
-      {"f['config'].attrs['z_dim'] = np.int64(0)", {"z_dim"}},
+      {"f['config'].attrs['g_net'] = 'in 0' + f['config'].attrs['g_net'][4:]", {"g_net", "'0' is not a size"}},
+      {"f['config'].attrs['d_net'] = 'in 2; linear 1 tanh'", {"d_net", "discriminator must end in one logit"}},
+      {"f['config'].attrs['d_net'] = 'in 2; conv 1 identity'", {"d_net", "unknown layer kind 'conv'"}},
       {"f['config'].attrs['g_lr'] = np.nan", {"g_lr"}},
   };
   for (size_t i = 0; i < damages.size(); ++i) {

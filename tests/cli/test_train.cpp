@@ -24,11 +24,9 @@ const std::string kSmall = " --g-hidden 16,16 --d-hidden 16,16 --batch 32 --log-
 void check_same_state(const std::string& a_path, const std::string& b_path) {
   gantool::ModelMeta ma, mb;
   gantool::Gan a = gantool::read_model(a_path, ma), b = gantool::read_model(b_path, mb);
-  const auto pa = a.g.params(), pb = b.g.params(), qa = a.d.params(), qb = b.d.params();
-  for (size_t i = 0; i < pa.size(); ++i) REQUIRE(std::memcmp(pa[i].value, pb[i].value, pa[i].size * 4) == 0);
-  for (size_t i = 0; i < qa.size(); ++i) REQUIRE(std::memcmp(qa[i].value, qb[i].value, qa[i].size * 4) == 0);
-  for (size_t i = 0; i < a.params_ema.size(); ++i)
-    REQUIRE(std::memcmp(a.params_ema[i].value, b.params_ema[i].value, a.params_ema[i].size * 4) == 0);
+  REQUIRE(a.g.params.values == b.g.params.values);
+  REQUIRE(a.d.params.values == b.d.params.values);
+  REQUIRE(a.g_ema.params.values == b.g_ema.params.values);
   CHECK(a.opt_state_g.m == b.opt_state_g.m);
   CHECK(a.opt_state_g.v == b.opt_state_g.v);
   CHECK(a.opt_state_d.m == b.opt_state_d.m);
@@ -248,7 +246,7 @@ gantool::ModeStats train_and_measure(const std::string& dist, int64_t steps) {
   REQUIRE(s.run("train -q --data data.h5 --model gan.h5 --steps " + std::to_string(steps)).status == 0);
   gantool::ModelMeta meta;
   gantool::Gan gan = gantool::read_model(s / "gan.h5", meta);
-  gantool::Tensor z(10000, gan.config.z_dim);
+  gantool::Tensor z(10000, gan.config.z_dim());
   gantool::Rng rng = gantool::make_rng(5);
   gantool::sample_noise(gan.config.prior, rng, z.data(), z.size());
   gantool::Tensor x = (gan.config.ema > 0 ? gan.g_ema : gan.g).forward(z.data(), 10000);

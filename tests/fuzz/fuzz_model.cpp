@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     gantool::Gan gan = gantool::read_model(path, meta, &threads);
     const int64_t rows = gantool::TiledForward::kTileRows;
     gantool::TiledForward generator(gan.g, /*threads=*/1);
-    gantool::Tensor z(rows, gan.config.z_dim), x(rows, gan.config.data_dim);
+    gantool::Tensor z(rows, gan.config.z_dim()), x(rows, gan.config.data_dim());
     generator.run(z.data(), rows, x.data());
   });
   gantool_fuzz::check_no_open_hdf5_handles();

@@ -16,12 +16,16 @@ using namespace gantool;
 
 namespace {
 
+// G: z_dim → g_hidden → data_dim (relu); D: pack·data_dim → d_hidden → 1 (d_act).
+void set_nets(GanConfig& c, int64_t z_dim, int64_t data_dim, std::vector<int64_t> g_hidden,
+              std::vector<int64_t> d_hidden, Activation d_act = Activation::leaky_relu, float d_alpha = 0.2f) {
+  c.g = mlp_spec(z_dim, {g_hidden, Activation::relu, 0.0f, Activation::identity}, data_dim);
+  c.d = mlp_spec(c.pack * data_dim, {d_hidden, d_act, d_alpha, Activation::identity}, 1);
+}
+
 GanConfig small_config() {
   GanConfig c;
-  c.z_dim = 2;
-  c.data_dim = 2;
-  c.g_hidden = {32, 32};
-  c.d_hidden = {32, 32};
+  set_nets(c, 2, 2, {32, 32}, {32, 32});
   c.batch = 64;
   return c;
 }
@@ -44,11 +48,7 @@ struct RealData {
 };
 
 bool same_bits(Gan& a, Gan& b) {
-  const auto pa = a.g.params(), pb = b.g.params(), qa = a.d.params(), qb = b.d.params();
-  for (size_t i = 0; i < pa.size(); ++i)
-    if (std::memcmp(pa[i].value, pb[i].value, pa[i].size * sizeof(float)) != 0) return false;
-  for (size_t i = 0; i < qa.size(); ++i)
-    if (std::memcmp(qa[i].value, qb[i].value, qa[i].size * sizeof(float)) != 0) return false;
+  if (a.g.params.values != b.g.params.values || a.d.params.values != b.d.params.values) return false;
   return a.opt_state_g.m == b.opt_state_g.m && a.opt_state_g.v == b.opt_state_g.v &&
          a.opt_state_d.m == b.opt_state_d.m && a.opt_state_d.v == b.opt_state_d.v &&
          a.noise_rng.counter == b.noise_rng.counter;
@@ -56,10 +56,10 @@ bool same_bits(Gan& a, Gan& b) {
 
 double max_relative_difference(Gan& a, Gan& b) {
   double worst = 0;
-  const auto pa = a.g.params(), pb = b.g.params();
-  for (size_t i = 0; i < pa.size(); ++i)
-    for (int64_t j = 0; j < pa[i].size; ++j)
-      worst = std::max(worst, std::abs(double(pa[i].value[j]) - pb[i].value[j]) / (std::abs(double(pa[i].value[j])) + 1e-3));
+  const std::vector<float>& pa = a.g.params.values;
+  const std::vector<float>& pb = b.g.params.values;
+  for (size_t j = 0; j < pa.size(); ++j)
+    worst = std::max(worst, std::abs(double(pa[j]) - pb[j]) / (std::abs(double(pa[j])) + 1e-3));
   return worst;
 }
 
@@ -89,6 +89,7 @@ TEST_CASE("gan: the same seed and thread count give bitwise-identical states aft
   penalized.loss = GanLoss::wgan_gp;
   penalized.r1 = 0.5;
   penalized.pack = 2;
+  set_nets(penalized, 2, 2, {32, 32}, {32, 32});
   penalized.d_steps = 3;
   GanConfig odd = small_config();
   odd.batch = 63;
@@ -133,9 +134,10 @@ TEST_CASE("gan: a steady-state step allocates nothing and creates no primitive",
     GanConfig config = small_config();
     config.loss = loss;
     config.d_steps = 2;
-    config.d_activation = Activation::tanh;  // with curvature: double backpropagation's longest path
     config.r1 = loss == GanLoss::nonsaturating ? 1.0 : 0.0;
     config.pack = loss == GanLoss::wgan_gp ? 2 : 1;
+    // tanh has curvature: double backpropagation's longest path
+    set_nets(config, 2, 2, {32, 32}, {32, 32}, Activation::tanh);
     Gan gan = make_gan(config, 3);
     RealData data(4096, 64, 2, 0, 1, 1);
     const float* real[2] = {data.take(), data.take()};
@@ -169,9 +171,8 @@ TEST_CASE("gan: D's loss with WGAN-GP and R1 penalties, value and every gradient
     INFO(gan_loss_name(k.loss) << ", r1 " << k.r1 << ", batch " << k.batch << ", pack " << k.pack << ", "
                                << activation_name(k.act));
     GanConfig c;
-    c.z_dim = 2, c.data_dim = 3, c.d_hidden = {6, 5}, c.g_hidden = {4};
     c.batch = k.batch, c.pack = k.pack, c.loss = k.loss, c.r1 = k.r1, c.gp_weight = 10;
-    c.d_activation = k.act, c.d_alpha = default_alpha(k.act);
+    set_nets(c, 2, 3, {4}, {6, 5}, k.act, default_alpha(k.act));
     Gan gan = make_gan(c, 21);
     Rng rng = make_rng(4, 4);
     std::vector<float> real(c.batch * 3), fake(c.batch * 3);
@@ -217,11 +218,11 @@ TEST_CASE("gan: D's loss with WGAN-GP and R1 penalties, value and every gradient
     for (size_t l = 0; l < ref.size(); ++l) {
       for (size_t i = 0; i < ref[l].w.size(); ++i) {
         INFO("layer " << l << " weight " << i);
-        CHECK(close(gan.d.layers[l].diff_weights.data()[i], central_difference(ref[l].w[i], loss)));
+        CHECK(close(gan.d.diff_weights(l)[i], central_difference(ref[l].w[i], loss)));
       }
       for (size_t i = 0; i < ref[l].b.size(); ++i) {
         INFO("layer " << l << " bias " << i);
-        CHECK(close(gan.d.layers[l].diff_bias.data()[i], central_difference(ref[l].b[i], loss)));
+        CHECK(close(gan.d.diff_bias(l)[i], central_difference(ref[l].b[i], loss)));
       }
     }
   }
@@ -251,10 +252,7 @@ std::pair<double, double> learned_gaussian(const GanConfig& c, int steps) {
 
 GanConfig gaussian_config() {
   GanConfig c;
-  c.z_dim = 1;
-  c.data_dim = 1;
-  c.g_hidden = {32, 32};
-  c.d_hidden = {32, 32};
+  set_nets(c, 1, 1, {32, 32}, {32, 32});
   c.batch = 128;
   c.opt_g.lr = c.opt_d.lr = 1e-3;
   return c;

@@ -16,10 +16,8 @@ namespace {
 
 GanConfig small_config(int64_t data_dim) {
   GanConfig c;
-  c.z_dim = 3;
-  c.data_dim = data_dim;
-  c.g_hidden = {5};
-  c.d_hidden = {4};
+  c.g = mlp_spec(/*in=*/3, {{5}, Activation::relu, 0.0f, Activation::identity}, data_dim);
+  c.d = mlp_spec(data_dim, {{4}, Activation::leaky_relu, 0.2f, Activation::identity}, /*out=*/1);
   c.batch = 8;
   return c;
 }
@@ -70,10 +68,10 @@ TEST_CASE("a model with 12,288 columns round-trips with its thread count", "[mod
   CHECK(meta.normalization.scale.size() == static_cast<size_t>(cols));
   CHECK(meta.steps_done == 7);
   CHECK(meta.position == 5);
-  const Linear& a = gan.g.layers.back();
-  const Linear& b = back.g.layers.back();
-  REQUIRE(a.weights.size() == b.weights.size());
-  CHECK(std::memcmp(a.weights.data(), b.weights.data(), a.weights.size() * sizeof(float)) == 0);
+  const std::vector<float>& a = gan.g.params.values;
+  const std::vector<float>& b = back.g.params.values;
+  REQUIRE(a.size() == b.size());
+  CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
 TEST_CASE("read_model refuses values that are not finite, naming the dataset", "[model_file]") {

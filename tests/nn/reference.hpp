@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "nn/activation.hpp"
-#include "nn/mlp.hpp"
+#include "nn/net.hpp"
 
 namespace gantool_test {
 
@@ -32,13 +32,24 @@ struct RefLayer {
   std::vector<double> w, b;
 };
 
-inline std::vector<RefLayer> ref_layers(const gantool::Mlp& mlp) {
+inline std::vector<RefLayer> ref_layers(const gantool::Net& net) {
   std::vector<RefLayer> layers;
-  for (const auto& l : mlp.layers)
-    layers.push_back({l.in(), l.out(), l.activation, l.alpha,
-                      std::vector<double>(l.weights.data(), l.weights.data() + l.weights.size()),
-                      std::vector<double>(l.bias.data(), l.bias.data() + l.bias.size())});
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const gantool::Linear& l = net.layers[i].linear;
+    const float* w = net.weights(i);
+    const float* b = net.bias(i);
+    layers.push_back({l.in(), l.out(), l.activation, l.alpha, std::vector<double>(w, w + l.in() * l.out()),
+                      std::vector<double>(b, b + l.out())});
+  }
   return layers;
+}
+
+// The spec of an MLP in → hidden → out whose output layer's activation has its own α.
+inline gantool::NetSpec mlp(int64_t in, const std::vector<int64_t>& hidden, int64_t out, gantool::Activation act,
+                            float alpha, gantool::Activation out_act, float out_alpha) {
+  gantool::NetSpec spec = gantool::mlp_spec(in, {hidden, act, alpha, out_act}, out);
+  spec.layers.back().alpha = out_alpha;
+  return spec;
 }
 
 // y = mlp(x) for a batch (batch × in) in double.

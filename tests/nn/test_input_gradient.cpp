@@ -1,4 +1,4 @@
-// Double backpropagation (Mlp::input_gradient, Mlp::add_input_gradient_backward): the
+// Double backpropagation (Net::input_gradient, Net::add_input_gradient_backward): the
 // input gradient against an independent double-precision chain rule (tests/nn/reference.hpp),
 // and the gradient of a function of it with respect to every weight and bias against
 // central finite differences of that double model.
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/rng.hpp"
-#include "nn/mlp.hpp"
+#include "nn/net.hpp"
 #include "nn/reference.hpp"
 
 using namespace gantool;
@@ -17,7 +17,7 @@ namespace {
 
 // P = Σ c ⊙ u(x) + ½ Σ u(x)², u the input gradient at x (rows, in): a linear and a
 // quadratic term, so that diff_u = c + u depends on u as a penalty's does.
-void check_double_backward(Mlp& mlp, int64_t rows, uint64_t seed, bool check_every_parameter) {
+void check_double_backward(Net& mlp, int64_t rows, uint64_t seed, bool check_every_parameter) {
   Rng rng = make_rng(seed, 7);
   // Two extra rows before and after the checked ones: input_gradient works on a row range.
   const int64_t before = 2, batch = rows + 3;
@@ -29,9 +29,10 @@ void check_double_backward(Mlp& mlp, int64_t rows, uint64_t seed, bool check_eve
   std::vector<float> diff_out(rows, 0.25f);
   mlp.backward(diff_out.data(), /*param_grads=*/true, nullptr, before, rows);
   std::vector<std::vector<float>> before_w, before_b;
-  for (const Linear& l : mlp.layers) {
-    before_w.emplace_back(l.diff_weights.data(), l.diff_weights.data() + l.diff_weights.size());
-    before_b.emplace_back(l.diff_bias.data(), l.diff_bias.data() + l.diff_bias.size());
+  for (size_t l = 0; l < mlp.layers.size(); ++l) {
+    const int64_t in = mlp.layers[l].linear.in(), out = mlp.layers[l].linear.out();
+    before_w.emplace_back(mlp.diff_weights(l), mlp.diff_weights(l) + out * in);
+    before_b.emplace_back(mlp.diff_bias(l), mlp.diff_bias(l) + out);
   }
 
   const Tensor& u = mlp.input_gradient(before, rows);
@@ -55,17 +56,16 @@ void check_double_backward(Mlp& mlp, int64_t rows, uint64_t seed, bool check_eve
   };
   const auto close = [](double analytic, double fd) { return std::abs(analytic - fd) <= 2e-3 * std::abs(fd) + 2e-4; };
   for (size_t l = 0; l < ref.size(); ++l) {
-    const Linear& layer = mlp.layers[l];
     const size_t stride = check_every_parameter ? 1 : 1 + ref[l].w.size() / 60;
     for (size_t i = 0; i < ref[l].w.size(); i += stride) {
       const double fd = central_difference(ref[l].w[i], penalty);
       INFO("layer " << l << " weight " << i << " of " << ref[l].w.size());
-      REQUIRE(close(layer.diff_weights.data()[i] - before_w[l][i], fd));
+      REQUIRE(close(mlp.diff_weights(l)[i] - before_w[l][i], fd));
     }
     for (size_t i = 0; i < ref[l].b.size(); ++i) {
       const double fd = central_difference(ref[l].b[i], penalty);
       INFO("layer " << l << " bias " << i);
-      REQUIRE(close(layer.diff_bias.data()[i] - before_b[l][i], fd));
+      REQUIRE(close(mlp.diff_bias(l)[i] - before_b[l][i], fd));
     }
   }
 }
@@ -81,7 +81,7 @@ TEST_CASE("double backpropagation: every activation, every parameter", "[nn]") {
     for (int64_t rows : {1, 4, 7}) {
       INFO(activation_name(act) << ", rows " << rows);
       Rng rng = make_rng(rows);
-      Mlp d({3, {6, 5}, 1, act, default_alpha(act), Activation::identity, 0.0f}, Init::pytorch, rng);
+      Net d(mlp(3, {6, 5}, 1, act, default_alpha(act), Activation::identity, 0.0f), Init::pytorch, rng);
       check_double_backward(d, rows, 10 + rows, /*check_every_parameter=*/true);
     }
   }
@@ -95,7 +95,7 @@ TEST_CASE("double backpropagation: widths, depths and odd batches", "[nn]") {
         INFO(activation_name(act) << ", " << hidden.size() << " hidden layers, first " << hidden[0] << ", rows "
                                   << rows);
         Rng rng = make_rng(rows + 100);
-        Mlp d({4, hidden, 1, act, default_alpha(act), Activation::identity, 0.0f}, Init::he, rng);
+        Net d(mlp(4, hidden, 1, act, default_alpha(act), Activation::identity, 0.0f), Init::he, rng);
         check_double_backward(d, rows, rows, /*check_every_parameter=*/false);
       }
 }
@@ -103,6 +103,6 @@ TEST_CASE("double backpropagation: widths, depths and odd batches", "[nn]") {
 TEST_CASE("double backpropagation: a network with no hidden layer", "[nn]") {
   // D(x) = w·x + b: u = w in every row, whatever x, and the bias gets nothing.
   Rng rng = make_rng(3);
-  Mlp d({5, {}, 1, Activation::identity, 0.0f, Activation::identity, 0.0f}, Init::pytorch, rng);
+  Net d(mlp(5, {}, 1, Activation::identity, 0.0f, Activation::identity, 0.0f), Init::pytorch, rng);
   check_double_backward(d, 3, 4, true);
 }

@@ -14,7 +14,7 @@ using namespace gantool_test;
 
 TEST_CASE("tiled forward: values of the double reference, bits independent of rows and threads", "[tiled]") {
   Rng init = make_rng(5);
-  Mlp net({3, {33, 17}, 2, Activation::leaky_relu, 0.2f, Activation::tanh, 0.0f}, Init::pytorch, init);
+  Net net(mlp(3, {33, 17}, 2, Activation::leaky_relu, 0.2f, Activation::tanh, 0.0f), Init::pytorch, init);
   const int64_t tile = TiledForward::kTileRows, n = 3 * tile + 77;  // a partial last tile
   std::vector<float> x(n * 3);
   Rng rng = make_rng(6);

@@ -217,7 +217,7 @@ TEST_CASE("optimizer_step refuses a state made for other parameters", "[optimize
   FloatModel model;
   OptimizerState state;
   const OptimizerConfig config = adam(/*lr=*/0.01f, /*weight_decay=*/0.0f);
-  optimizer_init(config, state, {model.params[0]});
+  optimizer_init(config, state, std::span(model.params.data(), 1));
   CHECK_THROWS_AS(optimizer_step(config, state, model.params), std::logic_error);
   optimizer_init(config, state, model.params);
   std::vector<Param> wrong_size = model.params;

@@ -110,10 +110,20 @@ void print_dataset(DatasetReader& reader, const std::vector<ColumnStats>& stats,
   }
 }
 
-std::string widths(const Mlp& mlp) {
-  std::string text = std::to_string(mlp.in());
-  for (const Linear& layer : mlp.layers) text += fmt::format(" → {}", layer.out());
-  return text;
+// "2 → 128 → 128 → 2 (relu, output identity)" for an MLP, else the spec's text.
+std::string describe(const NetSpec& spec, bool output) {
+  MlpFlags f;
+  if (!mlp_flags(spec, f)) return format_net_spec(spec);
+  std::string text = std::to_string(spec.in_size());
+  for (const LayerSpec& layer : spec.layers) text += fmt::format(" → {}", layer.out);
+  text += fmt::format(" ({}", activation_name(f.activation));
+  return text + (output ? fmt::format(", output {})", activation_name(f.out_activation)) : ")");
+}
+
+// The hidden widths of an MLP spec (empty for other nets).
+std::vector<int64_t> hidden_widths(const NetSpec& spec) {
+  MlpFlags f;
+  return mlp_flags(spec, f) ? f.hidden : std::vector<int64_t>{};
 }
 
 // A model file: what was trained on what, how far, and how it went.
@@ -126,7 +136,7 @@ void print_model(const std::string& path, bool json) {
   if (json) {
     nlohmann::json j = {{"file", path},
                         {"kind", "model"},
-                        {"format_version", kModelFormatVersion},
+                        {"format_version", meta.format_version},
                         {"gantool_version", meta.version},
                         {"command", meta.command},
                         {"seed", meta.seed},
@@ -134,17 +144,19 @@ void print_model(const std::string& path, bool json) {
                         {"steps_total", meta.steps_total},
                         {"seconds", meta.seconds},
                         {"loss", gan_loss_name(c.loss)},
-                        {"z_dim", c.z_dim},
-                        {"data_dim", c.data_dim},
+                        {"z_dim", c.z_dim()},
+                        {"data_dim", c.data_dim()},
                         {"pack", c.pack},
                         {"batch", c.batch},
                         {"d_steps", c.d_steps},
                         {"gp_weight", c.loss == GanLoss::wgan_gp ? nlohmann::json(c.gp_weight) : nlohmann::json()},
                         {"r1", c.r1},
-                        {"g_hidden", c.g_hidden},
-                        {"d_hidden", c.d_hidden},
-                        {"g_parameters", gan.g.parameter_count()},
-                        {"d_parameters", gan.d.parameter_count()},
+                        {"g_hidden", hidden_widths(c.g)},
+                        {"d_hidden", hidden_widths(c.d)},
+                        {"g_net", format_net_spec(c.g)},
+                        {"d_net", format_net_spec(c.d)},
+                        {"g_parameters", gan.g.params.count()},
+                        {"d_parameters", gan.d.params.count()},
                         {"data", meta.data_source},
                         {"columns", meta.columns},
                         {"normalization", meta.normalization.method},
@@ -157,7 +169,7 @@ void print_model(const std::string& path, bool json) {
     fmt::print("{}\n", j.dump());
     return;
   }
-  fmt::print("{}: gantool model (format {}), {} of {} steps in {:.1f} s\n", path, kModelFormatVersion,
+  fmt::print("{}: gantool model (format {}), {} of {} steps in {:.1f} s\n", path, meta.format_version,
              meta.steps_done, meta.steps_total, meta.seconds);
   fmt::print("  made by        {}  (gantool {})\n", meta.command, meta.version);
   std::string penalties;
@@ -165,10 +177,8 @@ void print_model(const std::string& path, bool json) {
   if (c.r1 > 0) penalties += fmt::format(", R1 γ {}", c.r1);
   fmt::print("  game           loss {}{}, d-steps {}, pack {}, batch {}, prior {}, seed {}\n", gan_loss_name(c.loss),
              penalties, c.d_steps, c.pack, c.batch, prior_name(c.prior), meta.seed);
-  fmt::print("  generator      {} ({}, output {}), {} parameters\n", widths(gan.g), activation_name(c.g_activation),
-             activation_name(c.g_out_activation), gan.g.parameter_count());
-  fmt::print("  discriminator  {} ({}), {} parameters\n", widths(gan.d), activation_name(c.d_activation),
-             gan.d.parameter_count());
+  fmt::print("  generator      {}, {} parameters\n", describe(c.g, /*output=*/true), gan.g.params.count());
+  fmt::print("  discriminator  {}, {} parameters\n", describe(c.d, /*output=*/false), gan.d.params.count());
   fmt::print("  optimizers     G {} lr {}, D {} lr {}\n", optimizer_kind_name(c.opt_g.kind), c.opt_g.lr,
              optimizer_kind_name(c.opt_d.kind), c.opt_d.lr);
   fmt::print("  data           {} ({} rows; columns {}; normalization {})\n", meta.data_source, meta.data_rows,

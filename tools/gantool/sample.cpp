@@ -55,7 +55,7 @@ int64_t round_up(int64_t n, int64_t multiple) { return (n + multiple - 1) / mult
 // for every thread.
 int64_t auto_batch(const GanConfig& c, int threads) {
   const int64_t round = TiledForward::kTileRows * threads;
-  const int64_t rows = std::clamp<int64_t>((int64_t{1} << 21) / (c.z_dim + c.data_dim), round, std::max<int64_t>(round, 65536));
+  const int64_t rows = std::clamp<int64_t>((int64_t{1} << 21) / (c.z_dim() + c.data_dim()), round, std::max<int64_t>(round, 65536));
   return rows / round * round;
 }
 
@@ -100,7 +100,7 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
     fail("{} keeps no moving average of G (trained with --ema 0); use --generator last", opt.model);
   const bool use_ema = opt.generator == "ema" || (opt.generator == "auto" && c.ema > 0);
   if (opt.reject) {
-    if (c.loss != GanLoss::nonsaturating && c.loss != GanLoss::minimax)
+    if (!outputs_probability(c.loss))
       fail("--reject needs a discriminator that outputs a probability (--loss nonsaturating or minimax); "
                  "{} was trained with --loss {}", opt.model, gan_loss_name(c.loss));
     if (c.pack != 1)
@@ -118,9 +118,9 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
     }
     latent = std::make_unique<DatasetReader>(ref);
     refuse_overwrite(opt.out, "-o", ref.path);
-    if (latent->cols() != c.z_dim)
+    if (latent->cols() != c.z_dim())
       fail("{}: has {} columns but the generator of {} takes noise of dimension {}", ref.display(), latent->cols(),
-           opt.model, c.z_dim);
+           opt.model, c.z_dim());
     if (latent->rows() == 0) fail("{}: has no rows", ref.display());
     if (rows_given && opt.rows > latent->rows())
       fail("{}: has {} rows, fewer than -n {}", ref.display(), latent->rows(), opt.rows);
@@ -141,9 +141,9 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
   std::optional<Companion> companion;
   if (opt.save_latent) {
     companion = Companion{"latent", {}};
-    for (int64_t j = 0; j < c.z_dim; ++j) companion->columns.push_back(fmt::format("z{}", j));
+    for (int64_t j = 0; j < c.z_dim(); ++j) companion->columns.push_back(fmt::format("z{}", j));
   }
-  RowOutput out(opt.out, c.data_dim, std::move(out_meta), companion);
+  RowOutput out(opt.out, c.data_dim(), std::move(out_meta), companion);
 
   TiledForward generator(use_ema ? gan.g_ema : gan.g, threads);
   std::unique_ptr<TiledForward> discriminator;
@@ -155,13 +155,13 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
   const int64_t batch = opt.batch > 0 ? opt.batch : auto_batch(c, threads);
   const int64_t block = round_up(std::min(batch, std::max<int64_t>(n, 1)), tile);
   // Noise and rows of a block, the writer's copy, and --reject's kept rows.
-  require_memory(4.0 * double(block) * double(c.z_dim + c.data_dim) * (opt.reject ? 5 : 3),
-                 fmt::format("sample: blocks of {} rows (--batch) of {} + {} columns", block, c.z_dim, c.data_dim),
+  require_memory(4.0 * double(block) * double(c.z_dim() + c.data_dim()) * (opt.reject ? 5 : 3),
+                 fmt::format("sample: blocks of {} rows (--batch) of {} + {} columns", block, c.z_dim(), c.data_dim()),
                  "--batch");
-  Tensor z(block, c.z_dim), x(block, c.data_dim);
+  Tensor z(block, c.z_dim()), x(block, c.data_dim());
   // Row-indexed noise for candidates [first, first + count).
   const auto draw_noise = [&](const Rng& rng, int64_t first, int64_t count, Tensor& dst) {
-    sample_noise_rows(c.prior, rng, first, count, c.z_dim, dst.data());
+    sample_noise_rows(c.prior, rng, first, count, c.z_dim(), dst.data());
   };
 
   ProgressLine progress(opt.quiet);
@@ -176,13 +176,13 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
         draw_noise(noise_rng, first, m, z);
       generator.run(z.data(), m, x.data());
       require_finite(x, m, opt.model, "G");
-      if (!opt.raw) denormalize_rows(meta.normalization, x.data(), m, c.data_dim);
+      if (!opt.raw) denormalize_rows(meta.normalization, x.data(), m, c.data_dim());
       out.append(x.data(), m, opt.save_latent ? z.data() : nullptr);
       progress.rows("sample", first + m, n);
     }
     drawn = n;
   } else {
-    Tensor logits(block, 1), keep_x(block, c.data_dim), keep_z(block, c.z_dim), accept(block, 1);
+    Tensor logits(block, 1), keep_x(block, c.data_dim()), keep_z(block, c.z_dim()), accept(block, 1);
     // The bound M: the largest density ratio over the burn-in draws.
     const Rng burn_rng = make_rng(opt.seed, kBurnInStream);
     double log_m = -INFINITY;
@@ -209,12 +209,12 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
       int64_t kept = 0, i = 0;
       for (; i < block && out.rows() + kept < n; ++i) {
         if (accept(i, 0) >= rejection.keep_probability(logits(i, 0))) continue;
-        std::copy(x.row(i), x.row(i) + c.data_dim, keep_x.row(kept));
-        std::copy(z.row(i), z.row(i) + c.z_dim, keep_z.row(kept));
+        std::copy(x.row(i), x.row(i) + c.data_dim(), keep_x.row(kept));
+        std::copy(z.row(i), z.row(i) + c.z_dim(), keep_z.row(kept));
         ++kept;
       }
       drawn += i;  // the draws looked at, up to the last row kept
-      if (!opt.raw) denormalize_rows(meta.normalization, keep_x.data(), kept, c.data_dim);
+      if (!opt.raw) denormalize_rows(meta.normalization, keep_x.data(), kept, c.data_dim());
       out.append(keep_x.data(), kept, opt.save_latent ? keep_z.data() : nullptr);
       progress.rows("sample", out.rows(), n);
     }

@@ -40,15 +40,15 @@ void run_score(const ScoreOptions& opt) {
     fail("the discriminator of {} judges packs of {} rows (--pack {}); score needs one trained with --pack 1",
                opt.model, c.pack, c.pack);
   DatasetReader reader(parse_data_ref(opt.input));
-  if (reader.cols() != c.data_dim)
+  if (reader.cols() != c.data_dim())
     fail("{}: has {} columns but the discriminator of {} takes {}", reader.ref().display(), reader.cols(),
-         opt.model, c.data_dim);
+         opt.model, c.data_dim());
   refuse_overwrite(opt.out, "-o", reader.ref().path);
   refuse_overwrite(opt.out, "-o", opt.model);
 
   // D's output is a probability's logit for the cross-entropy losses, a raw critic score
   // for the others.
-  const bool probability = c.loss == GanLoss::nonsaturating || c.loss == GanLoss::minimax;
+  const bool probability = outputs_probability(c.loss);
   if (opt.logit && !probability)
     fail("--logit: the discriminator of {} is a critic (--loss {}), whose score is not a probability's logit",
          opt.model, gan_loss_name(c.loss));
@@ -63,17 +63,17 @@ void run_score(const ScoreOptions& opt) {
   TiledForward discriminator(gan.d, threads());
   const int64_t n = reader.rows(), tile = TiledForward::kTileRows;
   // By default about 1 MiB of input rows per block (memory stays flat for wide data).
-  const int64_t batch = opt.batch > 0 ? opt.batch : block_rows(c.data_dim);
+  const int64_t batch = opt.batch > 0 ? opt.batch : block_rows(c.data_dim());
   const int64_t block = (std::min(batch, std::max<int64_t>(n, 1)) + tile - 1) / tile * tile;
-  require_memory(4.0 * double(block) * double(c.data_dim + 2) * 2,
-                 fmt::format("score: blocks of {} rows (--batch) of {} columns", block, c.data_dim), "--batch");
-  Tensor x(block, c.data_dim), scores(block, 1);
+  require_memory(4.0 * double(block) * double(c.data_dim() + 2) * 2,
+                 fmt::format("score: blocks of {} rows (--batch) of {} columns", block, c.data_dim()), "--batch");
+  Tensor x(block, c.data_dim()), scores(block, 1);
   ProgressLine progress(opt.quiet);
   double sum = 0;
   for (int64_t first = 0; first < n; first += block) {
     const int64_t m = std::min(block, n - first);
     reader.read_finite(first, m, x.data());
-    renormalize_rows(reader.meta().normalization, meta.normalization, x.data(), m, c.data_dim);
+    renormalize_rows(reader.meta().normalization, meta.normalization, x.data(), m, c.data_dim());
     discriminator.run(x.data(), m, scores.data());
     for (int64_t i = 0; i < m; ++i)
       if (!std::isfinite(scores(i, 0)))

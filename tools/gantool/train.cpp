@@ -100,19 +100,16 @@ OptimizerConfig optimizer_config(const TrainOptions& o, double lr) {
 // moments and moving average, and of each layer's activations and gradients for D's real and
 // fake rows (and wgan-gp's interpolates) and G's rows.
 void check_memory(const GanConfig& c, const TrainOptions& o) {
-  double params = 0, act_g = double(c.z_dim), act_d = double(c.data_dim);
-  double in = double(c.z_dim);
-  for (int64_t w : c.g_hidden) params += (in + 1) * double(w), act_g += double(w), in = double(w);
-  params += (in + 1) * double(c.data_dim);
-  act_g += double(c.data_dim);
-  in = double(c.data_dim * c.pack);
-  for (int64_t w : c.d_hidden) params += (in + 1) * double(w), act_d += double(w), in = double(w);
-  params += in + 1;
+  double params = 0, act_g = double(c.z_dim()), act_d = double(c.data_dim());
+  for (const NetSpec* spec : {&c.g, &c.d})
+    for (const ParamView& v : param_views(*spec)) params += double(v.size);
+  for (const LayerSpec& l : c.g.layers) act_g += double(l.out);
+  for (size_t l = 0; l + 1 < c.d.layers.size(); ++l) act_d += double(c.d.layers[l].out);
   const double batch = double(c.batch);
-  const double floats = 6 * params + batch * (double(c.d_steps) * double(c.data_dim) + 4 * act_g + 3 * 4 * act_d);
+  const double floats = 6 * params + batch * (double(c.d_steps) * double(c.data_dim()) + 4 * act_g + 3 * 4 * act_d);
   require_memory(4 * floats,
                  fmt::format("train: --batch {} with --z-dim {}, --g-hidden {}, --d-hidden {} on {} columns", o.batch,
-                             o.z_dim, o.g_hidden, o.d_hidden, c.data_dim),
+                             o.z_dim, o.g_hidden, o.d_hidden, c.data_dim()),
                  "--batch (or the widths --g-hidden, --d-hidden)");
 }
 
@@ -135,15 +132,16 @@ GanConfig gan_config(const TrainOptions& o, int64_t data_dim) {
   if (o.pack < 1 || o.batch % o.pack != 0)
     fail_usage("--pack must divide --batch (got --pack {} --batch {})", o.pack, o.batch);
   GanConfig c;
-  c.z_dim = o.z_dim;
-  c.data_dim = data_dim;
-  c.g_hidden = parse_widths(o.g_hidden, "--g-hidden");
-  c.d_hidden = parse_widths(o.d_hidden, "--d-hidden");
-  c.g_activation = parse_activation(o.g_activation, "--g-activation");
-  c.g_alpha = static_cast<float>(o.g_alpha >= 0 ? o.g_alpha : default_alpha(c.g_activation));
-  c.g_out_activation = parse_activation(o.g_output, "--g-output");
-  c.d_activation = parse_activation(o.d_activation, "--d-activation");
-  c.d_alpha = static_cast<float>(o.d_alpha >= 0 ? o.d_alpha : default_alpha(c.d_activation));
+  MlpFlags g, d;
+  g.hidden = parse_widths(o.g_hidden, "--g-hidden");
+  d.hidden = parse_widths(o.d_hidden, "--d-hidden");
+  g.activation = parse_activation(o.g_activation, "--g-activation");
+  g.alpha = static_cast<float>(o.g_alpha >= 0 ? o.g_alpha : default_alpha(g.activation));
+  g.out_activation = parse_activation(o.g_output, "--g-output");
+  d.activation = parse_activation(o.d_activation, "--d-activation");
+  d.alpha = static_cast<float>(o.d_alpha >= 0 ? o.d_alpha : default_alpha(d.activation));
+  c.g = mlp_spec(o.z_dim, g, data_dim);
+  c.d = mlp_spec(o.pack * data_dim, d, /*out=*/1);
   c.init = parse_init(o.init, "--init");
   c.prior = parse_prior(o.prior, "--prior");
   c.loss = parse_gan_loss(o.loss);
@@ -201,29 +199,27 @@ struct Reporter {
   }
 };
 
-double gradient_norm(const std::vector<Param>& params) {
+double gradient_norm(const ParamBlock& params) {
   double sum = 0;
-  for (const Param& p : params)
-    for (int64_t i = 0; i < p.size; ++i) sum += double(p.grad[i]) * p.grad[i];
+  for (const float g : params.grads) sum += double(g) * g;  // the padding adds zeros
   return std::sqrt(sum);
 }
 
-bool all_finite(const std::vector<Param>& params) {
-  for (const Param& p : params)
-    for (int64_t i = 0; i < p.size; ++i)
-      if (!std::isfinite(p.value[i])) return false;
+bool all_finite(const ParamBlock& params) {
+  for (const float v : params.values)
+    if (!std::isfinite(v)) return false;
   return true;
 }
 
 // Threads when none were asked for: all cores, except for small networks, whose products
 // are too short for a second thread to pay for waking it (measured: README, "Threads").
 int default_threads(const GanConfig& c) {
-  double per_row = 0;
-  int64_t in = c.z_dim;
-  for (int64_t w : c.g_hidden) per_row += double(in) * w, in = w;
-  per_row += double(in) * c.data_dim;
-  in = c.data_dim * c.pack;
-  for (int64_t w : c.d_hidden) per_row += double(in) * w, in = w;
+  double per_row = 0;  // D's one-output layer left out
+  for (const ParamView& v : param_views(c.g))
+    if (v.shape.size() == 2) per_row += double(v.size);
+  const std::vector<ParamView> d = param_views(c.d);
+  for (size_t i = 0; i + 2 < d.size(); ++i)  // the last two views: the output layer's
+    if (d[i].shape.size() == 2) per_row += double(d[i].size);
   const double flops_per_step = 6.0 * per_row * c.batch * (c.d_steps + 1);  // forward + 2 backward
   return flops_per_step < 1e9 ? 1 : resolve_threads(0);
 }
@@ -291,9 +287,9 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     if (!given("--steps")) opt.steps = meta.steps_total;
     reader = std::make_unique<DatasetReader>(opt.data.empty() ? stored_data(meta.data_source, opt.resume)
                                                               : parse_data_ref(opt.data));
-    if (reader->cols() != gan.config.data_dim)
+    if (reader->cols() != gan.config.data_dim())
       fail("{}: has {} columns but the model {} was trained on {}", reader->ref().display(), reader->cols(),
-           opt.resume, gan.config.data_dim);
+           opt.resume, gan.config.data_dim());
     // An exact continuation needs the same rows in the same order.
     if (reader->rows() != meta.data_rows || reader->meta().columns != meta.columns)
       fail("{}: is not the data {} was trained on ({} rows, columns {}); resume with that file as --data",
@@ -347,7 +343,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
   const GanConfig& c = gan.config;
 
   Batcher batcher = make_batcher(rows, meta.seed, meta.epoch, meta.position);
-  Tensor real(c.d_steps * c.batch, c.data_dim);
+  Tensor real(c.d_steps * c.batch, c.data_dim());
   std::vector<const float*> real_ptrs;
   for (int64_t j = 0; j < c.d_steps; ++j) real_ptrs.push_back(real.row(j * c.batch));
 
@@ -368,7 +364,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
                            : std::string("no model was written");
   };
   const auto save = [&] {
-    if (!all_finite(gan.params_g) || !all_finite(gan.params_d))
+    if (!all_finite(gan.g.params) || !all_finite(gan.d.params))
       fail("training diverged by step {}: a parameter is not finite; {}; try a lower learning rate (--lr-d, --lr-g)",
            meta.steps_done, kept());
     meta.seconds = seconds_before + report.elapsed();
@@ -407,8 +403,8 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     const int64_t step = meta.steps_done;
     if (step % opt.log_every == 0 || step == opt.steps) {
       const double row[] = {double(step),   stats.loss_d, stats.loss_g,
-                            stats.d_real,   stats.d_fake, gradient_norm(gan.params_d),
-                            gradient_norm(gan.params_g), seconds_before + report.elapsed()};
+                            stats.d_real,   stats.d_fake, gradient_norm(gan.d.params),
+                            gradient_norm(gan.g.params), seconds_before + report.elapsed()};
       meta.history.insert(meta.history.end(), std::begin(row), std::end(row));
       if (log) {
         nlohmann::json j;
@@ -440,7 +436,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     if (!meta.modes.empty() && meta.mode_std > 0) {
       // How well G covers the data's true modes, from 10,000 samples in data units.
       const int64_t n = 10000;
-      Tensor z(n, c.z_dim);
+      Tensor z(n, c.z_dim());
       Rng rng = make_rng(meta.seed, 3);
       sample_noise(c.prior, rng, z.data(), z.size());
       Tensor x = (c.ema > 0 ? gan.g_ema : gan.g).forward(z.data(), n);

@@ -1,0 +1,145 @@
+// Net: a network as a sequence of layers of a closed kind (nn/net_spec.hpp), whose
+// parameters all live in one contiguous block of floats and whose gradients live in a second
+// block of the same layout, each parameter a named view ("layer3/weights"). Whatever walks
+// parameters (optimizers, the moving average, replicas, clipping, model files) walks the
+// block and its views; summing the gradients of replicas is one loop over one block. The
+// buffers of the forward and backward passes are kept between calls, so a steady-state
+// step allocates nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/rng.hpp"
+#include "core/tensor.hpp"
+#include "nn/linear.hpp"
+#include "nn/net_spec.hpp"
+#include "optim/optimizer.hpp"
+
+namespace gantool {
+
+// Weight initializations: PyTorch's nn.Linear default (weights and bias U(±1/√in)), He
+// (He et al. 2015: weights N(0, 2/in), bias 0) and Xavier (Glorot & Bengio 2010: weights
+// U(±√(6/(in+out))), bias 0).
+enum class Init { pytorch, he, xavier };
+
+// "pytorch" | "he" | "xavier"; parse throws UsageError naming `flag`.
+Init parse_init(const std::string& name, const std::string& flag);
+const char* init_name(Init init);
+
+// One parameter of a net: where it lives in the block.
+struct ParamView {
+  std::string name;            // "layer0/weights"
+  std::vector<int64_t> shape;  // e.g. (out, in)
+  int64_t offset = 0;          // in floats from the block's start: a multiple of kParamAlign
+  int64_t size = 0;            // the product of shape
+};
+
+// The parameters of a net and their gradients: two blocks of the same layout. Views start
+// on 64-byte boundaries; the padding between them holds zeros in both blocks and stays zero
+// under every update (Adam, SGD, decay, clipping and averaging all map 0 with gradient 0
+// to 0).
+struct ParamBlock {
+  static constexpr int64_t kParamAlign = 16;  // floats
+  std::vector<ParamView> views;
+  std::vector<float> values;  // (size)
+  std::vector<float> grads;   // (size)
+
+  int64_t size() const { return static_cast<int64_t>(values.size()); }  // with the padding
+  int64_t count() const;  // parameters, without the padding
+  // The view named `name`, or nullptr.
+  const ParamView* find(const std::string& name) const;
+  float* value(const ParamView& v) { return values.data() + v.offset; }
+  const float* value(const ParamView& v) const { return values.data() + v.offset; }
+  float* grad(const ParamView& v) { return grads.data() + v.offset; }
+  const float* grad(const ParamView& v) const { return grads.data() + v.offset; }
+  // The whole block, as an optimizer sees it.
+  Param param() { return {values.data(), grads.data(), size()}; }
+};
+
+// The views of a net of this spec, in order (layer by layer: weights, then bias), with
+// their offsets; nothing is allocated (a model reader checks stored shapes first).
+std::vector<ParamView> param_views(const NetSpec& spec);
+
+// One layer of a net.
+struct Layer {
+  LayerKind kind = LayerKind::linear;
+  std::vector<int64_t> in_shape, out_shape;  // of one sample
+  Linear linear;                             // kind linear: its primitives and activation
+  size_t weights = 0, bias = 0;              // indices of its views in the net's block
+};
+
+class Net {
+ public:
+  Net() = default;
+  // Layers as in spec (checked), initialized from rng: weights row by row, then bias,
+  // layer by layer.
+  Net(const NetSpec& spec, Init init, Rng& rng);
+
+  // The same layers and parameters, with buffers and primitives of its own (so that each
+  // thread can run its own copy).
+  Net copy() const;
+
+  const NetSpec& spec() const { return spec_; }
+  int64_t in() const { return spec_.in_size(); }
+  int64_t out() const { return spec_.out_size(); }
+
+  std::vector<Layer> layers;
+  ParamBlock params;
+
+  // src (batch, in) → the returned (batch, out). src must stay unchanged until backward();
+  // the result stays valid until the next forward().
+  const Tensor& forward(const float* src, int64_t batch);
+
+  // Backward through rows [first, first + rows) of the last forward (rows < 0: all of
+  // them). diff_dst (rows, out) is the loss's gradient with respect to those outputs.
+  // Overwrites params.grads when param_grads; writes the gradient with respect to the input
+  // into diff_src (rows, in) when non-null.
+  void backward(const float* diff_dst, bool param_grads, float* diff_src, int64_t first = 0,
+                int64_t rows = -1);
+
+  // Double backpropagation, for penalties on the input gradient (Gulrajani et al. 2017's
+  // WGAN-GP, Mescheder et al. 2018's R1). Needs out() == 1, no heads and the last layer's
+  // activation to be the identity. (nn/input_gradient.cpp)
+  //
+  // u = ∂out/∂input (rows, in) for rows [first, first + rows) of the last forward. Valid
+  // until the next call.
+  const Tensor& input_gradient(int64_t first, int64_t rows);
+  // Adds to params.grads the gradient, with respect to the parameters, of
+  // Σ_rows ⟨diff_u[row], u[row]⟩ for the u of the last input_gradient() (diff_u (rows, in):
+  // a penalty's gradient with respect to u). The forward must not have run again in
+  // between. Call after backward(), which overwrites those gradients.
+  void add_input_gradient_backward(const float* diff_u);
+
+  // Layer l's weights (out, in) and bias (out), and their gradients.
+  const float* weights(size_t l) const { return params.value(params.views[layers[l].weights]); }
+  const float* bias(size_t l) const { return params.value(params.views[layers[l].bias]); }
+  float* diff_weights(size_t l) { return params.grad(params.views[layers[l].weights]); }
+  float* diff_bias(size_t l) { return params.grad(params.views[layers[l].bias]); }
+
+ private:
+  void apply_heads(float* dst, int64_t batch, bool backward, const float* y = nullptr);
+
+  NetSpec spec_;
+  const float* src_ = nullptr;
+  int64_t batch_ = 0;
+  std::vector<Tensor> dst_;   // dst_[l] (batch, out_l): output of layer l
+  std::vector<Tensor> diff_;  // diff_[l] (rows, out_l): gradient at the output of layer l
+
+  // Buffers of double backpropagation, per layer l (rows, out_l) unless said otherwise.
+  struct InputGradient {
+    int64_t first = 0, rows = 0;
+    std::vector<Tensor> g;      // ∂out/∂(layer l's output); kept for layers with curvature
+    std::vector<Tensor> delta;  // g ⊙ f'(a): ∂out/∂(layer l's pre-activation a)
+    Tensor u;                   // (rows, in): ∂out/∂input
+    std::vector<Tensor> bar;    // the adjoint of delta, then of the next layer's g
+    std::vector<Tensor> curve;  // the adjoint of a through f'' (layers with curvature)
+    std::vector<Tensor> dw, db; // (out_l, in_l), (1, out_l): one product's result, to add
+  } ig_;
+};
+
+// Copies the parameter values of `from` into `to`, a net of the same spec.
+void copy_parameters(const Net& from, Net& to);
+
+}  // namespace gantool
