@@ -39,6 +39,24 @@ bench: deps
 	@$(MAKE) --no-print-directory build
 	@sh bench/run.sh $(BUILD) $(BUILD)/bench
 	@$(MAKE) --no-print-directory test-sanitize
+	@if [ -n "$(OLD)" ]; then $(MAKE) --no-print-directory same-bits same-speed; \
+	 else echo "bench: same-bits and same-speed skipped: they need an old build (make bench OLD=/path/to/old/build)"; fi
+
+# ---- against an old build: same bits, same speed (bench/same_bits.py, bench/same_speed.py) ----
+# OLD is the build folder of the release to compare with; each script's header says how to
+# make one (a git worktree of its commit, built with cmake). Both exit 1 on a difference.
+.PHONY: same-bits same-speed check-old
+check-old:
+	@test -n "$(OLD)" || { echo "usage: make $(MAKECMDGOALS) OLD=/path/to/old/build (see bench/same_bits.py)"; exit 2; }
+	@test -x "$(OLD)/gantool" -a -x "$(OLD)/bench_gan" || { echo "$(OLD): no gantool and bench_gan built there"; exit 2; }
+
+same-bits: check-old deps
+	@$(MAKE) --no-print-directory build
+	/usr/bin/python3 bench/same_bits.py $(OLD)/gantool $(GANTOOL)
+
+same-speed: check-old deps
+	@$(MAKE) --no-print-directory build
+	/usr/bin/python3 bench/same_speed.py $(OLD)/bench_gan $(BUILD)/bench_gan
 
 # ---- safety nets: the tests under sanitizers, and fuzzing (README, "Testing") ----------
 SANITIZE_BUILD ?= build-sanitize
