@@ -138,10 +138,10 @@ void read_v1_networks(const ConfigReader& r, GanConfig& c, int64_t pack) {
   MlpFlags g, d;
   g.hidden = r.widths("g_hidden");
   d.hidden = r.widths("d_hidden");
-  g.activation = parse_activation(r.text("g_activation"), r.what);
+  g.activation = parse_activation(r.text("g_activation"), "/config attribute 'g_activation'");
   g.alpha = static_cast<float>(r.finite("g_alpha"));
-  g.out_activation = parse_activation(r.text("g_out_activation"), r.what);
-  d.activation = parse_activation(r.text("d_activation"), r.what);
+  g.out_activation = parse_activation(r.text("g_out_activation"), "/config attribute 'g_out_activation'");
+  d.activation = parse_activation(r.text("d_activation"), "/config attribute 'd_activation'");
   d.alpha = static_cast<float>(r.finite("d_alpha"));
   if (static_cast<double>(pack) * static_cast<double>(data_dim) > static_cast<double>(kMaxWidth))
     fail("{}: /config attributes 'pack' and 'data_dim' ({} × {}) are too large {}", r.what, pack, data_dim, kDamaged);
