@@ -41,42 +41,20 @@ Dist parse_dist(const std::string& name) {
 
 // ---- validation -------------------------------------------------------------
 
-// A flag, whether the spec moved it off its default, and the distributions it applies to.
-struct FlagUse {
-  const char* flag;
-  bool set;
-  std::vector<std::string> applies_to;
-};
-
-// The fields whose comment says "<0: default" count as unset when negative or NaN; the
-// others count as set when they differ from SyntheticSpec{} (NaN differs from everything).
-std::vector<FlagUse> flag_uses(const SyntheticSpec& spec) {
-  const SyntheticSpec d;
-  return {
-      {"--modes", spec.modes != d.modes, {"ring"}},
-      {"--radius", !(spec.radius == d.radius), {"ring"}},
-      {"--std", spec.std >= 0, {"ring", "grid", "gaussian"}},
-      {"--grid-size", spec.grid_size >= 0, {"grid", "checkerboard"}},
-      {"--spacing", spec.spacing >= 0, {"grid", "checkerboard"}},
-      {"--dim", spec.dim >= 0, {"gaussian", "uniform"}},
-      {"--mean", !(spec.mean == d.mean), {"gaussian"}},
-      {"--low", !(spec.low == d.low), {"uniform"}},
-      {"--high", !(spec.high == d.high), {"uniform"}},
-      {"--noise", spec.noise >= 0, {"spiral", "swissroll", "moons", "circles"}},
-      {"--factor", !(spec.factor == d.factor), {"circles"}},
-  };
-}
-
 // Throws UsageError for the first flag set away from its default that `dist` ignores, so
-// a mistyped combination is reported instead of silently doing something else.
+// a mistyped combination is reported instead of silently doing something else. The fields
+// whose comment says "<0: default" count as unset when negative or NaN; the others count as
+// set when they differ from SyntheticSpec{} (NaN differs from everything).
 void check_flags_apply(const SyntheticSpec& spec) {
-  for (const FlagUse& use : flag_uses(spec)) {
-    if (!use.set) continue;
+  const SyntheticSpec defaults;
+  for (const SyntheticParam& p : synthetic_params()) {
+    const double value = param_value(spec, p);
+    const bool set = p.negative_is_default ? value >= 0 : !(value == param_value(defaults, p));
+    if (!set) continue;
     bool applies = false;
-    for (const std::string& name : use.applies_to) applies = applies || name == spec.dist;
+    for (const std::string& name : p.applies_to) applies = applies || name == spec.dist;
     if (!applies)
-      fail_usage("{} does not apply to --dist {} (it applies to: {})", use.flag, spec.dist,
-                 fmt::join(use.applies_to, ", "));
+      fail_usage("{} does not apply to --dist {} (it applies to: {})", p.flag, spec.dist, fmt::join(p.applies_to, ", "));
   }
 }
 
@@ -344,6 +322,32 @@ void generate_checkerboard(const Synthetic& s, uint64_t seed, int64_t first_row,
 }
 
 }  // namespace
+
+const std::vector<SyntheticParam>& synthetic_params() {
+  using S = SyntheticSpec;
+  static const std::vector<SyntheticParam> params = {
+      {"--modes", "ring: number of modes (at angles 2πk/K)", {"ring"}, &S::modes, nullptr},
+      {"--radius", "ring: radius of the circle of modes", {"ring"}, nullptr, &S::radius},
+      {"--std", "ring, grid, gaussian: std of each mode (default 0.02, 0.05, 1)", {"ring", "grid", "gaussian"},
+       nullptr, &S::std, true},
+      {"--grid-size", "grid: modes per side (5); checkerboard: cells per side (4)", {"grid", "checkerboard"},
+       &S::grid_size, nullptr, true},
+      {"--spacing", "grid: distance between modes (2); checkerboard: cell width (1)", {"grid", "checkerboard"},
+       nullptr, &S::spacing, true},
+      {"--dim", "gaussian, uniform: dimension (2)", {"gaussian", "uniform"}, &S::dim, nullptr, true},
+      {"--mean", "gaussian: mean of every coordinate", {"gaussian"}, nullptr, &S::mean},
+      {"--low", "uniform: lower bound", {"uniform"}, nullptr, &S::low},
+      {"--high", "uniform: upper bound", {"uniform"}, nullptr, &S::high},
+      {"--noise", "spiral/swissroll (0.25), moons (0.05), circles (0.05): noise std",
+       {"spiral", "swissroll", "moons", "circles"}, nullptr, &S::noise, true},
+      {"--factor", "circles: inner radius / outer radius", {"circles"}, nullptr, &S::factor},
+  };
+  return params;
+}
+
+double param_value(const SyntheticSpec& spec, const SyntheticParam& p) {
+  return p.integer ? static_cast<double>(spec.*p.integer) : spec.*p.real;
+}
 
 const std::vector<std::string>& synthetic_names() {
   static const std::vector<std::string> names = {

@@ -41,6 +41,23 @@ struct Synthetic {
   double mode_std = 0;  // std of each mixture component (isotropic), 0 if not a mixture
 };
 
+// One parameter of SyntheticSpec as a command-line flag: its field, its help, and the
+// distributions it applies to. Exactly one of `integer` and `real` is set.
+struct SyntheticParam {
+  const char* flag;                     // "--modes"
+  const char* help;                     // one line for --help
+  std::vector<std::string> applies_to;  // the --dist names that use it
+  int64_t SyntheticSpec::*integer = nullptr;
+  double SyntheticSpec::*real = nullptr;
+  bool negative_is_default = false;     // the field's "<0: default" rule (no default shown)
+};
+
+// Every parameter of every distribution, in the order --help lists them.
+const std::vector<SyntheticParam>& synthetic_params();
+
+// The value of parameter p in spec, as a double.
+double param_value(const SyntheticSpec& spec, const SyntheticParam& p);
+
 // The names accepted by --dist, in the order --help lists them.
 const std::vector<std::string>& synthetic_names();
 

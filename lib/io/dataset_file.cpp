@@ -12,6 +12,7 @@
 #include "core/tempfile.hpp"
 #include "core/version.hpp"
 #include "io/h5.hpp"
+#include "io/schema_file.hpp"
 
 namespace gantool {
 
@@ -24,46 +25,11 @@ std::string join_lines(const std::vector<std::string>& items) {
   return items.empty() ? "none" : fmt::format("{}", fmt::join(items, ", "));
 }
 
-std::vector<std::string> default_columns(int64_t cols) {
-  std::vector<std::string> names;
-  for (int64_t c = 0; c < cols; ++c) names.push_back(fmt::format("x{}", c));
-  return names;
-}
-
 void read_root_meta(hid_t file, DatasetMeta& meta) {
   meta.version = read_string_attr(file, "gantool_version").value_or("");
   meta.command = read_string_attr(file, "command").value_or("");
   meta.source = read_string_attr(file, "source").value_or("");
   meta.seed = read_uint_attr(file, "seed");
-}
-
-// /normalization and /synthetic describe /data only.
-void read_data_meta(hid_t file, const std::string& name, int64_t cols, DatasetMeta& meta) {
-  if (h5_exists(file, "/normalization")) {
-    H5Id group = open_group(file, "/normalization", name);
-    meta.normalization.method = read_string_attr(group.get(), "method").value_or("none");
-    int64_t rows = 0, width = 0;
-    meta.normalization.shift = read_doubles(group.get(), "shift", rows, width, name);
-    meta.normalization.scale = read_doubles(group.get(), "scale", rows, width, name);
-    check_normalization(meta.normalization, cols, name, "/normalization");
-  }
-  if (h5_exists(file, "/synthetic")) {
-    H5Id group = open_group(file, "/synthetic", name);
-    meta.distribution = read_string_attr(group.get(), "distribution").value_or("");
-    for (const auto& [key, text] : read_all_attrs(group.get())) {
-      if (key == "distribution" || key == "mode_std") continue;
-      if (auto v = read_number_attr(group.get(), key)) meta.distribution_params.emplace_back(key, *v);
-    }
-    meta.mode_std = read_number_attr(group.get(), "mode_std").value_or(0);
-    if (h5_exists(group.get(), "modes")) {
-      int64_t k = 0, d = 0;
-      const std::vector<double> modes = read_doubles(group.get(), "modes", k, d, name);
-      if (d == cols) {
-        meta.modes = Tensor(k, d);
-        for (int64_t i = 0; i < k * d; ++i) meta.modes.data()[i] = static_cast<float>(modes[i]);
-      }
-    }
-  }
 }
 
 }  // namespace
@@ -145,11 +111,10 @@ DatasetReader::DatasetReader(const DataRef& ref) : impl_(std::make_unique<Impl>(
          d.name, d.cols, kMaxColumns);
   check_stored(d.dataset.get(), ref.path + ":" + ref.dataset);
 
-  auto names = read_strings_attr(d.dataset.get(), "columns");
-  d.meta.columns = names && static_cast<int64_t>(names->size()) == d.cols ? *names
-                                                                           : default_columns(d.cols);
   read_root_meta(d.file.get(), d.meta);
-  if (ref.dataset == "/data") read_data_meta(d.file.get(), d.name, d.cols, d.meta);
+  // /normalization and /synthetic describe /data only.
+  d.meta.schema = ref.dataset == "/data" ? read_schema(d.file.get(), d.cols, kDatasetSchema, d.name)
+                                         : continuous_schema(read_column_names(d.dataset.get(), d.cols));
 }
 
 DatasetReader::~DatasetReader() = default;
@@ -183,7 +148,7 @@ static void require_finite(const DatasetReader& reader, const float* rows, int64
   for (int64_t i = 0; i < n * cols; ++i)
     if (!std::isfinite(rows[i]))
       fail("{}: row {}, column '{}' is not finite; clean it with 'gantool prepare --drop-nonfinite'",
-           reader.ref().display(), first + i / cols, reader.meta().columns[static_cast<size_t>(i % cols)]);
+           reader.ref().display(), first + i / cols, reader.meta().schema.columns[static_cast<size_t>(i % cols)].name);
 }
 
 void DatasetReader::read_finite(int64_t first, int64_t n, float* dst) {
@@ -281,29 +246,9 @@ struct DatasetWriter::Impl {
     if (!meta.source.empty()) write_attr(root, "source", meta.source);
     if (meta.seed) write_attr(root, "seed", *meta.seed);
     for (const auto& [key, value] : meta.attributes) write_attr(root, key, value);
-    const int64_t cols = series.front().cols;
-    GANTOOL_ASSERT(static_cast<int64_t>(meta.columns.size()) == cols);
-    series.front().columns = meta.columns;
-    for (const Series& s : series) write_attr(s.dataset.get(), "columns", s.columns);
-    const Normalization& norm = meta.normalization;
-    if (norm.method != "none") {
-      GANTOOL_ASSERT(static_cast<int64_t>(norm.shift.size()) == cols);
-      H5Id group = create_group(root, "normalization");
-      write_attr(group.get(), "method", norm.method);
-      write_attr(group.get(), "formula", std::string("data = (x - shift) / scale"));
-      write_doubles(group.get(), "shift", norm.shift, cols);
-      write_doubles(group.get(), "scale", norm.scale, cols);
-    }
-    if (!meta.distribution.empty()) {
-      H5Id group = create_group(root, "synthetic");
-      write_attr(group.get(), "distribution", meta.distribution);
-      for (const auto& [key, value] : meta.distribution_params) write_attr(group.get(), key, value);
-      if (!meta.modes.empty()) {
-        std::vector<double> modes(meta.modes.data(), meta.modes.data() + meta.modes.size());
-        write_doubles(group.get(), "modes", modes, meta.modes.rows(), meta.modes.cols());
-        write_attr(group.get(), "mode_std", meta.mode_std);
-      }
-    }
+    GANTOOL_ASSERT(width(meta.schema) == series.front().cols);
+    for (size_t i = 1; i < series.size(); ++i) write_attr(series[i].dataset.get(), "columns", series[i].columns);
+    write_schema(root, meta.schema, kDatasetSchema);
   }
 };
 
@@ -313,7 +258,7 @@ DatasetWriter::DatasetWriter(const std::string& path, int64_t cols, DatasetMeta 
   GANTOOL_ASSERT(cols > 0);
   Impl& d = *impl_;
   d.meta = std::move(meta);
-  if (d.meta.columns.empty()) d.meta.columns = default_columns(cols);
+  if (d.meta.schema.columns.empty()) d.meta.schema = continuous_schema(default_column_names(cols));
   d.series.push_back({"data", {}, cols, {}, {}});  // columns from meta at commit()
   int64_t widest = cols;
   if (companion) {

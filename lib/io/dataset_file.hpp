@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/tensor.hpp"
-#include "data/normalize.hpp"
+#include "data/schema.hpp"
 
 namespace gantool {
 
@@ -33,17 +33,11 @@ DataRef parse_data_ref(const std::string& arg);
 
 // What a dataset file says about its data besides the numbers.
 struct DatasetMeta {
-  std::vector<std::string> columns;  // one name per column
-  Normalization normalization;       // how /data was normalized ("none": raw data units)
+  Schema schema;                     // the columns (always filled), normalization, true distribution
   std::string version;               // gantool version that wrote the file
   std::string command;               // the command line that made it
   std::string source;                // where the rows came from: "synthetic ring", "csv x.csv", ...
   std::optional<uint64_t> seed;      // the seed, when randomness was involved
-  // Synthetic data only: the distribution and its parameters, and mixture modes.
-  std::string distribution;
-  std::vector<std::pair<std::string, double>> distribution_params;
-  Tensor modes;         // (K, columns) centres of the mixture components, or empty
-  double mode_std = 0;  // their isotropic std
   // Further root attributes a command records (written only; e.g. sample's acceptance rate).
   std::vector<std::pair<std::string, double>> attributes;
 };
@@ -73,7 +67,7 @@ class DatasetReader {
   int64_t rows() const;
   int64_t cols() const;
   const std::string& type() const;   // stored type: "float32", "float64", "int64", ...
-  const DatasetMeta& meta() const;   // columns always filled (x0, x1, ... when unnamed)
+  const DatasetMeta& meta() const;   // schema columns always filled (x0, x1, ... when unnamed)
   const DataRef& ref() const;
 
   // Reads rows [first, first + n) into dst (n × cols floats). Throws Error if the file

@@ -12,6 +12,7 @@
 #include "core/tempfile.hpp"
 #include "core/version.hpp"
 #include "io/h5.hpp"
+#include "io/schema_file.hpp"
 
 namespace gantool {
 
@@ -289,19 +290,7 @@ void write_data_meta(hid_t file, const ModelMeta& meta) {
   const hid_t g = group.get();
   write_attr(g, "source", meta.data_source);
   write_attr(g, "rows", meta.data_rows);
-  write_attr(g, "columns", meta.columns);
-  write_attr(g, "normalization", meta.normalization.method);
-  if (meta.normalization.method != "none") {
-    const int64_t n = static_cast<int64_t>(meta.normalization.shift.size());
-    write_doubles(g, "shift", meta.normalization.shift, n);
-    write_doubles(g, "scale", meta.normalization.scale, n);
-  }
-  if (!meta.distribution.empty()) {
-    write_attr(g, "distribution", meta.distribution);
-    write_attr(g, "mode_std", meta.mode_std);
-    if (!meta.modes.empty())
-      write_floats(g, "modes", meta.modes.data(), meta.modes.rows(), meta.modes.cols());
-  }
+  write_schema(g, meta.schema, kModelSchema);
 }
 
 void read_data_meta(hid_t file, ModelMeta& meta, int64_t data_dim, const std::string& what) {
@@ -312,25 +301,7 @@ void read_data_meta(hid_t file, ModelMeta& meta, int64_t data_dim, const std::st
   if (!(rows >= 0 && rows < 9.2e18))
     fail("{}: /training_data attribute 'rows' holds {} {}", what, rows, kDamaged);
   meta.data_rows = static_cast<int64_t>(rows);
-  meta.columns = read_strings_attr(g, "columns").value_or(std::vector<std::string>{});
-  if (static_cast<int64_t>(meta.columns.size()) != data_dim)
-    fail("{}: /training_data names {} columns for {} generated values {}", what, meta.columns.size(), data_dim,
-         kDamaged);
-  meta.normalization.method = read_string_attr(g, "normalization").value_or("none");
-  if (meta.normalization.method != "none") {
-    int64_t n = 0, cols = 0;
-    meta.normalization.shift = read_doubles(g, "shift", n, cols, what);
-    meta.normalization.scale = read_doubles(g, "scale", n, cols, what);
-  }
-  check_normalization(meta.normalization, data_dim, what, "/training_data");
-  meta.distribution = read_string_attr(g, "distribution").value_or("");
-  meta.mode_std = read_number_attr(g, "mode_std").value_or(0);
-  if (h5_exists(g, "modes")) {
-    int64_t k = 0, d = 0;
-    const std::vector<double> modes = read_doubles(g, "modes", k, d, what);
-    meta.modes = Tensor(k, d);
-    for (int64_t i = 0; i < k * d; ++i) meta.modes.data()[i] = static_cast<float>(modes[static_cast<size_t>(i)]);
-  }
+  meta.schema = read_schema(g, data_dim, kModelSchema, what);
 }
 
 }  // namespace

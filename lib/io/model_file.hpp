@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/tensor.hpp"
-#include "data/normalize.hpp"
+#include "data/schema.hpp"
 #include "gan/gan.hpp"
 
 namespace gantool {
@@ -34,16 +34,12 @@ struct ModelMeta {
   int64_t steps_total = 0;  // iterations asked for
   double seconds = 0;       // wall time spent training, over all runs
   int64_t epoch = 0, position = 0;  // the data batcher's state
-  // The training data: where from, its shape and columns, and the normalization that maps
-  // data units to what G produces (G's output is normalized data).
+  // The training data: where from, how many rows, and its schema: its columns, the
+  // normalization that maps data units to what G produces (G's output is normalized data),
+  // and its true distribution when it is synthetic (for evaluation).
   std::string data_source;
   int64_t data_rows = 0;
-  std::vector<std::string> columns;
-  Normalization normalization;
-  // The data's true distribution when it is synthetic (for evaluation), else empty.
-  std::string distribution;
-  Tensor modes;
-  double mode_std = 0;
+  Schema schema;
   std::vector<double> history;  // row-major (logged steps × history_columns().size())
 };
 

@@ -152,7 +152,7 @@ RowOutput::RowOutput(const std::string& path, int64_t cols, DatasetMeta meta, st
       if (!c.out) fail("{}: cannot write: {}", path, std::strerror(errno));
       c.owns_out = true;
     }
-    std::vector<std::string> names = c.meta.columns;
+    std::vector<std::string> names = column_names(c.meta.schema);
     if (names.empty())
       for (int64_t i = 0; i < cols; ++i) names.push_back(fmt::format("x{}", i));
     GANTOOL_ASSERT(static_cast<int64_t>(names.size()) == cols);

@@ -108,7 +108,7 @@ TEST_CASE("sample: rows are G(z) in data units, checked against the networks in 
   REQUIRE(s.run("sample -q --model gan.h5 -n 600 --seed 4 --generator last -o last.h5").status == 0);
   gantool::ModelMeta meta;
   gantool::Gan gan = gantool::read_model(s / "gan.h5", meta);
-  REQUIRE(meta.normalization.method == "standard");
+  REQUIRE(meta.schema.normalization.method == "standard");
   // The noise of row i: stream 0 of the seed, row-indexed (README, "gantool sample").
   std::vector<float> z(600 * 2);
   gantool::fill_normal_rows(gantool::make_rng(4, 0), 0, 600, 2, z.data());
@@ -119,7 +119,7 @@ TEST_CASE("sample: rows are G(z) in data units, checked against the networks in 
     for (int c = 0; c < 2; ++c) {
       const auto k = static_cast<size_t>(i * 2 + c);
       REQUIRE(raw(i, c) == Approx(ema[k]).epsilon(1e-4).margin(1e-5));
-      const auto units = [&](double v) { return v * meta.normalization.scale[c] + meta.normalization.shift[c]; };
+      const auto units = [&](double v) { return v * meta.schema.normalization.scale[c] + meta.schema.normalization.shift[c]; };
       REQUIRE(fake(i, c) == Approx(units(ema[k])).epsilon(1e-4).margin(1e-4));
       REQUIRE(g(i, c) == Approx(units(last[k])).epsilon(1e-4).margin(1e-4));
     }
@@ -201,7 +201,7 @@ TEST_CASE("score: D(x) of each row, checked against the discriminator in double"
   gantool::Gan gan = gantool::read_model(s / "gan.h5", meta);
   // ring.h5 holds data units; D saw them standardized as the model's normalization says.
   gantool::Tensor x = read_rows(s, "ring.h5");
-  gantool::normalize_rows(meta.normalization, x.data(), x.rows(), x.cols());
+  gantool::normalize_rows(meta.schema.normalization, x.data(), x.rows(), x.cols());
   const std::vector<double> logits = ref_forward(ref_layers(gan.d), std::vector<double>(x.data(), x.data() + x.size()), x.rows());
   const gantool::Tensor d = read_rows(s, "d.h5");
   REQUIRE(d.rows() == 2000);

@@ -250,8 +250,8 @@ gantool::ModeStats train_and_measure(const std::string& dist, int64_t steps) {
   gantool::Rng rng = gantool::make_rng(5);
   gantool::sample_noise(gan.config.prior, rng, z.data(), z.size());
   gantool::Tensor x = (gan.config.ema > 0 ? gan.g_ema : gan.g).forward(z.data(), 10000);
-  gantool::denormalize_rows(meta.normalization, x.data(), x.rows(), x.cols());
-  return gantool::mode_stats(x, meta.modes, meta.mode_std);
+  gantool::denormalize_rows(meta.schema.normalization, x.data(), x.rows(), x.cols());
+  return gantool::mode_stats(x, meta.schema.distribution.modes, meta.schema.distribution.mode_std);
 }
 
 }  // namespace

@@ -21,9 +21,9 @@ void read_dataset(const gantool::DataRef& ref) {
     gantool::DatasetReader reader(ref);
     const int64_t rows = reader.rows(), cols = reader.cols();
     const gantool::DatasetMeta& meta = reader.meta();
-    if (rows < 0 || cols < 1 || static_cast<int64_t>(meta.columns.size()) != cols) {
+    if (rows < 0 || cols < 1 || width(meta.schema) != cols) {
       std::fprintf(stderr, "finding: reader accepted %lld rows, %lld columns, %zu names\n",
-                   static_cast<long long>(rows), static_cast<long long>(cols), meta.columns.size());
+                   static_cast<long long>(rows), static_cast<long long>(cols), meta.schema.columns.size());
       std::abort();
     }
     (void)reader.type();

@@ -69,16 +69,16 @@ TEST_CASE("a written dataset reads back with its metadata, across chunk boundari
   for (int64_t i = 0; i < data.size(); ++i) data.data()[i] = static_cast<float>(normal(rng));
 
   DatasetMeta meta;
-  meta.columns = {"a", "b", "c"};
+  meta.schema = continuous_schema({"a", "b", "c"});
   meta.command = "gantool test";
   meta.source = "unit test";
   meta.seed = 77;
-  meta.normalization = {"standard", {1, 2, 3}, {4, 5, 6}};
-  meta.distribution = "ring";
-  meta.distribution_params = {{"modes", 2}, {"radius", 1.5}};
-  meta.modes = Tensor(2, 3);
-  meta.modes(1, 2) = 7.5f;
-  meta.mode_std = 0.25;
+  meta.schema.normalization = {"standard", {1, 2, 3}, {4, 5, 6}};
+  meta.schema.distribution.name = "ring";
+  meta.schema.distribution.params = {{"modes", 2}, {"radius", 1.5}};
+  meta.schema.distribution.modes = Tensor(2, 3);
+  meta.schema.distribution.modes(1, 2) = 7.5f;
+  meta.schema.distribution.mode_std = 0.25;
   {
     DatasetWriter writer(s / "d.h5", cols, meta);
     // Uneven appends, straddling the writer's chunk buffer.
@@ -99,18 +99,18 @@ TEST_CASE("a written dataset reads back with its metadata, across chunk boundari
   CHECK(reader.cols() == cols);
   CHECK(reader.type() == "float32");
   const DatasetMeta& m = reader.meta();
-  CHECK(m.columns == meta.columns);
+  CHECK(column_names(m.schema) == column_names(meta.schema));
   CHECK(m.command == "gantool test");
   CHECK(m.source == "unit test");
   CHECK(m.seed == std::optional<uint64_t>(77));
-  CHECK(m.normalization.method == "standard");
-  CHECK(m.normalization.shift == std::vector<double>{1, 2, 3});
-  CHECK(m.normalization.scale == std::vector<double>{4, 5, 6});
-  CHECK(m.distribution == "ring");
-  CHECK(m.distribution_params.size() == 2);
-  CHECK(m.modes.rows() == 2);
-  CHECK(m.modes(1, 2) == 7.5f);
-  CHECK(m.mode_std == 0.25);
+  CHECK(m.schema.normalization.method == "standard");
+  CHECK(m.schema.normalization.shift == std::vector<double>{1, 2, 3});
+  CHECK(m.schema.normalization.scale == std::vector<double>{4, 5, 6});
+  CHECK(m.schema.distribution.name == "ring");
+  CHECK(m.schema.distribution.params.size() == 2);
+  CHECK(m.schema.distribution.modes.rows() == 2);
+  CHECK(m.schema.distribution.modes(1, 2) == 7.5f);
+  CHECK(m.schema.distribution.mode_std == 0.25);
 
   // Odd-sized blocks at odd offsets read exactly what was written.
   Tensor block(5003, cols);
@@ -133,7 +133,7 @@ TEST_CASE("a small dataset gets a small chunk, and an abandoned writer leaves no
   }
   CHECK(fs::file_size(s / "tiny.h5") < 65536);  // a full-size chunk alone would be 256 KiB
   DatasetReader reader(parse_data_ref(s / "tiny.h5"));
-  CHECK(reader.meta().columns == std::vector<std::string>{"x0", "x1"});
+  CHECK(column_names(reader.meta().schema) == std::vector<std::string>{"x0", "x1"});
   {
     DatasetWriter writer(s / "abandoned.h5", 2, {});
     const float rows[] = {1, 2};
@@ -158,7 +158,7 @@ TEST_CASE("h5py-style datasets of other types and ranks read as float32", "[data
   Tensor t = f64.read_all();
   CHECK(t(0, 1) == -1.25f);
   CHECK(t(1, 0) == 3e10f);
-  CHECK(f64.meta().normalization.method == "none");
+  CHECK(f64.meta().schema.normalization.method == "none");
 
   DatasetReader i32(parse_data_ref(path + ":grp/i32"));  // 1-D: one column
   CHECK(i32.type() == "int32");
@@ -226,7 +226,7 @@ TEST_CASE("a companion dataset is written row for row beside /data", "[dataset_f
   for (int64_t i = 0; i < n * 5; ++i) latent[i] = static_cast<float>(-i);
   {
     DatasetMeta meta;
-    meta.columns = {"x", "y"};
+    meta.schema = continuous_schema({"x", "y"});
     meta.attributes = {{"acceptance", 0.25}};
     DatasetWriter writer(s / "out.h5", 2, meta, Companion{"latent", {"z0", "z1", "z2", "z3", "z4"}});
     writer.append(data.data(), 1000, latent.data());
@@ -236,7 +236,7 @@ TEST_CASE("a companion dataset is written row for row beside /data", "[dataset_f
   DatasetReader d(parse_data_ref(s / "out.h5")), z(parse_data_ref(s / "out.h5:/latent"));
   CHECK(d.rows() == n);
   CHECK(z.rows() == n);
-  CHECK(z.meta().columns == std::vector<std::string>{"z0", "z1", "z2", "z3", "z4"});
+  CHECK(column_names(z.meta().schema) == std::vector<std::string>{"z0", "z1", "z2", "z3", "z4"});
   CHECK(d.read_all().data()[2 * n - 1] == static_cast<float>(2 * n - 1));
   const Tensor zs = z.read_all();
   CHECK(std::memcmp(zs.data(), latent.data(), latent.size() * sizeof(float)) == 0);
@@ -264,7 +264,9 @@ TEST_CASE("12,288 column names (past HDF5's 64 KiB header limit) are written and
   Scratch s("wide");
   const int64_t cols = 12288;
   DatasetMeta meta;
-  for (int64_t c = 0; c < cols; ++c) meta.columns.push_back(fmt::format("pixel_{}", c));
+  std::vector<std::string> names;
+  for (int64_t c = 0; c < cols; ++c) names.push_back(fmt::format("pixel_{}", c));
+  meta.schema = continuous_schema(names);
   {
     DatasetWriter writer(s / "wide.h5", cols, meta);
     std::vector<float> rows(3 * cols, 0.5f);
@@ -273,7 +275,7 @@ TEST_CASE("12,288 column names (past HDF5's 64 KiB header limit) are written and
   }
   DatasetReader reader(parse_data_ref(s / "wide.h5"));
   CHECK(reader.cols() == cols);
-  CHECK(reader.meta().columns == meta.columns);
+  CHECK(column_names(reader.meta().schema) == column_names(meta.schema));
 
   // A file written the old way (names in the dataset's object header) still reads.
   write_raw<float>(s / "old.h5", "data", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, {1, 2, 3, 4}, {2, 2});
@@ -282,7 +284,7 @@ TEST_CASE("12,288 column names (past HDF5's 64 KiB header limit) are written and
     H5Id data = open_dataset(file.get(), "/data", "old.h5");
     write_attr(data.get(), "columns", std::vector<std::string>{"a", "b"});
   }
-  CHECK(DatasetReader(parse_data_ref(s / "old.h5")).meta().columns == std::vector<std::string>{"a", "b"});
+  CHECK(column_names(DatasetReader(parse_data_ref(s / "old.h5")).meta().schema) == std::vector<std::string>{"a", "b"});
 }
 
 TEST_CASE("a dataset that declares rows it does not hold is refused at open", "[dataset_file]") {

@@ -31,8 +31,10 @@ ModelMeta meta_for(int64_t cols) {
   meta.position = 5;
   meta.data_source = "d.h5";
   meta.data_rows = 20;
-  for (int64_t c = 0; c < cols; ++c) meta.columns.push_back(fmt::format("pixel_{}", c));
-  meta.normalization = {"minmax", std::vector<double>(cols, 127.5), std::vector<double>(cols, 127.5)};
+  std::vector<std::string> names;
+  for (int64_t c = 0; c < cols; ++c) names.push_back(fmt::format("pixel_{}", c));
+  meta.schema = continuous_schema(names);
+  meta.schema.normalization = {"minmax", std::vector<double>(cols, 127.5), std::vector<double>(cols, 127.5)};
   return meta;
 }
 
@@ -63,9 +65,9 @@ TEST_CASE("a model with 12,288 columns round-trips with its thread count", "[mod
   int64_t threads = -1;
   const Gan back = read_model(path, meta, &threads);
   CHECK(threads == 3);
-  CHECK(meta.columns.size() == static_cast<size_t>(cols));
-  CHECK(meta.columns.back() == "pixel_12287");
-  CHECK(meta.normalization.scale.size() == static_cast<size_t>(cols));
+  CHECK(meta.schema.columns.size() == static_cast<size_t>(cols));
+  CHECK(meta.schema.columns.back().name == "pixel_12287");
+  CHECK(meta.schema.normalization.scale.size() == static_cast<size_t>(cols));
   CHECK(meta.steps_done == 7);
   CHECK(meta.position == 5);
   const std::vector<float>& a = gan.g.params.values;

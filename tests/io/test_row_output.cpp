@@ -20,7 +20,7 @@ TEST_CASE("CSV output: a header, the data's columns then the companion's, shorte
   gantool_test::ScratchDir s("row_output");
   {
     DatasetMeta meta;
-    meta.columns = {"x", "y, quoted"};
+    meta.schema = continuous_schema({"x", "y, quoted"});
     RowOutput out(s / "out.csv", 2, meta, Companion{"latent", {"z0"}});
     const float rows[] = {0.1f, -2.0f, 1e-30f, 3.5f}, z[] = {7.0f, -0.25f};
     out.append(rows, 2, z);

@@ -7,6 +7,8 @@
 
 namespace gantool {
 
+struct SyntheticSpec;
+
 // Each adds its subcommand, its flags and its run callback to the app.
 void add_prepare_command(CLI::App& app);
 void add_info_command(CLI::App& app);
@@ -19,6 +21,10 @@ void add_eval_jsd_command(CLI::App& app);
 // Adds --threads N to a subcommand: the threads of the numeric kernels, applied once its
 // flags are parsed (default: OMP_NUM_THREADS when set, else every core).
 void add_threads_option(CLI::App* cmd);
+
+// Adds the flags of every synthetic distribution's parameters (data/synthetic.hpp's
+// synthetic_params()) to a subcommand, in the group "Synthetic distribution", bound to spec.
+void add_synthetic_options(CLI::App* cmd, SyntheticSpec& spec);
 
 // Builds gantool's command line, parses argv, runs the chosen subcommand and returns its exit
 // code (0 ok, 1 runtime error, 2 usage error, 3 failed gate, 130 interrupted); errors go to

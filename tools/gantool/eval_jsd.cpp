@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -14,8 +15,12 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "data/normalize.hpp"
+#include "data/row_filter.hpp"
+#include "data/selection.hpp"
 #include "io/dataset_file.hpp"
+#include "metrics/bootstrap.hpp"
 #include "metrics/jsd.hpp"
+#include "metrics/shared_rows.hpp"
 
 namespace gantool {
 
@@ -40,20 +45,6 @@ constexpr uint64_t kSubsetStream = 0, kFitStream = 1, kFloorFitStream = 2, kHalv
 // Rows a side below which auto does not train a classifier, and below which it cannot.
 constexpr int64_t kClassifierRows = 1000, kClassifierMinimum = 100;
 
-// The sum of terms.size() terms drawn with replacement: four indices per Philox block,
-// index = ⌊u·n / 2³²⌋ from a 32-bit u (bias below n / 2³², nothing at these sizes), from
-// the blocks of `part` (2⁶² apart) of the stream.
-double resampled_sum(const std::vector<double>& terms, const Rng& rng, uint64_t part) {
-  const auto n = static_cast<uint64_t>(terms.size());
-  GANTOOL_ASSERT(n < (uint64_t{1} << 32));
-  double sum = 0;
-  for (uint64_t j = 0; j < n; j += 4) {
-    const auto w = philox4x32(rng.key, rng.stream, (part << 62) + j / 4);
-    for (uint64_t k = 0; k < 4 && j + k < n; ++k) sum += terms[(uint64_t{w[k]} * n) >> 32];
-  }
-  return sum;
-}
-
 // The rows of a dataset in data units (its own normalization undone), checked finite or
 // with the non-finite rows dropped.
 Tensor read_rows(DatasetReader& reader, bool drop_nonfinite, int64_t& dropped) {
@@ -62,60 +53,11 @@ Tensor read_rows(DatasetReader& reader, bool drop_nonfinite, int64_t& dropped) {
   Tensor rows = drop_nonfinite ? reader.read_all() : reader.read_all_finite();
   dropped = 0;
   if (drop_nonfinite) {
-    int64_t kept = 0;
-    for (int64_t r = 0; r < rows.rows(); ++r) {
-      bool finite = true;
-      for (int64_t c = 0; c < rows.cols(); ++c) finite = finite && std::isfinite(rows(r, c));
-      if (!finite) continue;
-      std::copy(rows.row(r), rows.row(r) + rows.cols(), rows.row(kept++));
-    }
-    dropped = rows.rows() - kept;
-    rows.resize(kept, rows.cols());
-    if (kept == 0) fail("{}: no row is finite", name);
+    dropped = drop_nonfinite_rows(rows);
+    if (rows.rows() == 0) fail("{}: no row is finite", name);
   }
-  denormalize_rows(reader.meta().normalization, rows.data(), rows.rows(), rows.cols());
+  denormalize_rows(reader.meta().schema.normalization, rows.data(), rows.rows(), rows.cols());
   return rows;
-}
-
-// `count` of the rows of t chosen at random (all of them, in order, when count ≥ rows).
-Tensor subset(Tensor t, int64_t count, Rng& rng) {
-  if (count >= t.rows()) return t;
-  std::vector<int64_t> chosen;
-  // Selection sampling (Knuth's Algorithm S): keeps the rows' order.
-  for (int64_t r = 0, left = count; r < t.rows() && left > 0; ++r)
-    if (static_cast<int64_t>(below(rng, uint64_t(t.rows() - r))) < left) chosen.push_back(r), --left;
-  return take_rows(t, chosen);
-}
-
-// 64-bit FNV-1a of a row's bytes.
-uint64_t row_hash(const float* row, int64_t cols) {
-  uint64_t h = 1469598103934665603ull;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(row);
-  for (size_t i = 0; i < static_cast<size_t>(cols) * sizeof(float); ++i) h = (h ^ bytes[i]) * 1099511628211ull;
-  return h;
-}
-
-std::vector<uint64_t> sorted_hashes(const Tensor& t) {
-  std::vector<uint64_t> h(static_cast<size_t>(t.rows()));
-  for (int64_t r = 0; r < t.rows(); ++r) h[static_cast<size_t>(r)] = row_hash(t.row(r), t.cols());
-  std::sort(h.begin(), h.end());
-  return h;
-}
-
-// Rows of b with an exact copy in a, given a's sorted_hashes (64-bit: a collision is one in
-// 10^19 pairs).
-int64_t shared_rows(const std::vector<uint64_t>& ha, const Tensor& b) {
-  int64_t shared = 0;
-  for (int64_t r = 0; r < b.rows(); ++r) shared += std::binary_search(ha.begin(), ha.end(), row_hash(b.row(r), b.cols()));
-  return shared;
-}
-
-// Rows that repeat an earlier row, from sorted_hashes (what sharing looks like by chance, for
-// discrete data).
-int64_t duplicated_rows(const std::vector<uint64_t>& h) {
-  int64_t dup = 0;
-  for (size_t i = 1; i < h.size(); ++i) dup += h[i] == h[i - 1];
-  return dup;
 }
 
 // The fewest rows a side at which an estimator means something. Below `hard` it is refused:
@@ -161,7 +103,7 @@ JsdEstimate estimate(const std::string& method, const Tensor& a_rows, const Tens
   if (method == "hist") return hist_jsd(a_rows, b_rows);  // FD bins are scale-free per column
   // The other two compare equal row counts (the larger side is subsampled), standardized.
   const int64_t n = std::min(a_rows.rows(), b_rows.rows());
-  Tensor a = subset(a_rows, n, rng), b = subset(b_rows, n, rng);
+  Tensor a = select_rows(a_rows, n, rng), b = select_rows(b_rows, n, rng);
   standardize_pooled(a, b);
   if (method == "knn") {
     if (n <= opt.k) fail("knn needs more than --k {} rows on each side (got {})", opt.k, n);
@@ -171,7 +113,7 @@ JsdEstimate estimate(const std::string& method, const Tensor& a_rows, const Tens
   return classifier_jsd(a, b, opt.folds, opt.seed);
 }
 
-void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
+void check_flags(const EvalOptions& opt, const CLI::App& cmd) {
   if (opt.method != "auto" && opt.method != "hist" && opt.method != "knn" && opt.method != "classifier")
     fail_usage("--method must be auto, hist, knn or classifier (got '{}')", opt.method);
   if (opt.units != "nats" && opt.units != "bits") fail_usage("--units must be nats or bits (got '{}')", opt.units);
@@ -182,7 +124,62 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
   if (opt.max_rows < 0) fail_usage("--max-rows must not be negative (0: all rows)");
   if (opt.k < 1 || opt.k > 1000) fail_usage("--k must be between 1 and 1000 (got {})", opt.k);
   if (opt.folds < 2 || opt.folds > 20) fail_usage("--folds must be between 2 and 20 (got {})", opt.folds);
+}
 
+// The same estimator between two random halves of A, of as many rows as the estimate used
+// (used_a): what "indistinguishable" reads as; NaN when half of A is too few rows.
+double noise_floor(const std::string& method, const Tensor& a, int64_t used_a, int64_t minimum, const EvalOptions& opt) {
+  if (used_a / 2 < minimum) return NAN;
+  std::vector<int64_t> order(static_cast<size_t>(a.rows()));
+  std::iota(order.begin(), order.end(), 0);
+  Rng halves = make_rng(opt.seed, kHalvesStream);
+  shuffle(order, halves);
+  const auto half = static_cast<std::ptrdiff_t>(used_a / 2);
+  const Tensor h1 = take_rows(a, {order.begin(), order.begin() + half});
+  const Tensor h2 = take_rows(a, {order.begin() + half, order.begin() + 2 * half});
+  try {
+    Rng floor_rng = make_rng(opt.seed, kFloorFitStream);
+    return estimate(method, h1, h2, opt, floor_rng).jsd;
+  } catch (const Error&) {
+    return NAN;  // too few rows for the estimator on half of A
+  }
+}
+
+// What eval-jsd reports.
+struct EvalResult {
+  const JsdEstimate& e;
+  const std::string &method, &why, &name_a, &name_b;
+  double ci_low, ci_high, floor;
+  int64_t used_a, used_b, dropped_a, dropped_b, dim, shared;
+};
+
+// Prints the result to stdout: one JSON object (--json) or one sentence.
+void print_result(const EvalOptions& opt, const EvalResult& r) {
+  const double unit = opt.units == "bits" ? std::log(2.0) : 1.0;
+  const double jsd = r.e.jsd / unit;
+  if (opt.json) {
+    const auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+    nlohmann::json j = {{"jsd", jsd}, {"units", opt.units}, {"ci_low", number(r.ci_low / unit)},
+                        {"ci_high", number(r.ci_high / unit)}, {"method", r.method},
+                        {"auto", opt.method == "auto"}, {"settings", r.e.settings},
+                        {"lower_bound", r.e.lower_bound}, {"noise_floor", number(r.floor / unit)},
+                        {"rows_a", r.used_a}, {"rows_b", r.used_b}, {"dropped_a", r.dropped_a},
+                        {"dropped_b", r.dropped_b}, {"dim", r.dim}, {"shared_rows", r.shared},
+                        {"file_a", r.name_a}, {"file_b", r.name_b}, {"bootstrap", opt.bootstrap}, {"seed", opt.seed}};
+    fmt::print("{}\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  } else {
+    const std::string interval =
+        opt.bootstrap > 0 ? fmt::format(" (95% interval {:.4f} to {:.4f})", r.ci_low / unit, r.ci_high / unit) : "";
+    const std::string noise = std::isfinite(r.floor) ? fmt::format("{:.4f}", r.floor / unit) : "n/a (too few rows)";
+    fmt::print("JSD({} ‖ {}) = {:.4f} {}{}{}; method {}{}: {}; {} vs {} rows, {} dimension{}; noise floor {} "
+               "(the same estimator between two random halves of {})\n",
+               r.name_a, r.name_b, jsd, opt.units, interval, r.e.lower_bound ? ", a lower bound" : "", r.method, r.why,
+               r.e.settings, r.used_a, r.used_b, r.dim, r.dim == 1 ? "" : "s", noise, r.name_a);
+  }
+}
+
+void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
+  check_flags(opt, cmd);
   ProgressLine progress(opt.quiet);
   const auto stage = [&](const std::string& what) { progress.show("eval-jsd: " + what + "…"); };
   stage("reading");
@@ -198,8 +195,8 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
   const int64_t dim = a.cols();
   Rng rng = make_rng(opt.seed, kSubsetStream);
   if (opt.max_rows > 0) {
-    a = subset(std::move(a), opt.max_rows, rng);
-    b = subset(std::move(b), opt.max_rows, rng);
+    a = select_rows(std::move(a), opt.max_rows, rng);
+    b = select_rows(std::move(b), opt.max_rows, rng);
   }
   std::string why;
   const std::string method = choose_method(opt, dim, std::min(a.rows(), b.rows()), why);
@@ -229,43 +226,12 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
 
   // The same estimator between two random halves of A: what "indistinguishable" reads as.
   stage("noise floor");
-  double floor = NAN;
-  if (used_a / 2 >= minimum.hard) {
-    // Two halves of as many random rows of A as the estimate used.
-    std::vector<int64_t> order(static_cast<size_t>(a.rows()));
-    std::iota(order.begin(), order.end(), 0);
-    Rng halves = make_rng(opt.seed, kHalvesStream);
-    shuffle(order, halves);
-    const auto half = static_cast<std::ptrdiff_t>(used_a / 2);
-    const Tensor h1 = take_rows(a, {order.begin(), order.begin() + half});
-    const Tensor h2 = take_rows(a, {order.begin() + half, order.begin() + 2 * half});
-    try {
-      Rng floor_rng = make_rng(opt.seed, kFloorFitStream);
-      floor = estimate(method, h1, h2, opt, floor_rng).jsd;
-    } catch (const Error&) {
-      floor = NAN;  // too few rows for the estimator on half of A
-    }
-  }
-
+  const double floor = noise_floor(method, a, used_a, minimum.hard, opt);
   // Percentile bootstrap over the rows' terms (the fitted estimator held fixed).
   stage("bootstrap");
   double ci_low = NAN, ci_high = NAN;
-  if (opt.bootstrap > 0) {
-    std::vector<double> values(static_cast<size_t>(opt.bootstrap));
-    // Resample i draws from its own substream, so the interval does not depend on the
-    // thread count.
-#pragma omp parallel for schedule(dynamic)
-    for (int64_t i = 0; i < opt.bootstrap; ++i) {
-      const Rng boot = make_rng(opt.seed, kBootstrapStream + static_cast<uint64_t>(i));
-      const double sa = resampled_sum(e.terms_a, boot, 0), sb = resampled_sum(e.terms_b, boot, 1);
-      values[static_cast<size_t>(i)] = 0.5 * sa / double(used_a) + 0.5 * sb / double(used_b) + e.correction;
-    }
-    std::sort(values.begin(), values.end());
-    const auto at = [&](double q) { return values[static_cast<size_t>(std::lround(q * double(values.size() - 1)))]; };
-    ci_low = at(0.025);
-    ci_high = at(0.975);
-  }
-  const std::vector<uint64_t> hashes_a = sorted_hashes(a);
+  if (opt.bootstrap > 0) std::tie(ci_low, ci_high) = bootstrap_interval(e, opt.bootstrap, opt.seed, kBootstrapStream);
+  const std::vector<uint64_t> hashes_a = sorted_row_hashes(a);
   const int64_t shared = shared_rows(hashes_a, b);
   if (shared > 0.01 * double(b.rows()) &&
       shared > 2 * duplicated_rows(hashes_a) * double(b.rows()) / double(a.rows())) {
@@ -276,39 +242,9 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
                shared, b.rows(), name_b, name_a);
   }
 
-  const double unit = opt.units == "bits" ? std::log(2.0) : 1.0;
-  const double jsd = e.jsd / unit;
-  if (opt.json) {
-    const auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
-    nlohmann::json j = {{"jsd", jsd},
-                        {"units", opt.units},
-                        {"ci_low", number(ci_low / unit)},
-                        {"ci_high", number(ci_high / unit)},
-                        {"method", method},
-                        {"auto", opt.method == "auto"},
-                        {"settings", e.settings},
-                        {"lower_bound", e.lower_bound},
-                        {"noise_floor", number(floor / unit)},
-                        {"rows_a", used_a},
-                        {"rows_b", used_b},
-                        {"dropped_a", dropped_a},
-                        {"dropped_b", dropped_b},
-                        {"dim", dim},
-                        {"shared_rows", shared},
-                        {"file_a", name_a},
-                        {"file_b", name_b},
-                        {"bootstrap", opt.bootstrap},
-                        {"seed", opt.seed}};
-    fmt::print("{}\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  } else {
-    const std::string interval =
-        opt.bootstrap > 0 ? fmt::format(" (95% interval {:.4f} to {:.4f})", ci_low / unit, ci_high / unit) : "";
-    const std::string noise = std::isfinite(floor) ? fmt::format("{:.4f}", floor / unit) : "n/a (too few rows)";
-    fmt::print("JSD({} ‖ {}) = {:.4f} {}{}{}; method {}{}: {}; {} vs {} rows, {} dimension{}; noise floor {} "
-               "(the same estimator between two random halves of {})\n",
-               name_a, name_b, jsd, opt.units, interval, e.lower_bound ? ", a lower bound" : "", method, why,
-               e.settings, used_a, used_b, dim, dim == 1 ? "" : "s", noise, name_a);
-  }
+  const double jsd = e.jsd / (opt.units == "bits" ? std::log(2.0) : 1.0);
+  print_result(opt,
+               {e, method, why, name_a, name_b, ci_low, ci_high, floor, used_a, used_b, dropped_a, dropped_b, dim, shared});
   if (std::isfinite(opt.fail_above) && jsd > opt.fail_above)
     throw GateFailed(fmt::format("eval-jsd: {:.4f} {} is above --fail-above {}", jsd, opt.units, opt.fail_above));
   if (std::isfinite(opt.fail_above) && too_few)

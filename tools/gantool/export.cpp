@@ -30,11 +30,11 @@ void run_export(const ExportOptions& opt) {
   if (delimiter == 0 || delimiter == '"' || delimiter == '\n' || delimiter == '\r')
     fail_usage("--delimiter must be one character, or 'tab' (got '{}')", opt.delimiter);
   DatasetReader reader(parse_data_ref(opt.input));
-  const Normalization& norm = reader.meta().normalization;
+  const Normalization& norm = reader.meta().schema.normalization;
   if (opt.out != "-") refuse_overwrite(opt.out, "-o", reader.ref().path);
   const int64_t cols = reader.cols();
   DatasetMeta meta;
-  meta.columns = reader.meta().columns;
+  meta.schema = continuous_schema(column_names(reader.meta().schema));
   RowOutput out(opt.out, cols, meta, std::nullopt, {delimiter, !opt.no_header, /*always=*/true});
   const int64_t block = block_rows(cols);
   Tensor rows(block, cols);

@@ -29,7 +29,7 @@ std::vector<ColumnStats> column_stats(DatasetReader& reader, bool denormalize) {
   for (int64_t first = 0; first < reader.rows(); first += block) {
     const int64_t n = std::min(block, reader.rows() - first);
     reader.read(first, n, rows.data());
-    if (denormalize) denormalize_rows(reader.meta().normalization, rows.data(), n, reader.cols());
+    if (denormalize) denormalize_rows(reader.meta().schema.normalization, rows.data(), n, reader.cols());
     accumulate(stats, rows.data(), n, reader.cols());
   }
   return stats;
@@ -37,6 +37,7 @@ std::vector<ColumnStats> column_stats(DatasetReader& reader, bool denormalize) {
 
 nlohmann::json dataset_json(DatasetReader& reader, const std::vector<ColumnStats>& stats, bool denormalized) {
   const DatasetMeta& meta = reader.meta();
+  const TrueDistribution& truth = meta.schema.distribution;
   nlohmann::json j;
   j["file"] = reader.ref().path;
   j["dataset"] = reader.ref().dataset;
@@ -49,47 +50,48 @@ nlohmann::json dataset_json(DatasetReader& reader, const std::vector<ColumnStats
   for (size_t c = 0; c < stats.size(); ++c) {
     // Statistics of a column without finite values are null.
     const auto number = [&](double v) { return stats[c].count > 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
-    columns.push_back({{"name", meta.columns[c]},     {"count", stats[c].count},
+    columns.push_back({{"name", meta.schema.columns[c].name},     {"count", stats[c].count},
                        {"nonfinite", stats[c].nonfinite}, {"mean", number(stats[c].mean)},
                        {"std", number(stats[c].stddev())}, {"min", number(stats[c].min)},
                        {"max", number(stats[c].max)}});
   }
-  j["normalization"] = meta.normalization.method == "none"
+  j["normalization"] = meta.schema.normalization.method == "none"
                            ? nlohmann::json(nullptr)
-                           : nlohmann::json{{"method", meta.normalization.method},
-                                            {"shift", meta.normalization.shift},
-                                            {"scale", meta.normalization.scale}};
+                           : nlohmann::json{{"method", meta.schema.normalization.method},
+                                            {"shift", meta.schema.normalization.shift},
+                                            {"scale", meta.schema.normalization.scale}};
   j["provenance"] = {{"gantool_version", meta.version}, {"command", meta.command}, {"source", meta.source}};
   j["provenance"]["seed"] = meta.seed ? nlohmann::json(*meta.seed) : nlohmann::json(nullptr);
-  if (meta.distribution.empty()) {
+  if (truth.name.empty()) {
     j["synthetic"] = nullptr;
   } else {
     nlohmann::json params = nlohmann::json::object();
-    for (const auto& [key, value] : meta.distribution_params) params[key] = value;
+    for (const auto& [key, value] : truth.params) params[key] = value;
     nlohmann::json modes = nlohmann::json::array();
-    for (int64_t k = 0; k < meta.modes.rows(); ++k)
-      modes.push_back(std::vector<float>(meta.modes.row(k), meta.modes.row(k) + meta.modes.cols()));
-    j["synthetic"] = {{"distribution", meta.distribution}, {"params", params}, {"modes", modes},
-                      {"mode_std", meta.mode_std}};
+    for (int64_t k = 0; k < truth.modes.rows(); ++k)
+      modes.push_back(std::vector<float>(truth.modes.row(k), truth.modes.row(k) + truth.modes.cols()));
+    j["synthetic"] = {{"distribution", truth.name}, {"params", params}, {"modes", modes},
+                      {"mode_std", truth.mode_std}};
   }
   return j;
 }
 
 void print_dataset(DatasetReader& reader, const std::vector<ColumnStats>& stats, bool denormalized) {
   const DatasetMeta& meta = reader.meta();
+  const TrueDistribution& truth = meta.schema.distribution;
   fmt::print("{}: dataset {}, {} rows × {} columns, {}\n", reader.ref().path, reader.ref().dataset,
              reader.rows(), reader.cols(), reader.type());
   if (!meta.command.empty()) fmt::print("  made by        {}  (gantool {})\n", meta.command, meta.version);
   if (!meta.source.empty())
     fmt::print("  source         {}{}\n", meta.source, meta.seed ? fmt::format(", seed {}", *meta.seed) : "");
-  if (!meta.distribution.empty()) {
+  if (!truth.name.empty()) {
     std::string params;
-    for (const auto& [key, value] : meta.distribution_params) params += fmt::format(" {}={}", key, value);
-    fmt::print("  distribution   {}{}{}", meta.distribution, params.empty() ? "" : ":", params);
-    if (!meta.modes.empty()) fmt::print("; {} modes of std {}", meta.modes.rows(), meta.mode_std);
+    for (const auto& [key, value] : truth.params) params += fmt::format(" {}={}", key, value);
+    fmt::print("  distribution   {}{}{}", truth.name, params.empty() ? "" : ":", params);
+    if (!truth.modes.empty()) fmt::print("; {} modes of std {}", truth.modes.rows(), truth.mode_std);
     fmt::print("\n");
   }
-  const Normalization& norm = meta.normalization;
+  const Normalization& norm = meta.schema.normalization;
   if (norm.method == "none") {
     fmt::print("  normalization  none (values in data units)\n");
   } else {
@@ -101,10 +103,10 @@ void print_dataset(DatasetReader& reader, const std::vector<ColumnStats>& stats,
   for (size_t c = 0; c < stats.size(); ++c) {
     const ColumnStats& s = stats[c];
     if (s.count > 0)
-      fmt::print("  {:<14} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g}", meta.columns[c], s.mean, s.stddev(),
+      fmt::print("  {:<14} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g}", meta.schema.columns[c].name, s.mean, s.stddev(),
                  s.min, s.max);
     else  // no finite value: no statistics to show
-      fmt::print("  {:<14} {:>12} {:>12} {:>12} {:>12}", meta.columns[c], "-", "-", "-", "-");
+      fmt::print("  {:<14} {:>12} {:>12} {:>12} {:>12}", meta.schema.columns[c].name, "-", "-", "-", "-");
     if (norm.method != "none") fmt::print(" {:>12.6g} {:>12.6g}", norm.shift[c], norm.scale[c]);
     fmt::print("  {}\n", s.nonfinite);
   }
@@ -158,9 +160,9 @@ void print_model(const std::string& path, bool json) {
                         {"g_parameters", gan.g.params.count()},
                         {"d_parameters", gan.d.params.count()},
                         {"data", meta.data_source},
-                        {"columns", meta.columns},
-                        {"normalization", meta.normalization.method},
-                        {"distribution", meta.distribution}};
+                        {"columns", column_names(meta.schema)},
+                        {"normalization", meta.schema.normalization.method},
+                        {"distribution", meta.schema.distribution.name}};
     if (logged > 0) {
       nlohmann::json last;
       for (size_t i = 0; i < cols; ++i) last[history_columns()[i]] = meta.history[(logged - 1) * cols + i];
@@ -182,9 +184,10 @@ void print_model(const std::string& path, bool json) {
   fmt::print("  optimizers     G {} lr {}, D {} lr {}\n", optimizer_kind_name(c.opt_g.kind), c.opt_g.lr,
              optimizer_kind_name(c.opt_d.kind), c.opt_d.lr);
   fmt::print("  data           {} ({} rows; columns {}; normalization {})\n", meta.data_source, meta.data_rows,
-             fmt::join(meta.columns, ", "), meta.normalization.method);
-  if (!meta.distribution.empty())
-    fmt::print("  distribution   {} with {} modes of std {}\n", meta.distribution, meta.modes.rows(), meta.mode_std);
+             fmt::join(column_names(meta.schema), ", "), meta.schema.normalization.method);
+  const TrueDistribution& truth = meta.schema.distribution;
+  if (!truth.name.empty())
+    fmt::print("  distribution   {} with {} modes of std {}\n", truth.name, truth.modes.rows(), truth.mode_std);
   if (logged > 0) {
     const double* last = &meta.history[(logged - 1) * cols];
     fmt::print("  last logged    step {:.0f}: loss_d {:.4f}, loss_g {:.4f}, D(x) {:.3f}, D(G(z)) {:.3f} ({} rows in /history)\n",
@@ -226,7 +229,7 @@ void run_info(const InfoOptions& opt) {
           others.push_back(e);
     }
     DatasetReader reader(ref);
-    const bool denormalize = opt.denormalize && reader.meta().normalization.method != "none";
+    const bool denormalize = opt.denormalize && reader.meta().schema.normalization.method != "none";
     const std::vector<ColumnStats> stats = column_stats(reader, denormalize);
     if (opt.json) {
       nlohmann::json j = dataset_json(reader, stats, denormalize);

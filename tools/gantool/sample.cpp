@@ -16,6 +16,7 @@
 #include "core/threads.hpp"
 #include "data/normalize.hpp"
 #include "gan/gan.hpp"
+#include "gan/rejection.hpp"
 #include "io/dataset_file.hpp"
 #include "io/model_file.hpp"
 #include "io/row_output.hpp"
@@ -42,8 +43,7 @@ struct SampleOptions {
   uint64_t seed = 1;
   int64_t batch = 0;  // 0: auto_batch()
   std::string generator = "auto";
-  bool raw = false, save_latent = false, quiet = false;
-  bool reject = false;
+  bool raw = false, save_latent = false, quiet = false, reject = false;
   double reject_gamma = 0;
   int64_t reject_burn_in = 10000;
 };
@@ -59,22 +59,7 @@ int64_t auto_batch(const GanConfig& c, int threads) {
   return rows / round * round;
 }
 
-// Discriminator rejection sampling (Azadi et al. 2019, "Discriminator Rejection Sampling").
-// With D = σ(logit) near D* = p_data/(p_data + p_g), p_data/p_g = exp(logit); a draw is kept
-// with probability σ(F), F = d − log(1 − exp(d − ε)) − γ, d = logit − log M, where
-// M = max exp(logit) over a burn-in. At γ = 0 this is exactly exp(d) = ratio/M: textbook
-// rejection sampling, whose output follows p_g·ratio ∝ p_data.
-struct Rejection {
-  double log_m = 0, gamma = 0;
-  double keep_probability(float logit) const {
-    const double d = logit - log_m;
-    if (d >= 0) return 1;  // above the burn-in's bound (Azadi et al. then raise M; a fixed M keeps rows reproducible)
-    const double f = d - std::log1p(-std::exp(d - 1e-6)) - gamma;
-    return 1 / (1 + std::exp(-f));
-  }
-};
-
-void run_sample(const SampleOptions& opt, CLI::App& cmd) {
+void check_flags(const SampleOptions& opt, const CLI::App& cmd) {
   const bool rows_given = cmd.count("--rows") > 0;
   if (rows_given && (opt.rows < 1 || opt.rows > kMaxRows))
     fail_usage("-n must be between 1 and {} (got {})", kMaxRows, opt.rows);
@@ -91,139 +76,169 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
   if (opt.reject_burn_in < 1 || opt.reject_burn_in > 100000000)
     fail_usage("--reject-burn-in must be between 1 and 100000000 (got {})", opt.reject_burn_in);
   if (!std::isfinite(opt.reject_gamma)) fail_usage("--reject-gamma must be finite");
+}
 
-  ModelMeta meta;
-  Gan gan = read_model(opt.model, meta);
-  const GanConfig c = gan.config;
-  refuse_overwrite(opt.out, "-o", opt.model);
+// Whether the model can do what the flags ask: G's moving average, D's probabilities.
+void check_model(const SampleOptions& opt, const GanConfig& c) {
   if (opt.generator == "ema" && c.ema == 0)
     fail("{} keeps no moving average of G (trained with --ema 0); use --generator last", opt.model);
-  const bool use_ema = opt.generator == "ema" || (opt.generator == "auto" && c.ema > 0);
   if (opt.reject) {
     if (!outputs_probability(c.loss))
       fail("--reject needs a discriminator that outputs a probability (--loss nonsaturating or minimax); "
-                 "{} was trained with --loss {}", opt.model, gan_loss_name(c.loss));
+           "{} was trained with --loss {}", opt.model, gan_loss_name(c.loss));
     if (c.pack != 1)
-      fail("--reject needs a discriminator that judges one row; {} judges packs of {} (--pack)", opt.model,
-                 c.pack);
+      fail("--reject needs a discriminator that judges one row; {} judges packs of {} (--pack)", opt.model, c.pack);
   }
+}
 
-  std::unique_ptr<DatasetReader> latent;
-  if (!opt.latent.empty()) {
-    DataRef ref = parse_data_ref(opt.latent);
-    // A file written with --save-latent holds its noise in /latent.
-    if (!ref.dataset_given && is_hdf5_file(ref.path)) {
-      for (const DatasetEntry& e : list_datasets(ref.path))
-        if (e.path == "/latent") ref.dataset = "/latent";
-    }
-    latent = std::make_unique<DatasetReader>(ref);
-    refuse_overwrite(opt.out, "-o", ref.path);
-    if (latent->cols() != c.z_dim())
-      fail("{}: has {} columns but the generator of {} takes noise of dimension {}", ref.display(), latent->cols(),
-           opt.model, c.z_dim());
-    if (latent->rows() == 0) fail("{}: has no rows", ref.display());
-    if (rows_given && opt.rows > latent->rows())
-      fail("{}: has {} rows, fewer than -n {}", ref.display(), latent->rows(), opt.rows);
-  }
-  const int64_t n = rows_given ? opt.rows : latent->rows();
-  const int threads = gantool::threads();  // set from --threads
+// The --latent noise, checked against the generator and -n (rows_given: -n was given).
+std::unique_ptr<DatasetReader> open_latent(const SampleOptions& opt, const GanConfig& c, bool rows_given) {
+  DataRef ref = parse_data_ref(opt.latent);
+  // A file written with --save-latent holds its noise in /latent.
+  if (!ref.dataset_given && is_hdf5_file(ref.path))
+    for (const DatasetEntry& e : list_datasets(ref.path))
+      if (e.path == "/latent") ref.dataset = "/latent";
+  auto latent = std::make_unique<DatasetReader>(ref);
+  refuse_overwrite(opt.out, "-o", ref.path);
+  if (latent->cols() != c.z_dim())
+    fail("{}: has {} columns but the generator of {} takes noise of dimension {}", ref.display(), latent->cols(),
+         opt.model, c.z_dim());
+  if (latent->rows() == 0) fail("{}: has no rows", ref.display());
+  if (rows_given && opt.rows > latent->rows())
+    fail("{}: has {} rows, fewer than -n {}", ref.display(), latent->rows(), opt.rows);
+  return latent;
+}
 
+// What the output file records: the model's schema (normalization only with --raw) and
+// provenance.
+DatasetMeta output_meta(const SampleOptions& opt, const ModelMeta& meta, bool use_ema, bool latent) {
   DatasetMeta out_meta;
-  out_meta.columns = meta.columns;
+  out_meta.schema = meta.schema;
+  if (!opt.raw) out_meta.schema.normalization = Normalization{};
   out_meta.command = command_line();
   out_meta.source = fmt::format("gantool sample of {} ({}, step {})", opt.model,
                                 use_ema ? "moving average of G" : "G", meta.steps_done);
   if (!latent) out_meta.seed = opt.seed;
-  out_meta.normalization = opt.raw ? meta.normalization : Normalization{};
-  out_meta.distribution = meta.distribution;
-  out_meta.modes = meta.modes;
-  out_meta.mode_std = meta.mode_std;
-  std::optional<Companion> companion;
-  if (opt.save_latent) {
-    companion = Companion{"latent", {}};
-    for (int64_t j = 0; j < c.z_dim(); ++j) companion->columns.push_back(fmt::format("z{}", j));
+  return out_meta;
+}
+
+// What both ways of drawing share: G, the block buffers and the output.
+struct Drawing {
+  const SampleOptions& opt;
+  const GanConfig& c;
+  const Normalization& norm;  // G's output → data units
+  TiledForward& generator;
+  RowOutput& out;
+  ProgressLine& progress;
+  int64_t block;
+  Tensor z, x;  // (block, z_dim), (block, data_dim)
+
+  // Row-indexed noise for candidates [first, first + count) into z.
+  void draw_noise(const Rng& rng, int64_t first, int64_t count) {
+    sample_noise_rows(c.prior, rng, first, count, c.z_dim(), z.data());
   }
-  RowOutput out(opt.out, c.data_dim(), std::move(out_meta), companion);
+};
+
+// Writes G of n noise rows (from `latent`, else drawn), block by block.
+void draw_all(Drawing& d, DatasetReader* latent, int64_t n) {
+  const Rng noise_rng = make_rng(d.opt.seed, kNoiseStream);
+  for (int64_t first = 0; first < n; first += d.block) {
+    const int64_t m = std::min(d.block, n - first);
+    if (latent)
+      latent->read_finite(first, m, d.z.data());
+    else
+      d.draw_noise(noise_rng, first, m);
+    d.generator.run(d.z.data(), m, d.x.data());
+    require_finite(d.x, m, d.opt.model, "G");
+    if (!d.opt.raw) denormalize_rows(d.norm, d.x.data(), m, d.c.data_dim());
+    d.out.append(d.x.data(), m, d.opt.save_latent ? d.z.data() : nullptr);
+    d.progress.rows("sample", first + m, n);
+  }
+}
+
+// Writes n rows kept by discriminator rejection sampling; returns the draws looked at.
+int64_t draw_rejected(Drawing& d, TiledForward& discriminator, Rejection& rejection, int64_t n) {
+  const GanConfig& c = d.c;
+  Tensor logits(d.block, 1), keep_x(d.block, c.data_dim()), keep_z(d.block, c.z_dim());
+  // The bound log M: the largest logit of D over the burn-in draws.
+  const Rng burn_rng = make_rng(d.opt.seed, kBurnInStream);
+  rejection.log_m = -INFINITY;
+  for (int64_t first = 0; first < d.opt.reject_burn_in; first += d.block) {
+    const int64_t m = std::min(d.block, d.opt.reject_burn_in - first);
+    d.draw_noise(burn_rng, first, m);
+    d.generator.run(d.z.data(), m, d.x.data());
+    discriminator.run(d.x.data(), m, logits.data());
+    require_finite(logits, m, d.opt.model, "D");
+    rejection.log_m = raise_bound(rejection.log_m, logits.data(), m);
+  }
+  const Rng noise_rng = make_rng(d.opt.seed, kNoiseStream), accept_rng = make_rng(d.opt.seed, kAcceptStream);
+  const int64_t give_up = std::max<int64_t>(1000000, 1000 * n);  // draws, before concluding nothing passes
+  int64_t drawn = 0;
+  std::vector<int64_t> kept;
+  while (d.out.rows() < n) {
+    if (drawn >= give_up)
+      fail("--reject kept only {} of {} draws; lower --reject-gamma to keep more", d.out.rows(), drawn);
+    d.draw_noise(noise_rng, drawn, d.block);
+    d.generator.run(d.z.data(), d.block, d.x.data());
+    discriminator.run(d.x.data(), d.block, logits.data());
+    require_finite(d.x, d.block, d.opt.model, "G");
+    require_finite(logits, d.block, d.opt.model, "D");
+    // The draws looked at, up to the last row kept.
+    drawn += choose_draws(rejection, accept_rng, drawn, logits.data(), d.block, n - d.out.rows(), kept);
+    const auto n_kept = static_cast<int64_t>(kept.size());
+    for (int64_t k = 0; k < n_kept; ++k) {
+      const int64_t i = kept[static_cast<size_t>(k)];
+      std::copy(d.x.row(i), d.x.row(i) + c.data_dim(), keep_x.row(k));
+      std::copy(d.z.row(i), d.z.row(i) + c.z_dim(), keep_z.row(k));
+    }
+    if (!d.opt.raw) denormalize_rows(d.norm, keep_x.data(), n_kept, c.data_dim());
+    d.out.append(keep_x.data(), n_kept, d.opt.save_latent ? keep_z.data() : nullptr);
+    d.progress.rows("sample", d.out.rows(), n);
+  }
+  return drawn;
+}
+
+void run_sample(const SampleOptions& opt, CLI::App& cmd) {
+  check_flags(opt, cmd);
+  const bool rows_given = cmd.count("--rows") > 0;
+  ModelMeta meta;
+  Gan gan = read_model(opt.model, meta);
+  const GanConfig c = gan.config;
+  refuse_overwrite(opt.out, "-o", opt.model);
+  check_model(opt, c);
+  const bool use_ema = opt.generator == "ema" || (opt.generator == "auto" && c.ema > 0);
+  std::unique_ptr<DatasetReader> latent;
+  if (!opt.latent.empty()) latent = open_latent(opt, c, rows_given);
+  const int64_t n = rows_given ? opt.rows : latent->rows();
+  const int threads = gantool::threads();  // set from --threads
+
+  std::optional<Companion> companion;
+  if (opt.save_latent) companion = Companion{"latent", {}};
+  for (int64_t j = 0; opt.save_latent && j < c.z_dim(); ++j) companion->columns.push_back(fmt::format("z{}", j));
+  RowOutput out(opt.out, c.data_dim(), output_meta(opt, meta, use_ema, latent != nullptr), companion);
 
   TiledForward generator(use_ema ? gan.g_ema : gan.g, threads);
   std::unique_ptr<TiledForward> discriminator;
   if (opt.reject) discriminator = std::make_unique<TiledForward>(gan.d, threads);
   gan = Gan{};  // the threads have their copies; optimizer states are not needed
-  const Rng noise_rng = make_rng(opt.seed, kNoiseStream);
-  const int64_t tile = TiledForward::kTileRows;
   // Blocks start at multiples of the tile, so that their tiles are the same as one call's.
   const int64_t batch = opt.batch > 0 ? opt.batch : auto_batch(c, threads);
-  const int64_t block = round_up(std::min(batch, std::max<int64_t>(n, 1)), tile);
+  const int64_t block = round_up(std::min(batch, std::max<int64_t>(n, 1)), TiledForward::kTileRows);
   // Noise and rows of a block, the writer's copy, and --reject's kept rows.
-  require_memory(4.0 * double(block) * double(c.z_dim() + c.data_dim()) * (opt.reject ? 5 : 3),
-                 fmt::format("sample: blocks of {} rows (--batch) of {} + {} columns", block, c.z_dim(), c.data_dim()),
-                 "--batch");
-  Tensor z(block, c.z_dim()), x(block, c.data_dim());
-  // Row-indexed noise for candidates [first, first + count).
-  const auto draw_noise = [&](const Rng& rng, int64_t first, int64_t count, Tensor& dst) {
-    sample_noise_rows(c.prior, rng, first, count, c.z_dim(), dst.data());
-  };
-
+  const std::string what = fmt::format("sample: blocks of {} rows (--batch) of {} + {} columns", block, c.z_dim(), c.data_dim());
+  require_memory(4.0 * double(block) * double(c.z_dim() + c.data_dim()) * (opt.reject ? 5 : 3), what, "--batch");
   ProgressLine progress(opt.quiet);
-  int64_t drawn = 0;  // candidates generated (≥ rows written with --reject)
+  Drawing d{opt, c, meta.schema.normalization, generator, out, progress, block, Tensor(block, c.z_dim()),
+            Tensor(block, c.data_dim())};
   Rejection rejection{0, opt.reject_gamma};
+  int64_t drawn = n;  // candidates generated (≥ rows written with --reject)
   if (!opt.reject) {
-    for (int64_t first = 0; first < n; first += block) {
-      const int64_t m = std::min(block, n - first);
-      if (latent)
-        latent->read_finite(first, m, z.data());
-      else
-        draw_noise(noise_rng, first, m, z);
-      generator.run(z.data(), m, x.data());
-      require_finite(x, m, opt.model, "G");
-      if (!opt.raw) denormalize_rows(meta.normalization, x.data(), m, c.data_dim());
-      out.append(x.data(), m, opt.save_latent ? z.data() : nullptr);
-      progress.rows("sample", first + m, n);
-    }
-    drawn = n;
+    draw_all(d, latent.get(), n);
   } else {
-    Tensor logits(block, 1), keep_x(block, c.data_dim()), keep_z(block, c.z_dim()), accept(block, 1);
-    // The bound M: the largest density ratio over the burn-in draws.
-    const Rng burn_rng = make_rng(opt.seed, kBurnInStream);
-    double log_m = -INFINITY;
-    for (int64_t first = 0; first < opt.reject_burn_in; first += block) {
-      const int64_t m = std::min(block, opt.reject_burn_in - first);
-      draw_noise(burn_rng, first, m, z);
-      generator.run(z.data(), m, x.data());
-      discriminator->run(x.data(), m, logits.data());
-      require_finite(logits, m, opt.model, "D");
-      for (int64_t i = 0; i < m; ++i) log_m = std::max(log_m, double(logits(i, 0)));
-    }
-    rejection.log_m = log_m;
-    const Rng accept_rng = make_rng(opt.seed, kAcceptStream);
-    const int64_t give_up = std::max<int64_t>(1000000, 1000 * n);  // draws, before concluding nothing passes
-    while (out.rows() < n) {
-      if (drawn >= give_up)
-        fail("--reject kept only {} of {} draws; lower --reject-gamma to keep more", out.rows(), drawn);
-      draw_noise(noise_rng, drawn, block, z);
-      generator.run(z.data(), block, x.data());
-      discriminator->run(x.data(), block, logits.data());
-      require_finite(x, block, opt.model, "G");
-      require_finite(logits, block, opt.model, "D");
-      fill_uniform_rows(accept_rng, drawn, block, 1, accept.data(), 0.0f, 1.0f);
-      int64_t kept = 0, i = 0;
-      for (; i < block && out.rows() + kept < n; ++i) {
-        if (accept(i, 0) >= rejection.keep_probability(logits(i, 0))) continue;
-        std::copy(x.row(i), x.row(i) + c.data_dim(), keep_x.row(kept));
-        std::copy(z.row(i), z.row(i) + c.z_dim(), keep_z.row(kept));
-        ++kept;
-      }
-      drawn += i;  // the draws looked at, up to the last row kept
-      if (!opt.raw) denormalize_rows(meta.normalization, keep_x.data(), kept, c.data_dim());
-      out.append(keep_x.data(), kept, opt.save_latent ? keep_z.data() : nullptr);
-      progress.rows("sample", out.rows(), n);
-    }
-    DatasetMeta& m = out.meta();
-    m.attributes = {{"reject_log_m", rejection.log_m},
-                    {"reject_gamma", rejection.gamma},
-                    {"reject_burn_in", double(opt.reject_burn_in)},
-                    {"reject_draws", double(drawn)},
-                    {"reject_acceptance", double(n) / double(drawn)}};
+    drawn = draw_rejected(d, *discriminator, rejection, n);
+    out.meta().attributes = {{"reject_log_m", rejection.log_m}, {"reject_gamma", rejection.gamma},
+                             {"reject_burn_in", double(opt.reject_burn_in)}, {"reject_draws", double(drawn)},
+                             {"reject_acceptance", double(n) / double(drawn)}};
   }
   out.commit();
   progress.clear();

@@ -54,7 +54,7 @@ void run_score(const ScoreOptions& opt) {
          opt.model, gan_loss_name(c.loss));
   const std::string column = !probability ? "critic" : opt.logit ? "logit" : "D";
   DatasetMeta out_meta;
-  out_meta.columns = {column};
+  out_meta.schema = continuous_schema({column});
   out_meta.command = command_line();
   out_meta.source = fmt::format("gantool score of {} by the discriminator of {} (step {})", reader.ref().display(),
                                 opt.model, meta.steps_done);
@@ -73,7 +73,7 @@ void run_score(const ScoreOptions& opt) {
   for (int64_t first = 0; first < n; first += block) {
     const int64_t m = std::min(block, n - first);
     reader.read_finite(first, m, x.data());
-    renormalize_rows(reader.meta().normalization, meta.normalization, x.data(), m, c.data_dim());
+    renormalize_rows(reader.meta().schema.normalization, meta.schema.normalization, x.data(), m, c.data_dim());
     discriminator.run(x.data(), m, scores.data());
     for (int64_t i = 0; i < m; ++i)
       if (!std::isfinite(scores(i, 0)))

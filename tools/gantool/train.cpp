@@ -291,9 +291,9 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
       fail("{}: has {} columns but the model {} was trained on {}", reader->ref().display(), reader->cols(),
            opt.resume, gan.config.data_dim());
     // An exact continuation needs the same rows in the same order.
-    if (reader->rows() != meta.data_rows || reader->meta().columns != meta.columns)
+    if (reader->rows() != meta.data_rows || column_names(reader->meta().schema) != column_names(meta.schema))
       fail("{}: is not the data {} was trained on ({} rows, columns {}); resume with that file as --data",
-           reader->ref().display(), opt.resume, meta.data_rows, fmt::join(meta.columns, ", "));
+           reader->ref().display(), opt.resume, meta.data_rows, fmt::join(column_names(meta.schema), ", "));
     rows = reader->read_all_finite();
     if (meta.steps_done >= opt.steps)
       fail_usage("{} has already done {} steps; ask for more with --steps", opt.resume, meta.steps_done);
@@ -306,14 +306,11 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     meta.seed = opt.seed;
     meta.config_text = "[train]\n" + config_text(cmd);
     meta.data_source = opt.data;
-    meta.columns = reader->meta().columns;
-    meta.distribution = reader->meta().distribution;
-    meta.modes = reader->meta().modes;
-    meta.mode_std = reader->meta().mode_std;
+    meta.schema = reader->meta().schema;
     // G learns the data standardized: a scale near 1 suits its initialization and Adam.
-    const Normalization& stored = reader->meta().normalization;
+    const Normalization& stored = reader->meta().schema.normalization;
     if (opt.normalize == "none" || (opt.normalize == "auto" && stored.method != "none")) {
-      meta.normalization = stored;
+      meta.schema.normalization = stored;
     } else {
       if (opt.normalize != "auto" && opt.normalize != "standard" && opt.normalize != "minmax")
         fail_usage("--normalize must be auto, none, standard or minmax (got '{}')", opt.normalize);
@@ -321,7 +318,8 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
       denormalize_rows(stored, raw.data(), raw.rows(), raw.cols());
       std::vector<ColumnStats> stats(static_cast<size_t>(reader->cols()));
       accumulate(stats, raw.data(), raw.rows(), raw.cols());
-      meta.normalization = fit_normalization(opt.normalize == "auto" ? "standard" : opt.normalize, stats, meta.columns);
+      meta.schema.normalization =
+          fit_normalization(opt.normalize == "auto" ? "standard" : opt.normalize, stats, column_names(meta.schema));
     }
   }
   refuse_overwrite(opt.model, "--model", reader->ref().path);
@@ -336,7 +334,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
   const bool decay = resuming ? gan.config.opt_g.decay_steps > 0 : opt.lr_decay == "linear";
   gan.config.opt_g.decay_steps = decay ? opt.steps : 0;
   gan.config.opt_d.decay_steps = decay ? opt.steps * gan.config.d_steps : 0;
-  renormalize_rows(reader->meta().normalization, meta.normalization, rows.data(), rows.rows(), rows.cols());
+  renormalize_rows(reader->meta().schema.normalization, meta.schema.normalization, rows.data(), rows.rows(), rows.cols());
   meta.data_rows = rows.rows();
   meta.command = command_line();
   meta.steps_total = opt.steps;
@@ -433,15 +431,15 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
   if (report.live) fmt::print(stderr, "\n");
   if (!opt.quiet) {
     fmt::print(stderr, "train: {} steps in {:.1f} s; model written to {}", meta.steps_done, meta.seconds, opt.model);
-    if (!meta.modes.empty() && meta.mode_std > 0) {
+    if (!meta.schema.distribution.modes.empty() && meta.schema.distribution.mode_std > 0) {
       // How well G covers the data's true modes, from 10,000 samples in data units.
       const int64_t n = 10000;
       Tensor z(n, c.z_dim());
       Rng rng = make_rng(meta.seed, 3);
       sample_noise(c.prior, rng, z.data(), z.size());
       Tensor x = (c.ema > 0 ? gan.g_ema : gan.g).forward(z.data(), n);
-      denormalize_rows(meta.normalization, x.data(), n, x.cols());
-      const ModeStats m = mode_stats(x, meta.modes, meta.mode_std);
+      denormalize_rows(meta.schema.normalization, x.data(), n, x.cols());
+      const ModeStats m = mode_stats(x, meta.schema.distribution.modes, meta.schema.distribution.mode_std);
       fmt::print(stderr, "; modes covered {}/{}, {:.1f}% of samples within 3 std of a mode, KL(modes ‖ uniform) {:.3f}",
                  m.covered, m.modes, 100 * m.high_quality, m.kl_to_uniform);
     }
