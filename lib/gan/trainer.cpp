@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/threads.hpp"
+#include "data/batcher.hpp"
 #include "data/normalize.hpp"
 #include "gan/cost.hpp"
 

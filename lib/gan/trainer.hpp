@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -16,7 +15,6 @@
 
 #include "core/error.hpp"
 #include "core/tensor.hpp"
-#include "data/batcher.hpp"
 #include "gan/gan.hpp"
 #include "io/dataset_file.hpp"
 #include "io/model_file.hpp"

@@ -3,6 +3,8 @@
 // and reports a non-finite state as divergence. Also the setup: the normalization to train in.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -197,4 +199,29 @@ TEST_CASE("trainer: the normalization to train in", "[train]") {
   CHECK(same_normalization(training_normalization("none", fitted, rows, columns), fitted));
   CHECK(training_normalization("minmax", none, rows, columns).method == "minmax");
   CHECK_THROWS_WITH(training_normalization("zscore", none, rows, columns), Catch::Contains("--normalize"));
+}
+
+TEST_CASE("trainer: a resume keeps its thread count unless told; the model-defining flags", "[train]") {
+  const GanConfig small = tiny_config();
+  CHECK(training_threads(2, 3, small) == 2);
+  if (!std::getenv("OMP_NUM_THREADS")) {
+    CHECK(training_threads(0, 3, small) == 3);
+    CHECK(training_threads(0, 0, small) == 1);  // a small network: one thread
+  }
+  const auto& flags = model_flags();
+  for (const std::string flag : {"--seed", "--batch", "--loss", "--normalize", "--g-hidden"})
+    CHECK(std::find(flags.begin(), flags.end(), flag) != flags.end());
+  for (const std::string flag : {"--steps", "--threads", "--log", "--checkpoint-every"})
+    CHECK(std::find(flags.begin(), flags.end(), flag) == flags.end());
+}
+
+TEST_CASE("trainer: mode coverage needs the data's modes", "[train]") {
+  Fresh f;
+  CHECK_FALSE(mode_coverage(f.gan, f.meta).has_value());
+  f.meta.modes = Tensor(2, 2);
+  f.meta.modes(1, 0) = 1;
+  f.meta.mode_std = 0.1;
+  const auto m = mode_coverage(f.gan, f.meta);
+  REQUIRE(m.has_value());
+  CHECK(m->modes == 2);
 }
