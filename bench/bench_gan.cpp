@@ -4,7 +4,7 @@
 //
 //   bench_gan --config small|medium|large [--steps N] [--warmup W] [--threads T]
 //       [--loss nonsaturating|wgan-gp|...] [--d-steps K] [--gp-weight L] [--r1 G]
-//       (wgan-gp: K defaults to 5, as in `gantool train`)
+//       (the loss's defaults of `gantool train`, gan/cost.hpp: wgan-gp K = 5, Adam 1e-4, β2 0.9)
 //   bench_gan --sgemm [--shape M,N,K] [--threads T]   (default shape: the large hidden layer)
 //   bench_gan --sample ROWS [--config C] [--batch B] [--threads T]   (generation as `gantool
 //       sample` does it, without output: row-indexed noise and G on tiles, B rows per block)
@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "core/threads.hpp"
+#include "gan/cost.hpp"
 #include "gan/gan.hpp"
 #include "nn/tiled.hpp"
 
@@ -59,32 +60,6 @@ GanConfig config_named(const std::string& name) {
   return c;
 }
 
-// Multiply-adds × 2 of one iteration, counting only the products gan_step performs.
-double flops_per_step(const Gan& gan) {
-  const auto per_row = [](const Net& m, bool skip_first) {
-    double f = 0;
-    for (size_t l = skip_first ? 1 : 0; l < m.layers.size(); ++l)
-      f += 2.0 * m.layers[l].linear.in() * m.layers[l].linear.out();
-    return f;
-  };
-  const double b = static_cast<double>(gan.config.batch);
-  const double g = per_row(gan.g, false), g1 = per_row(gan.g, true);
-  const double d = per_row(gan.d, false), d1 = per_row(gan.d, true);
-  const double k = static_cast<double>(gan.config.d_steps);
-  const double g_forward = (k + 1) * b * g;          // all fake minibatches at once
-  const double d_update = 2 * b * (d + d + d1);      // D forward, weights, data (not the input)
-  const double g_update = b * (d + d + g + g1);      // D forward and data; G weights and data
-  // A penalty on P = batch/pack inputs: the input gradient (every layer's transposed product),
-  // then per layer a weight product and (but for the last layer) a product; wgan_gp also
-  // runs D forward on its interpolates. (Curvature's extra pass, not used here, is left out.)
-  const double p = b / static_cast<double>(gan.config.pack);
-  const double last = 2.0 * gan.d.layers.back().linear.in();
-  const double penalty = p * (d + d + d - last);
-  const int penalties = (gan.config.loss == GanLoss::wgan_gp) + (gan.config.r1 > 0);
-  const double interpolates = gan.config.loss == GanLoss::wgan_gp ? p * d : 0;
-  return g_forward + k * (d_update + penalties * penalty + interpolates) + g_update;
-}
-
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -107,7 +82,11 @@ void run_sgemm(const Bench& bench) {
 void run_gan(const Bench& bench) {
   GanConfig config = config_named(bench.config);
   config.loss = parse_gan_loss(bench.loss);
-  config.d_steps = bench.d_steps > 0 ? bench.d_steps : config.loss == GanLoss::wgan_gp ? 5 : 1;
+  const LossDefaults defaults = loss_defaults(bench.loss);
+  config.d_steps = bench.d_steps > 0 ? bench.d_steps : defaults.d_steps;
+  config.opt_g.lr = defaults.lr_g, config.opt_d.lr = defaults.lr_d;
+  config.opt_g.beta1 = config.opt_d.beta1 = defaults.beta1;
+  config.opt_g.beta2 = config.opt_d.beta2 = defaults.beta2;
   config.gp_weight = bench.gp_weight;
   config.r1 = bench.r1;
   Gan gan = make_gan(config, 1);
@@ -129,7 +108,7 @@ void run_gan(const Bench& bench) {
   const auto t0 = std::chrono::steady_clock::now();
   for (int64_t i = 0; i < bench.steps; ++i) step();
   const double s = seconds_since(t0);
-  const double flops = flops_per_step(gan);
+  const double flops = step_flops(gan.config);
   fmt::print("{{\"impl\":\"gantool\",\"config\":\"{}\",\"loss\":\"{}\",\"d_steps\":{},\"gp_weight\":{},"
              "\"r1\":{},\"steps\":{},\"seconds\":{:.4f},\"steps_per_s\":{:.2f},"
              "\"threads\":{},\"gflop_per_step\":{:.4f},\"gflops\":{:.1f}}}\n",

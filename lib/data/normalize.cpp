@@ -38,6 +38,15 @@ Normalization fit_normalization(const std::string& method, const std::vector<Col
   return norm;
 }
 
+Normalization fit_normalization_to_rows(const std::string& method, const Normalization& stored, const float* rows,
+                                        int64_t n, int64_t cols, const std::vector<std::string>& columns) {
+  std::vector<float> raw(rows, rows + n * cols);  // data units, for fitting
+  denormalize_rows(stored, raw.data(), n, cols);
+  std::vector<ColumnStats> stats(static_cast<size_t>(cols));
+  accumulate(stats, raw.data(), n, cols);
+  return fit_normalization(method, stats, columns);
+}
+
 void normalize_rows(const Normalization& norm, float* rows, int64_t n, int64_t cols) {
   if (norm.method == "none") return;
   GANTOOL_ASSERT(static_cast<int64_t>(norm.shift.size()) == cols);

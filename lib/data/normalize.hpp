@@ -25,6 +25,11 @@ const std::vector<std::string>& normalization_methods();
 Normalization fit_normalization(const std::string& method, const std::vector<ColumnStats>& stats,
                                 const std::vector<std::string>& columns);
 
+// Fits `method` (as fit_normalization) to n rows × cols floats stored in normalization
+// `stored`: the statistics are those of the rows in data units, accumulated in one block.
+Normalization fit_normalization_to_rows(const std::string& method, const Normalization& stored, const float* rows,
+                                        int64_t n, int64_t cols, const std::vector<std::string>& columns);
+
 // Applies the normalization in place to n rows × cols floats (cols must match).
 void normalize_rows(const Normalization& norm, float* rows, int64_t n, int64_t cols);
 

@@ -64,3 +64,21 @@ TEST_CASE("fitting fails clearly on a column with no finite value", "[normalize]
   REQUIRE_THROWS_WITH(fit_normalization("standard", stats_of(data, 2), {"a", "b"}),
                       Catch::Contains("'b'") && Catch::Contains("no finite value"));
 }
+
+TEST_CASE("normalize: fit_normalization_to_rows fits the rows in data units", "[normalize]") {
+  const std::vector<std::string> columns = {"a", "b"};
+  const std::vector<float> raw = {1, 10, 3, 20, 5, 60};  // (3, 2) in data units
+  std::vector<ColumnStats> stats(2);
+  accumulate(stats, raw.data(), 3, 2);
+  const Normalization expected = fit_normalization("standard", stats, columns);
+  CHECK(same_normalization(fit_normalization_to_rows("standard", Normalization{}, raw.data(), 3, 2, columns), expected));
+  // The same rows stored in another normalization give the same fit (up to rounding).
+  const Normalization stored = fit_normalization("minmax", stats, columns);
+  std::vector<float> rows = raw;
+  normalize_rows(stored, rows.data(), 3, 2);
+  const Normalization refit = fit_normalization_to_rows("standard", stored, rows.data(), 3, 2, columns);
+  for (int c = 0; c < 2; ++c) {
+    CHECK(refit.shift[c] == Approx(expected.shift[c]));
+    CHECK(refit.scale[c] == Approx(expected.scale[c]));
+  }
+}

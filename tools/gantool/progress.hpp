@@ -1,6 +1,6 @@
-// The one status line of a long command (sample, score, eval-jsd): redrawn in place on a
-// terminal (stderr) at most every 200 ms, nothing in a pipe or with --quiet, and cleared
-// when the command ends (also before an error message).
+// The one status line of a long command (train, sample, score, eval-jsd): redrawn in place
+// on a terminal (stderr) at most every 200 ms, nothing in a pipe or with --quiet, and cleared
+// when the command ends (also before an error message) unless kept.
 #pragma once
 
 #include <unistd.h>
@@ -21,6 +21,12 @@ class ProgressLine {
   ~ProgressLine() { clear(); }
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
+
+  // True on a terminal without --quiet: the line is drawn.
+  bool live() const { return live_; }
+
+  // True when a throttled show() would draw: live, and 200 ms after the last draw.
+  bool due() const { return live_ && clock::now() - last_ >= std::chrono::milliseconds(200); }
 
   double seconds() const { return std::chrono::duration<double>(clock::now() - start_).count(); }
 
@@ -45,6 +51,12 @@ class ProgressLine {
 
   void clear() {
     if (live_) fmt::print(stderr, "\r\033[K");
+  }
+
+  // Ends the line where it is, keeping it on screen (a newline); nothing is drawn after.
+  void keep() {
+    if (live_) fmt::print(stderr, "\n");
+    live_ = false;
   }
 
  private:
