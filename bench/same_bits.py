@@ -79,6 +79,46 @@ def model_name(path):
     return path
 
 
+# What format 2 adds to a model file's description of its training data (format 1 did not
+# record it): the normalization's formula, and the synthetic distribution's parameters.
+NEW_IN_FORMAT_2 = {("/training_data", "formula"), ("/training_data/synthetic", "*")}
+
+
+def net_text(in_size, hidden, activation, alpha, out, out_activation):
+    """Format 2's spec text of an MLP (nn/net_spec.cpp's format_net_spec)."""
+    def act(name, a):
+        a = np.float32(a)
+        return f"{name}:{str(a)}" if name in ("leaky_relu", "elu") or a != 0 else name
+    parts = [f"in {in_size}"] + [f"linear {w} {act(activation, alpha)}" for w in hidden]
+    return "; ".join(parts + [f"linear {out} {act(out_activation, 0)}"])
+
+
+def as_format_2(attrs_of, others):
+    """Format 1's description of the networks and the true modes, as format 2 stores them:
+    /config's MLP fields become the spec texts g_net and d_net, and /training_data's
+    distribution, mode_std and float32 modes move to /training_data/synthetic (float64)."""
+    config = attrs_of.get("/config") or {}
+    if "g_hidden" in config:
+        pack = config["pack"]
+        config["g_net"] = net_text(config["z_dim"], config["g_hidden"], config["g_activation"], config["g_alpha"],
+                                   config["data_dim"], config["g_out_activation"])
+        config["d_net"] = net_text(pack * config["data_dim"], config["d_hidden"], config["d_activation"],
+                                   config["d_alpha"], 1, "identity")
+        for key in ("z_dim", "data_dim", "g_hidden", "d_hidden", "g_activation", "g_alpha", "g_out_activation",
+                    "d_activation", "d_alpha"):
+            config.pop(key)
+    data = attrs_of.get("/training_data") or {}
+    if "distribution" in data:
+        if attrs_of.get("/training_data/synthetic") is None:
+            attrs_of["/training_data/synthetic"] = {}
+        synthetic = attrs_of["/training_data/synthetic"]
+        synthetic["distribution"] = data.pop("distribution")
+        if "mode_std" in data:
+            synthetic["mode_std"] = data.pop("mode_std")
+    if "/training_data/modes" in others:
+        others["/training_data/synthetic/modes"] = np.asarray(others.pop("/training_data/modes"), dtype=np.float64)
+
+
 def is_parameter(name):
     """True for the parameters and optimizer moments (compared strictly as float32)."""
     return re.match(r"/(generator|generator_ema|discriminator|optimizer)/", name) is not None
@@ -235,23 +275,34 @@ def compare_models(checks, what, old_path, new_path):
                     problems.append(problem)
         checks.check(f"{what} history", problems, f"{ha.shape[0] if ha is not None else 0} rows equal")
 
-        # The other datasets (the normalization, the modes) and the attributes.
+        # The other datasets (the normalization, the modes) and the attributes, format 1's
+        # as format 2 keeps them.
         problems = []
-        others = sorted(({k for k in da if not is_parameter(k)} | {k for k in db if not is_parameter(k)}) - {"/history"})
-        for name in others:
-            if name not in da or name not in db:
-                problems.append(f"{name} only in {'new' if name not in da else 'old'}")
+        groups = ["/", "/state", "/config", "/training_data", "/training_data/synthetic", "/optimizer/generator",
+                  "/optimizer/discriminator"]
+        oa = {k: v for k, v in da.items() if not is_parameter(k) and k != "/history"}
+        ob = {k: v for k, v in db.items() if not is_parameter(k) and k != "/history"}
+        ga = {g: attrs(fa, g) for g in groups}
+        gb = {g: attrs(fb, g) for g in groups}
+        as_format_2(ga, oa)
+        as_format_2(gb, ob)
+        for name in sorted(set(oa) | set(ob)):
+            if name not in oa or name not in ob:
+                problems.append(f"{name} only in {'new' if name not in oa else 'old'}")
             else:
-                problem = array_problem(name, np.asarray(da[name]), np.asarray(db[name]))
+                problem = array_problem(name, np.asarray(oa[name]), np.asarray(ob[name]))
                 if problem:
                     problems.append(problem)
-        groups = ["/", "/state", "/config", "/training_data", "/optimizer/generator", "/optimizer/discriminator"]
         for group in groups:
-            aa, ab = attrs(fa, group), attrs(fb, group)
+            aa, ab = ga[group], gb[group]
+            if aa is None and ab is None:
+                continue
             if aa is None or ab is None:
                 problems.append(f"{group} missing in {'old' if aa is None else 'new'}")
                 continue
             for key in sorted(set(aa) | set(ab)):
+                if key not in aa and ((group, key) in NEW_IN_FORMAT_2 or (group, "*") in NEW_IN_FORMAT_2):
+                    continue
                 if key not in aa or key not in ab:
                     problems.append(f"{group} attribute {key} only in {'new' if key not in aa else 'old'}")
                 elif aa[key] != ab[key]:

@@ -247,8 +247,9 @@ struct DatasetWriter::Impl {
     if (meta.seed) write_attr(root, "seed", *meta.seed);
     for (const auto& [key, value] : meta.attributes) write_attr(root, key, value);
     GANTOOL_ASSERT(width(meta.schema) == series.front().cols);
+    write_schema_columns(root, meta.schema, kDatasetSchema);
     for (size_t i = 1; i < series.size(); ++i) write_attr(series[i].dataset.get(), "columns", series[i].columns);
-    write_schema(root, meta.schema, kDatasetSchema);
+    write_schema_description(root, meta.schema, kDatasetSchema);
   }
 };
 

@@ -76,11 +76,17 @@ TrueDistribution read_distribution(hid_t g, bool params, const std::string& file
 }  // namespace
 
 void write_schema(hid_t group, const Schema& schema, const SchemaLayout& layout) {
-  {
-    H5Id at = open_object(group, layout.columns_at);
-    GANTOOL_ASSERT(at);
-    write_attr(at.get(), "columns", column_names(schema));
-  }
+  write_schema_columns(group, schema, layout);
+  write_schema_description(group, schema, layout);
+}
+
+void write_schema_columns(hid_t group, const Schema& schema, const SchemaLayout& layout) {
+  H5Id at = open_object(group, layout.columns_at);
+  GANTOOL_ASSERT(at);
+  write_attr(at.get(), "columns", column_names(schema));
+}
+
+void write_schema_description(hid_t group, const Schema& schema, const SchemaLayout& layout) {
   if (schema.normalization.method != "none") {
     GANTOOL_ASSERT(schema.normalization.shift.size() == schema.columns.size());
     if (is_self(layout.normalization)) {

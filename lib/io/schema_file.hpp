@@ -37,6 +37,11 @@ inline constexpr SchemaLayout kModelSchema{".", ".", "normalization", "synthetic
 
 // Writes `schema` into `group` laid out as `layout` says; the columns_at object must exist.
 void write_schema(hid_t group, const Schema& schema, const SchemaLayout& layout);
+// The same in two parts, the column names then the rest, for a writer that writes other
+// objects' attributes in between (a dataset file's companions, in the order of files
+// written before the schema existed: the same command gives the same bytes).
+void write_schema_columns(hid_t group, const Schema& schema, const SchemaLayout& layout);
+void write_schema_description(hid_t group, const Schema& schema, const SchemaLayout& layout);
 
 // Reads the schema of data `cols` columns wide from `group` laid out as `layout` says, and
 // checks it (check_schema). Columns without stored names (or with a name list of another
