@@ -98,3 +98,41 @@ TEST_CASE("check_normalization refuses a zero, negative-size or non-finite scale
                     Catch::Contains("1 values for 2 columns"));
   CHECK_THROWS_WITH(check_normalization({"cubic", {0, 0}, {1, 1}}, 2, "f.h5", "/n"), Catch::Contains("cubic"));
 }
+
+TEST_CASE("a model round-trips its nets' specs, parameters and optimizer states by name", "[model_file]") {
+  gantool_test::ScratchDir s("model_specs");
+  GanConfig c = small_config(4);
+  // A generator with output heads (a tanh column, two sigmoid columns, a free one) and SGD.
+  c.g.layers.back().activation = Activation::identity;
+  c.g.heads = {{1, Activation::tanh, 0.0f}, {2, Activation::sigmoid, 0.0f}, {1, Activation::leaky_relu, 0.1f}};
+  c.opt_g.kind = OptimizerKind::sgd;
+  c.opt_g.momentum = 0.9;
+  Gan gan = make_gan(c, /*seed=*/8);
+  // Distinct moments in every parameter's place (the padding between views stays zero).
+  for (const ParamView& v : gan.g.params.views)
+    for (int64_t i = v.offset; i < v.offset + v.size; ++i) gan.opt_state_g.m.front()[i] = 0.5f + float(i);
+  for (const ParamView& v : gan.d.params.views)
+    for (int64_t i = v.offset; i < v.offset + v.size; ++i) gan.opt_state_d.v.front()[i] = 1.0f / (1.0f + float(i));
+  gan.opt_state_d.step = 3;
+  const std::string path = (s.dir / "m.h5").string();
+  write_model(path, gan, meta_for(4));
+  ModelMeta meta;
+  const Gan back = read_model(path, meta);
+  CHECK(meta.format_version == kModelFormatVersion);
+  CHECK(back.config.g == c.g);
+  CHECK(back.config.d == c.d);
+  CHECK(back.g.params.values == gan.g.params.values);
+  CHECK(back.g_ema.params.values == gan.g_ema.params.values);
+  CHECK(back.d.params.values == gan.d.params.values);
+  CHECK(back.opt_state_g.m == gan.opt_state_g.m);
+  CHECK(back.opt_state_g.v.empty());
+  CHECK(back.opt_state_d.m == gan.opt_state_d.m);
+  CHECK(back.opt_state_d.v == gan.opt_state_d.v);
+  CHECK(back.opt_state_d.step == 3);
+  // The moments are stored under the parameters' names.
+  H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  CHECK(h5_exists(file.get(), "/optimizer/generator/m/layer1/bias"));
+  CHECK_FALSE(h5_exists(file.get(), "/optimizer/generator/v"));
+  CHECK(h5_exists(file.get(), "/optimizer/discriminator/v/layer0/weights"));
+  CHECK(dataset_shape(file.get(), "/generator/layer0/weights", path) == std::vector<int64_t>{5, 3});
+}
