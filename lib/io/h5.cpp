@@ -162,6 +162,7 @@ std::optional<std::vector<std::string>> read_strings(hid_t attr) {
   const hssize_t n = H5Sget_simple_extent_npoints(space.get());
   if (n < 0) return std::nullopt;
   std::vector<std::string> out;
+  if (n == 0) return out;  // an empty list (a null dataspace)
   if (H5Tis_variable_str(type.get()) > 0) {
     H5Id mem = vlen_string_type();
     std::vector<char*> ptrs(static_cast<size_t>(n), nullptr);
@@ -363,11 +364,11 @@ void write_attr(hid_t obj, const std::string& name, uint64_t value) {
 void write_attr(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
   H5Id type = vlen_string_type();
   const hsize_t n = values.size();
-  H5Id space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  H5Id space(n ? H5Screate_simple(1, &n, nullptr) : H5Screate(H5S_NULL), H5Sclose);  // as for int lists
   H5Id attr = create_attr(obj, name, type.get(), space.get());
   std::vector<const char*> ptrs;
   for (const auto& v : values) ptrs.push_back(v.c_str());
-  check(obj, H5Awrite(attr.get(), type.get(), ptrs.data()), "write attribute " + name);
+  if (n) check(obj, H5Awrite(attr.get(), type.get(), ptrs.data()), "write attribute " + name);
 }
 
 std::optional<std::string> read_string_attr(hid_t obj, const std::string& name) {

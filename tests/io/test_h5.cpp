@@ -213,6 +213,7 @@ TEST_CASE("string and number attributes read back exactly", "[h5]") {
   write_attr(f, "names", std::vector<std::string>{"x", "", "ä b"});
   write_attr(f, "widths", std::vector<int64_t>{128, -1, 0});
   write_attr(f, "no_widths", std::vector<int64_t>{});
+  write_attr(f, "no_names", std::vector<std::string>{});
   out.close();
 
   H5Id in = open_h5_read(s / "a.h5");
@@ -229,6 +230,7 @@ TEST_CASE("string and number attributes read back exactly", "[h5]") {
   CHECK(read_strings_attr(r, "text") == std::vector<std::string>{"größe, \"quoted\"\n"});
   CHECK(read_ints_attr(r, "widths") == std::vector<int64_t>{128, -1, 0});
   CHECK(read_ints_attr(r, "no_widths") == std::vector<int64_t>{});
+  CHECK(read_strings_attr(r, "no_names") == std::vector<std::string>{});
 }
 
 TEST_CASE("attribute readers return nothing for a missing attribute or another type", "[h5]") {
