@@ -31,6 +31,11 @@ void set_threads(int threads) {
 
 int threads() { return omp_get_max_threads(); }
 
+double physical_memory() {
+  const double bytes = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  return bytes > 0 ? bytes : 0;
+}
+
 void use_passive_openmp_wait(char** argv) {
   if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return;
   setenv("OMP_WAIT_POLICY", "PASSIVE", 1);

@@ -1,5 +1,5 @@
-// How many threads the numeric kernels (oneDNN's, on OpenMP) run on, and how idle threads
-// wait. Separate from core/engine.hpp so that tools need not include dnnl.hpp.
+// How many threads the numeric kernels (oneDNN's, on OpenMP) run on, how idle threads
+// wait, and how much memory the machine has. Separate from core/engine.hpp so that tools need not include dnnl.hpp.
 #pragma once
 
 namespace gantool {
@@ -13,6 +13,10 @@ void set_threads(int threads);
 
 // The number of threads currently set.
 int threads();
+
+// This machine's physical memory in bytes (0 when unknown): the bound on what a file may
+// make gantool allocate.
+double physical_memory();
 
 // Makes OpenMP's idle threads sleep instead of spin (OMP_WAIT_POLICY=PASSIVE) unless the
 // user chose a policy (OMP_WAIT_POLICY or GOMP_SPINCOUNT set). libgomp reads the policy

@@ -57,7 +57,18 @@ double training_bytes(const GanConfig& c) {
 }
 
 int default_threads(const GanConfig& c) {
-  return step_flops(c) < 1e9 ? 1 : resolve_threads(0);
+  // Not step_flops: the rule measured in README ("Threads") counts multiply-adds of every
+  // layer of G and D but D's output layer, times 6 (a forward and two backward products) per
+  // row of the d_steps + 1 minibatches, penalties left out. Keeping it keeps every default
+  // thread count (and so every default run's bits) as they were.
+  double per_row = 0;
+  for (const NetSpec* spec : {&c.g, &c.d}) {
+    int64_t in = spec->in_size();
+    const size_t layers = spec->layers.size() - (spec == &c.d ? 1 : 0);
+    for (size_t l = 0; l < layers; ++l) per_row += double(in) * double(spec->layers[l].out), in = spec->layers[l].out;
+  }
+  const double products = 6.0 * per_row * double(c.batch) * double(c.d_steps + 1);
+  return products < 1e9 ? 1 : resolve_threads(0);
 }
 
 LossDefaults loss_defaults(const std::string& loss) {

@@ -21,7 +21,8 @@ double step_flops(const GanConfig& config);
 double training_bytes(const GanConfig& config);
 
 // Threads when none were asked for: all cores, except for small networks (under 1e9
-// step_flops), whose products are too short for a second thread to pay for waking it.
+// multiply-adds × 6 per step, penalties left out: README, "Threads"), whose products are
+// too short for a second thread to pay for waking it.
 int default_threads(const GanConfig& config);
 
 // A loss's own hyperparameters.

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "core/threads.hpp"
 #include "core/tempfile.hpp"
 #include "core/version.hpp"
 #include "io/h5.hpp"
@@ -165,7 +166,7 @@ Tensor DatasetReader::read_all_finite() {
 // Throws when rows × cols floats would not fit in this machine's memory.
 static void require_memory(const DatasetReader& reader) {
   const double bytes = static_cast<double>(reader.rows()) * static_cast<double>(reader.cols()) * sizeof(float);
-  const double memory = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  const double memory = physical_memory();
   if (memory > 0 && bytes > memory)
     fail("{}: {} rows × {} columns take {:.1f} GB in memory, more than this machine's {:.1f} GB; use a part "
          "of it (gantool prepare --from {} --limit ROWS -o part.h5)",

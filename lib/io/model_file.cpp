@@ -6,9 +6,9 @@
 #include <limits>
 #include <utility>
 
-#include <unistd.h>
 
 #include "core/error.hpp"
+#include "core/threads.hpp"
 #include "core/tempfile.hpp"
 #include "core/version.hpp"
 #include "io/h5.hpp"
@@ -186,7 +186,7 @@ GanConfig read_config(hid_t file, const std::string& what, int64_t format_versio
   // The noise buffer make_gan allocates: (d_steps + 1) · batch × z_dim floats.
   const double noise_bytes = static_cast<double>(c.d_steps + 1) * static_cast<double>(c.batch) *
                              static_cast<double>(c.z_dim()) * sizeof(float);
-  const double memory = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  const double memory = physical_memory();
   if (memory > 0 && noise_bytes > memory)
     fail("{}: /config attributes 'batch', 'd_steps' and 'z_dim' ({}, {}, {}) need {:.1f} GB of noise, more than "
          "this machine has {}", what, c.batch, c.d_steps, c.z_dim(), noise_bytes / 1e9, kDamaged);
@@ -199,27 +199,33 @@ GanConfig read_config(hid_t file, const std::string& what, int64_t format_versio
 // and its moments by the same names: m/layer0/weights, v/layer0/weights (Adam) or m/...
 // (SGD's momentum). Version 1 named the moments layer0/weights_m, layer0/weights_v.
 
-// Where version `format_version` keeps moment `moment` ("m" or "v") of view `name`.
-std::string moment_path(int64_t format_version, const std::string& moment, const std::string& name) {
-  return format_version == 1 ? fmt::format("{}_{}", name, moment) : fmt::format("{}/{}", moment, name);
+// Where a file keeps the values of view `name`: prefix + name + suffix. A net's
+// parameters: {"", ""}; a moment ("m" or "v") in version 2: {"m/", ""}, in version 1:
+// {"", "_m"}.
+struct ViewPaths {
+  std::string prefix, suffix;
+  std::string operator()(const std::string& name) const { return prefix + name + suffix; }
+};
+
+ViewPaths moment_paths(int64_t format_version, const std::string& moment) {
+  return format_version == 1 ? ViewPaths{"", "_" + moment} : ViewPaths{moment + "/", ""};
 }
 
-// Writes values (the block's layout) at each view's name under `group`, making the groups
-// the names pass through.
-void write_views(hid_t group, const ParamBlock& block, const float* values, const std::string& prefix = "") {
+// Writes values (the block's layout) at each view's path under `group`, making the groups
+// the paths pass through.
+void write_views(hid_t group, const ParamBlock& block, const float* values, const ViewPaths& paths) {
   for (const ParamView& v : block.views) {
-    const std::string path = prefix + v.name;
+    const std::string path = paths(v.name);
     for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
       if (!h5_exists(group, path.substr(0, slash))) create_group(group, path.substr(0, slash));
     write_floats(group, path, values + v.offset, v.shape);
   }
 }
 
-// Checks that every view is stored under `group` at path(view's name) with its shape.
-template <typename Path>
-void check_views(hid_t group, const std::vector<ParamView>& views, Path path, const std::string& what) {
+// Checks that every view is stored under `group` at its path with its shape.
+void check_views(hid_t group, const std::vector<ParamView>& views, const ViewPaths& paths, const std::string& what) {
   for (const ParamView& v : views) {
-    const std::string name = path(v.name);
+    const std::string name = paths(v.name);
     if (!h5_exists(group, name)) fail("{}: {} is missing {}", what, object_path(group, name), kDamaged);
     const std::vector<int64_t> stored = dataset_shape(group, name, what);
     if (stored != v.shape)
@@ -228,9 +234,10 @@ void check_views(hid_t group, const std::vector<ParamView>& views, Path path, co
   }
 }
 
-template <typename Path>
-void read_views(hid_t group, const ParamBlock& block, float* values, Path path, const std::string& what) {
-  for (const ParamView& v : block.views) read_floats(group, path(v.name), values + v.offset, v.shape, what);
+// Reads every view from its path under `group` into values (the block's layout); checks
+// them as read_floats does (shape, float type, finite values).
+void read_views(hid_t group, const ParamBlock& block, float* values, const ViewPaths& paths, const std::string& what) {
+  for (const ParamView& v : block.views) read_floats(group, paths(v.name), values + v.offset, v.shape, what);
 }
 
 // Before make_gan allocates nets of the configuration's (possibly damaged) sizes: every
@@ -241,10 +248,10 @@ void check_stored_sizes(hid_t file, const GanConfig& config, const std::string& 
   for (const char* name : {"generator", "generator_ema", "discriminator"}) {
     const std::vector<ParamView> views = param_views(std::string(name) == "discriminator" ? config.d : config.g);
     H5Id group = open_group(file, std::string("/") + name, what);
-    check_views(group.get(), views, [](const std::string& n) { return n; }, what);
+    check_views(group.get(), views, ViewPaths{}, what);
     floats += 5.0 * static_cast<double>(views.back().offset + views.back().size);
   }
-  const double memory = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  const double memory = physical_memory();
   if (memory > 0 && floats * sizeof(float) > memory)
     fail("{}: its networks need {:.1f} GB, more than this machine has {}", what, floats * sizeof(float) / 1e9,
          kDamaged);
@@ -252,23 +259,22 @@ void check_stored_sizes(hid_t file, const GanConfig& config, const std::string& 
 
 void write_network(hid_t file, const std::string& name, const Net& net) {
   H5Id group = create_group(file, name);
-  write_views(group.get(), net.params, net.params.values.data());
+  write_views(group.get(), net.params, net.params.values.data(), ViewPaths{});
 }
 
 void write_optimizer_state(hid_t file, const std::string& name, const OptimizerState& state, const Net& net) {
   H5Id group = create_group(file, name);
   write_attr(group.get(), "step", state.step);
-  write_views(group.get(), net.params, state.m.front().data(), "m/");
-  if (!state.v.empty()) write_views(group.get(), net.params, state.v.front().data(), "v/");
+  write_views(group.get(), net.params, state.m.front().data(), moment_paths(kModelFormatVersion, "m"));
+  if (!state.v.empty()) write_views(group.get(), net.params, state.v.front().data(), moment_paths(kModelFormatVersion, "v"));
 }
 
 // Checks the shapes of a net's views and of its optimizer's moments, then reads them.
 void read_network(hid_t file, const std::string& name, Net& net, OptimizerState* state, int64_t version,
                   const std::string& what) {
   H5Id group = open_group(file, "/" + name, what);
-  const auto same = [](const std::string& n) { return n; };
-  check_views(group.get(), net.params.views, same, what);
-  read_views(group.get(), net.params, net.params.values.data(), same, what);
+  check_views(group.get(), net.params.views, ViewPaths{}, what);
+  read_views(group.get(), net.params, net.params.values.data(), ViewPaths{}, what);
   if (!state) return;
   H5Id opt = open_group(file, "/optimizer/" + name, what);
   const double step = read_number_attr(opt.get(), "step").value_or(-1);
@@ -277,9 +283,9 @@ void read_network(hid_t file, const std::string& name, Net& net, OptimizerState*
   state->step = static_cast<int64_t>(step);
   for (size_t i = 0; i < (state->v.empty() ? 1 : 2); ++i) {
     const std::string moment = i == 0 ? "m" : "v";
-    const auto path = [&](const std::string& n) { return moment_path(version, moment, n); };
-    check_views(opt.get(), net.params.views, path, what);
-    read_views(opt.get(), net.params, (i == 0 ? state->m : state->v).front().data(), path, what);
+    const ViewPaths paths = moment_paths(version, moment);
+    check_views(opt.get(), net.params.views, paths, what);
+    read_views(opt.get(), net.params, (i == 0 ? state->m : state->v).front().data(), paths, what);
   }
 }
 
@@ -358,10 +364,13 @@ Gan read_model(const std::string& path, ModelMeta& meta, int64_t* threads) {
   const hid_t f = file.get();
   if (read_string_attr(f, "format").value_or("") != kModelFormat)
     fail("{}: not a gantool model file (make one with 'gantool train')", path);
-  const int64_t format_version = static_cast<int64_t>(read_number_attr(f, "format_version").value_or(-1));
+  const double stored_version = read_number_attr(f, "format_version").value_or(-1);
+  const int64_t format_version =
+      stored_version >= 0 && stored_version < 1e6 && stored_version == std::floor(stored_version)
+          ? static_cast<int64_t>(stored_version) : -1;
   if (format_version != kModelFormatVersion && format_version != 1)
     fail("{}: model format version {} is not supported by gantool {} (it reads versions 1 and {}); a newer "
-         "gantool wrote it?", path, format_version, version(), kModelFormatVersion);
+         "gantool wrote it?", path, stored_version, version(), kModelFormatVersion);
 
   std::string text;
   GanConfig config;

@@ -29,11 +29,14 @@ struct SchemaLayout {
   const char* normalization;  // the group of the normalization, made only when there is one
   const char* method;         // the attribute of that group naming the method
   const char* distribution;   // the group of the true distribution, made only for synthetic data
+  bool names_required;        // true: missing or miscounted column names make the file damaged
 };
 
 // The layouts of dataset files (at the root) and model files (in /training_data).
-inline constexpr SchemaLayout kDatasetSchema{"data", "normalization", "method", "synthetic"};
-inline constexpr SchemaLayout kModelSchema{".", ".", "normalization", "synthetic"};
+// A dataset written by another program may have no names (x0, x1, ... then); a model file
+// always has them.
+inline constexpr SchemaLayout kDatasetSchema{"data", "normalization", "method", "synthetic", false};
+inline constexpr SchemaLayout kModelSchema{".", ".", "normalization", "synthetic", true};
 
 // Writes `schema` into `group` laid out as `layout` says; the columns_at object must exist.
 void write_schema(hid_t group, const Schema& schema, const SchemaLayout& layout);

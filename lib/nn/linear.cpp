@@ -143,6 +143,7 @@ void Linear::forward(const float* src, float* dst, int64_t batch, const float* w
 
 void Linear::backward(const float* src, const float* dst, float* diff_dst, float* diff_src, int64_t batch,
                       const float* weights, float* diff_weights, float* diff_bias) {
+  GANTOOL_ASSERT((diff_weights == nullptr) == (diff_bias == nullptr));
   activation_backward(activation, alpha, dst, diff_dst, batch * out());
   if (diff_weights) weight_product(src, diff_dst, diff_weights, diff_bias, batch);
   if (diff_src) product_transposed(diff_dst, diff_src, batch, weights);

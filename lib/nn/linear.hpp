@@ -31,8 +31,8 @@ class Linear {
 
   // Backward through the forward that read src (batch, in) and wrote dst (batch, out).
   // diff_dst (batch, out) is overwritten with the gradient before the activation. Writes
-  // diff_weights (out, in) and diff_bias (out) when they are non-null, and diff_src
-  // (batch, in) when non-null.
+  // diff_weights (out, in) and diff_bias (out) when they are non-null (both or neither),
+  // and diff_src (batch, in) when non-null.
   void backward(const float* src, const float* dst, float* diff_dst, float* diff_src, int64_t batch,
                 const float* weights, float* diff_weights, float* diff_bias);
 

@@ -115,8 +115,8 @@ Net::Net(const NetSpec& spec, Init init, Rng& rng) : spec_(spec) {
     }
   }
   for (Layer& layer : layers) {
-    const ParamView& w = params.views[layer.weights];
-    const ParamView& b = params.views[layer.bias];
+    const ParamView& w = params.views[layer.weights_view];
+    const ParamView& b = params.views[layer.bias_view];
     initialize(params.value(w), w.size, params.value(b), b.size, static_cast<double>(w.shape[1]),
                static_cast<double>(w.shape[0]), init, rng);
   }
@@ -130,7 +130,7 @@ Net Net::copy() const {
   for (const Layer& layer : layers)
     n.layers.push_back({layer.kind, layer.in_shape, layer.out_shape,
                         Linear(layer.linear.in(), layer.linear.out(), layer.linear.activation, layer.linear.alpha),
-                        layer.weights, layer.bias});
+                        layer.weights_view, layer.bias_view});
   n.params = params;
   std::fill(n.params.grads.begin(), n.params.grads.end(), 0.0f);
   n.dst_.resize(layers.size());

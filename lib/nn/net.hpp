@@ -36,10 +36,11 @@ struct ParamView {
   int64_t size = 0;            // the product of shape
 };
 
-// The parameters of a net and their gradients: two blocks of the same layout. Views start
-// on 64-byte boundaries; the padding between them holds zeros in both blocks and stays zero
-// under every update (Adam, SGD, decay, clipping and averaging all map 0 with gradient 0
-// to 0).
+// The parameters of a net and their gradients: two blocks of the same layout. Each view
+// starts kParamAlign floats (64 bytes) after a multiple of that from the block's start; the
+// padding between views holds zeros in both blocks and stays zero under every update
+// (Adam, SGD, decay, clipping and averaging all map 0 with gradient 0 to 0). The blocks are
+// sized once, by the Net: resizing them would move every view.
 struct ParamBlock {
   static constexpr int64_t kParamAlign = 16;  // floats
   std::vector<ParamView> views;
@@ -50,6 +51,7 @@ struct ParamBlock {
   int64_t count() const;  // parameters, without the padding
   // The view named `name`, or nullptr.
   const ParamView* find(const std::string& name) const;
+  // The first value (or gradient) of view v, followed by the rest of its v.size.
   float* value(const ParamView& v) { return values.data() + v.offset; }
   const float* value(const ParamView& v) const { return values.data() + v.offset; }
   float* grad(const ParamView& v) { return grads.data() + v.offset; }
@@ -67,9 +69,13 @@ struct Layer {
   LayerKind kind = LayerKind::linear;
   std::vector<int64_t> in_shape, out_shape;  // of one sample
   Linear linear;                             // kind linear: its primitives and activation
-  size_t weights = 0, bias = 0;              // indices of its views in the net's block
+  size_t weights_view = 0, bias_view = 0;    // indices of its views in the net's block
 };
 
+// A network: its spec, its layers (each with its oneDNN primitives, made once per batch
+// size), its parameter block, and the buffers of its passes. Code outside nn/ reads and
+// writes the parameters through `params` (values and gradients, by view) and leaves
+// `layers` alone.
 class Net {
  public:
   Net() = default;
@@ -81,6 +87,7 @@ class Net {
   // thread can run its own copy).
   Net copy() const;
 
+  // The spec it was built from, and the values one input and one output sample hold.
   const NetSpec& spec() const { return spec_; }
   int64_t in() const { return spec_.in_size(); }
   int64_t out() const { return spec_.out_size(); }
@@ -113,10 +120,10 @@ class Net {
   void add_input_gradient_backward(const float* diff_u);
 
   // Layer l's weights (out, in) and bias (out), and their gradients.
-  const float* weights(size_t l) const { return params.value(params.views[layers[l].weights]); }
-  const float* bias(size_t l) const { return params.value(params.views[layers[l].bias]); }
-  float* diff_weights(size_t l) { return params.grad(params.views[layers[l].weights]); }
-  float* diff_bias(size_t l) { return params.grad(params.views[layers[l].bias]); }
+  const float* weights(size_t l) const { return params.value(params.views[layers[l].weights_view]); }
+  const float* bias(size_t l) const { return params.value(params.views[layers[l].bias_view]); }
+  float* diff_weights(size_t l) { return params.grad(params.views[layers[l].weights_view]); }
+  float* diff_bias(size_t l) { return params.grad(params.views[layers[l].bias_view]); }
 
  private:
   void apply_heads(float* dst, int64_t batch, bool backward, const float* y = nullptr);

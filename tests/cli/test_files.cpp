@@ -148,6 +148,8 @@ TEST_CASE("cli: a damaged model file is refused naming the file and what is dama
        {"/training_data/scale", "0"}},
       {"s = f['training_data/shift'][()]; s[0] = np.nan; f['training_data/shift'][()] = s",
        {"/training_data/shift", "not finite"}},
+      {"f['training_data'].attrs['columns'] = ['x']", {"/training_data", "names 1 columns for 2"}},
+      {"del f['training_data'].attrs['columns']", {"/training_data", "names 0 columns for 2"}},
       {"f.attrs['steps_done'] = np.int64(-5)", {"steps_done", "-5"}},
       {"f.attrs['steps_done'] = np.int64(99)", {"steps_done", "99"}},
       {"f['state'].attrs['data_position'] = np.uint64(2**62)", {"data_position"}},

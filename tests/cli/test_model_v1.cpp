@@ -89,6 +89,7 @@ TEST_CASE("model v1: a damaged version 1 file is refused naming what is damaged"
       {"f['config'].attrs['z_dim'] = np.int64(0)", {"z_dim"}},
       {"f['config'].attrs['d_activation'] = 'swish'", {"d_activation"}},
       {"f['config'].attrs['g_hidden'] = np.array([0], dtype=np.int64)", {"g_hidden"}},
+      {"f['training_data'].attrs['columns'] = ['x', 'y', 'z']", {"/training_data", "names 3 columns for 2"}},
   };
   for (size_t i = 0; i < damages.size(); ++i) {
     const auto& [statement, fragments] = damages[i];

@@ -1,7 +1,9 @@
 // The cost model of a GAN configuration (FLOPs per step, memory) and the loss defaults.
 #include <catch2/catch.hpp>
 
+#include "core/threads.hpp"
 #include "gan/cost.hpp"
+#include "gan/train_options.hpp"
 
 using namespace gantool;
 
@@ -28,6 +30,16 @@ TEST_CASE("cost: memory grows with the batch; small networks get one thread", "[
   c.batch *= 2;
   CHECK(training_bytes(c) > bytes);
   CHECK(default_threads(GanConfig{}) == 1);
+}
+
+TEST_CASE("cost: train's defaults run on one thread, wgan-gp's too; a medium network on all cores", "[gan]") {
+  TrainOptions o;
+  CHECK(default_threads(gan_config(o, 2)) == 1);  // 6 · 99,328 · 256 · 2 = 3.1e8 products
+  o.loss = "wgan-gp", o.d_steps = 5;
+  CHECK(default_threads(gan_config(o, 2)) == 1);  // 6 · 99,328 · 256 · 6 = 9.2e8, under 1e9
+  o = {};
+  o.z_dim = 64, o.g_hidden = "512,512", o.d_hidden = "512,512";
+  CHECK(default_threads(gan_config(o, 64)) == resolve_threads(0));  // 1.9e9: all cores
 }
 
 TEST_CASE("cost: wgan-gp has the paper's hyperparameters, every other loss the common ones", "[gan]") {

@@ -155,7 +155,7 @@ CLI::Validator seed_check() {
 }
 
 double memory_limit() {
-  double limit = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGE_SIZE));
+  double limit = physical_memory();
   for (int resource : {RLIMIT_AS, RLIMIT_DATA}) {
     rlimit r{};
     if (getrlimit(resource, &r) == 0 && r.rlim_cur != RLIM_INFINITY) limit = std::min(limit, double(r.rlim_cur));
