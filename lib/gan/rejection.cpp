@@ -19,8 +19,9 @@ double raise_bound(double log_m, const float* logits, int64_t n) {
 }
 
 int64_t choose_draws(const Rejection& rejection, const Rng& accept_rng, int64_t first, const float* logits, int64_t n,
-                     int64_t wanted, std::vector<int64_t>& kept) {
-  std::vector<float> accept(static_cast<size_t>(n));  // (n, 1) uniforms in [0, 1)
+                     int64_t wanted, std::vector<int64_t>& kept, std::vector<float>& uniforms) {
+  std::vector<float>& accept = uniforms;  // (n, 1) uniforms in [0, 1)
+  accept.resize(static_cast<size_t>(n));
   fill_uniform_rows(accept_rng, first, n, 1, accept.data(), 0.0f, 1.0f);
   kept.clear();
   int64_t i = 0;

@@ -32,8 +32,9 @@ double raise_bound(double log_m, const float* logits, int64_t n);
 // `wanted` are kept: draw i is kept when the uniform of row first + i of accept_rng
 // (fill_uniform_rows, one column) is below its keep probability. The indices of the kept
 // draws go to `kept` (cleared first); returns the number of draws looked at, up to the last
-// one kept.
+// one kept. `uniforms` is the caller's scratch, sized here (kept between blocks, it
+// allocates nothing after the first).
 int64_t choose_draws(const Rejection& rejection, const Rng& accept_rng, int64_t first, const float* logits, int64_t n,
-                     int64_t wanted, std::vector<int64_t>& kept);
+                     int64_t wanted, std::vector<int64_t>& kept, std::vector<float>& uniforms);
 
 }  // namespace gantool

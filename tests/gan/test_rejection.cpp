@@ -51,8 +51,9 @@ TEST_CASE("choose_draws keeps the draws whose uniform is below their probability
   REQUIRE(expected.size() > 100);
 
   std::vector<int64_t> kept;
-  CHECK(choose_draws(r, rng, first, logits.data(), n, n, kept) == n);
+  std::vector<float> uniforms;
+  CHECK(choose_draws(r, rng, first, logits.data(), n, n, kept, uniforms) == n);
   CHECK(kept == expected);
-  CHECK(choose_draws(r, rng, first, logits.data(), n, 10, kept) == expected[9] + 1);
+  CHECK(choose_draws(r, rng, first, logits.data(), n, 10, kept, uniforms) == expected[9] + 1);
   CHECK(kept == std::vector<int64_t>(expected.begin(), expected.begin() + 10));
 }

@@ -175,6 +175,7 @@ int64_t draw_rejected(Drawing& d, TiledForward& discriminator, Rejection& reject
   const int64_t give_up = std::max<int64_t>(1000000, 1000 * n);  // draws, before concluding nothing passes
   int64_t drawn = 0;
   std::vector<int64_t> kept;
+  std::vector<float> uniforms;  // choose_draws's scratch
   while (d.out.rows() < n) {
     if (drawn >= give_up)
       fail("--reject kept only {} of {} draws; lower --reject-gamma to keep more", d.out.rows(), drawn);
@@ -184,7 +185,7 @@ int64_t draw_rejected(Drawing& d, TiledForward& discriminator, Rejection& reject
     require_finite(d.x, d.block, d.opt.model, "G");
     require_finite(logits, d.block, d.opt.model, "D");
     // The draws looked at, up to the last row kept.
-    drawn += choose_draws(rejection, accept_rng, drawn, logits.data(), d.block, n - d.out.rows(), kept);
+    drawn += choose_draws(rejection, accept_rng, drawn, logits.data(), d.block, n - d.out.rows(), kept, uniforms);
     const auto n_kept = static_cast<int64_t>(kept.size());
     for (int64_t k = 0; k < n_kept; ++k) {
       const int64_t i = kept[static_cast<size_t>(k)];
