@@ -55,6 +55,8 @@ void check_gan_config(const GanConfig& c, const std::string& what) {
     fail("{}: the discriminator must end in one logit (a linear layer of width 1 with the identity)", what);
 }
 
+bool has_penalties(const GanConfig& c) { return c.loss == GanLoss::wgan_gp || c.r1 > 0; }
+
 Gan make_gan(const GanConfig& config, uint64_t seed) {
   check_gan_config(config, "make_gan");
   Gan gan;
@@ -91,7 +93,7 @@ void size_worker(const GanConfig& c, Gan::Worker& w) {
   w.d_src.resize((c.loss == GanLoss::wgan_gp ? 3 : 2) * samples, c.data_dim());
   w.diff_logits.resize(2 * w.inputs, 1);
   w.diff_fake.resize(samples, c.data_dim());
-  if (c.loss == GanLoss::wgan_gp || c.r1 > 0) w.diff_u.resize(w.inputs, width);
+  if (has_penalties(c)) w.diff_u.resize(w.inputs, width);
 }
 
 // One worker's share of a D update: D's loss and gradient on its `w.inputs` inputs of the

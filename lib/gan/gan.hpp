@@ -93,6 +93,9 @@ struct Gan {
 // batch, pack and step counts are possible.
 void check_gan_config(const GanConfig& config, const std::string& what);
 
+// True when D's loss carries a penalty on its input gradient (wgan-gp's, or R1's).
+bool has_penalties(const GanConfig& config);
+
 // A new game: G and D initialized from seed's stream 0, noise from its stream 1.
 Gan make_gan(const GanConfig& config, uint64_t seed);
 

@@ -112,7 +112,7 @@ Trainer::Trainer(Gan& gan, ModelMeta& meta, const Tensor& rows, TrainPolicy poli
   s.batcher = make_batcher(rows, meta.seed, meta.epoch, meta.position);
   s.real = Tensor(c.d_steps * c.batch, c.data_dim());
   for (int64_t j = 0; j < c.d_steps; ++j) s.real_ptrs.push_back(s.real.row(j * c.batch));
-  s.penalties = c.loss == GanLoss::wgan_gp || c.r1 > 0;
+  s.penalties = has_penalties(c);
   if (!s.policy.log_path.empty()) {
     s.log.reset(std::fopen(s.policy.log_path.c_str(), s.policy.append_log ? "a" : "w"));
     if (!s.log) fail("{}: cannot write the log: {}", s.policy.log_path, std::strerror(errno));

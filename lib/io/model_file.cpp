@@ -170,19 +170,19 @@ GanConfig read_config(hid_t file, const std::string& what, int64_t format_versio
   c.opt_g = r.optimizer("g");
   c.opt_d = r.optimizer("d");
   text = r.text("options");
-  if (format_version == 1) {
-    read_v1_networks(r, c, c.pack);
-  } else {
-    const std::string g_net = r.text("g_net"), d_net = r.text("d_net");
-    try {
+  // The networks: version 1's MLP fields (checked as read), or version 2's spec texts.
+  const bool v1 = format_version == 1;
+  if (v1) read_v1_networks(r, c, c.pack);
+  const std::string g_net = v1 ? "" : r.text("g_net"), d_net = v1 ? "" : r.text("d_net");
+  try {
+    if (!v1) {
       c.g = parse_net_spec(g_net, what + ": /config attribute 'g_net'");
       c.d = parse_net_spec(d_net, what + ": /config attribute 'd_net'");
-      check_gan_config(c, what + ": /config attributes 'g_net' and 'd_net'");
-    } catch (const Error& e) {
-      fail("{} {}", e.what(), kDamaged);
     }
+    check_gan_config(c, what + (v1 ? ": /config" : ": /config attributes 'g_net' and 'd_net'"));
+  } catch (const Error& e) {
+    fail("{} {}", e.what(), kDamaged);
   }
-  if (format_version == 1) check_gan_config(c, what + ": /config");
   // The noise buffer make_gan allocates: (d_steps + 1) · batch × z_dim floats.
   const double noise_bytes = static_cast<double>(c.d_steps + 1) * static_cast<double>(c.batch) *
                              static_cast<double>(c.z_dim()) * sizeof(float);

@@ -113,13 +113,12 @@ Schema read_schema(hid_t group, int64_t cols, const SchemaLayout& layout, const 
   {
     H5Id at = open_object(group, layout.columns_at);
     if (!at) fail("{}: {} is missing (damaged file, or not written by gantool)", file, path_of(group, layout.columns_at));
-    if (layout.names_required) {
-      const auto names = read_strings_attr(at.get(), "columns");
-      if (!names || static_cast<int64_t>(names->size()) != cols)
-        fail("{}: {} names {} columns for {} values (damaged model file, or not written by gantool)", file,
-             path_of(group, layout.columns_at), names ? names->size() : 0, cols);
-    }
-    schema = continuous_schema(read_column_names(at.get(), cols));
+    const auto names = read_strings_attr(at.get(), "columns");
+    const bool named = names && static_cast<int64_t>(names->size()) == cols;
+    if (!named && layout.names_required)
+      fail("{}: {} names {} columns for {} values (damaged model file, or not written by gantool)", file,
+           path_of(group, layout.columns_at), names ? names->size() : 0, cols);
+    schema = continuous_schema(named ? *names : default_column_names(cols));
   }
   SchemaWhere where{path_of(group, layout.normalization), path_of(group, layout.distribution)};
   if (is_self(layout.normalization)) {

@@ -66,12 +66,6 @@ void initialize(float* w, int64_t w_size, float* b, int64_t b_size, double in, d
   }
 }
 
-int64_t shape_size(const std::vector<int64_t>& shape) {
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  return n;
-}
-
 }  // namespace
 
 std::vector<ParamView> param_views(const NetSpec& spec) {
@@ -102,9 +96,19 @@ Net::Net(const NetSpec& spec, Init init, Rng& rng) : spec_(spec) {
   const ParamView& last = params.views.back();
   params.values.assign(static_cast<size_t>(last.offset + last.size), 0.0f);
   params.grads.assign(params.values.size(), 0.0f);
-  std::vector<int64_t> shape = spec.in;
-  size_t view = 0;
-  for (const LayerSpec& s : spec.layers) {
+  build_layers();
+  for (Layer& layer : layers) {
+    const ParamView& w = params.views[layer.weights_view];
+    const ParamView& b = params.views[layer.bias_view];
+    initialize(params.value(w), w.size, params.value(b), b.size, static_cast<double>(w.shape[1]),
+               static_cast<double>(w.shape[0]), init, rng);
+  }
+}
+
+void Net::build_layers() {
+  std::vector<int64_t> shape = spec_.in;
+  size_t view = 0;  // param_views' order: each layer's weights, then its bias
+  for (const LayerSpec& s : spec_.layers) {
     switch (s.kind) {
       case LayerKind::linear:
         layers.push_back({s.kind, shape, {s.out}, Linear(shape_size(shape), s.out, s.activation, s.alpha), view,
@@ -114,12 +118,6 @@ Net::Net(const NetSpec& spec, Init init, Rng& rng) : spec_(spec) {
         break;
     }
   }
-  for (Layer& layer : layers) {
-    const ParamView& w = params.views[layer.weights_view];
-    const ParamView& b = params.views[layer.bias_view];
-    initialize(params.value(w), w.size, params.value(b), b.size, static_cast<double>(w.shape[1]),
-               static_cast<double>(w.shape[0]), init, rng);
-  }
   dst_.resize(layers.size());
   diff_.resize(layers.size());
 }
@@ -127,14 +125,9 @@ Net::Net(const NetSpec& spec, Init init, Rng& rng) : spec_(spec) {
 Net Net::copy() const {
   Net n;
   n.spec_ = spec_;
-  for (const Layer& layer : layers)
-    n.layers.push_back({layer.kind, layer.in_shape, layer.out_shape,
-                        Linear(layer.linear.in(), layer.linear.out(), layer.linear.activation, layer.linear.alpha),
-                        layer.weights_view, layer.bias_view});
   n.params = params;
   std::fill(n.params.grads.begin(), n.params.grads.end(), 0.0f);
-  n.dst_.resize(layers.size());
-  n.diff_.resize(layers.size());
+  n.build_layers();
   return n;
 }
 

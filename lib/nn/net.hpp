@@ -126,6 +126,9 @@ class Net {
   float* diff_bias(size_t l) { return params.grad(params.views[layers[l].bias_view]); }
 
  private:
+  // The layers (with their primitives, none made yet) and pass buffers for spec_, whose
+  // parameters params.views already lays out.
+  void build_layers();
   void apply_heads(float* dst, int64_t batch, bool backward, const float* y = nullptr);
 
   NetSpec spec_;

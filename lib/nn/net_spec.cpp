@@ -24,11 +24,13 @@ const char* layer_kind_name(LayerKind kind) {
   return "?";
 }
 
-int64_t NetSpec::in_size() const {
+int64_t shape_size(const std::vector<int64_t>& shape) {
   int64_t n = 1;
-  for (int64_t d : in) n *= d;
+  for (int64_t d : shape) n *= d;
   return n;
 }
+
+int64_t NetSpec::in_size() const { return shape_size(in); }
 
 int64_t NetSpec::out_size() const { return layers.empty() ? 0 : layers.back().out; }
 

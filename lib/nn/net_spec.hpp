@@ -49,6 +49,9 @@ struct NetSpec {
   bool operator==(const NetSpec&) const = default;
 };
 
+// The number of values of a sample of this shape: the product of its dimensions.
+int64_t shape_size(const std::vector<int64_t>& shape);
+
 // The largest width or input size a spec may have.
 inline constexpr int64_t kMaxWidth = int64_t{1} << 24;
 

@@ -126,7 +126,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
 
   ProgressLine line(opt.quiet);
   const bool plain = !opt.quiet && !line.live();  // a pipe: a line every --log-every steps
-  const bool penalties = s.gan.config.loss == GanLoss::wgan_gp || s.gan.config.r1 > 0;
+  const bool penalties = has_penalties(s.gan.config);
   const TrainPolicy policy{.steps = opt.steps,
                            .log_every = opt.log_every,
                            .checkpoint_every = opt.checkpoint_every,
