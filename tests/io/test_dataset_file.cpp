@@ -12,6 +12,7 @@
 #include "io/dataset_file.hpp"
 #include "io/h5.hpp"
 #include "scratch.hpp"
+#include "support/h5_raw.hpp"
 
 using namespace gantool;
 namespace fs = std::filesystem;
@@ -33,20 +34,8 @@ void write_raw(const std::string& path, const std::string& name, hid_t file_type
                              : H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
             H5Fclose);
   REQUIRE(file);
-  H5Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-  if (chunk_rows) {
-    std::vector<hsize_t> chunk = dims;
-    chunk[0] = chunk_rows;
-    H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
-    H5Pset_deflate(dcpl.get(), 4);
-  }
-  H5Id lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-  H5Pset_create_intermediate_group(lcpl.get(), 1);
-  H5Id dataset(H5Dcreate2(file.get(), name.c_str(), file_type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
-               H5Dclose);
-  REQUIRE(dataset);
-  REQUIRE(H5Dwrite(dataset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0);
+  gantool_test::write_raw_dataset(file.get(), name, file_type, mem_type, values.data(), std::move(dims), chunk_rows,
+                                  /*written_rows=*/-1, /*deflate=*/true);
 }
 
 }  // namespace

@@ -16,8 +16,10 @@
 #include "core/error.hpp"
 #include "io/h5.hpp"
 #include "scratch.hpp"
+#include "support/h5_raw.hpp"
 
 using namespace gantool;
+using gantool_test::write_raw_dataset;
 namespace fs = std::filesystem;
 
 namespace {
@@ -50,33 +52,6 @@ uint64_t bits(double v) {
   uint64_t u;
   std::memcpy(&u, &v, sizeof u);
   return u;
-}
-
-// Writes a dataset of any file type with plain HDF5 calls (as another program would);
-// chunk_rows 0 means contiguous, and only the first `written_rows` rows are written
-// (-1: all; 0: none).
-void write_raw(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const void* values,
-               std::vector<hsize_t> dims, hsize_t chunk_rows = 0, int64_t written_rows = -1) {
-  H5Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-  if (chunk_rows) {
-    std::vector<hsize_t> chunk = dims;
-    chunk[0] = chunk_rows;
-    H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
-  }
-  H5Id dataset(H5Dcreate2(loc, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-               H5Dclose);
-  REQUIRE(dataset);
-  if (written_rows == 0) return;
-  if (written_rows < 0) {
-    REQUIRE(H5Dwrite(dataset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0);
-    return;
-  }
-  std::vector<hsize_t> start(dims.size(), 0), count = dims;
-  count[0] = static_cast<hsize_t>(written_rows);
-  H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
-  H5Id mem(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), H5Sclose);
-  REQUIRE(H5Dwrite(dataset.get(), mem_type, mem.get(), space.get(), H5P_DEFAULT, values) >= 0);
 }
 
 // The creation time HDF5 recorded for the object at `path` (0 when none).
@@ -338,7 +313,7 @@ TEST_CASE("read_floats refuses a dataset of integers, naming its type", "[h5]") 
   gantool_test::ScratchDir s("h5_float_type");
   Output out(s / "i.h5");
   const std::vector<int32_t> ints = {1, 2, 3, 4};
-  write_raw(out.get(), "ints", H5T_STD_I32LE, H5T_NATIVE_INT32, ints.data(), {2, 2});
+  write_raw_dataset(out.get(), "ints", H5T_STD_I32LE, H5T_NATIVE_INT32, ints.data(), {2, 2});
   out.close();
   H5Id in = open_h5_read(s / "i.h5");
   std::vector<float> got(4);
@@ -354,12 +329,12 @@ TEST_CASE("write_doubles and read_doubles round-trip, and read integers as doubl
   write_doubles(out.get(), "column", values, 6);
   write_doubles(out.get(), "empty", {}, 0, 8);
   const std::vector<uint8_t> bytes = {1, 2, 255};
-  write_raw(out.get(), "bytes", H5T_STD_U8LE, H5T_NATIVE_UINT8, bytes.data(), {3});
+  write_raw_dataset(out.get(), "bytes", H5T_STD_U8LE, H5T_NATIVE_UINT8, bytes.data(), {3});
   const float cube[8] = {};
-  write_raw(out.get(), "cube", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, cube, {2, 2, 2});
+  write_raw_dataset(out.get(), "cube", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, cube, {2, 2, 2});
   H5Id text_type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(text_type.get(), 4);
-  write_raw(out.get(), "text", text_type.get(), text_type.get(), "abcdefgh", {2});
+  write_raw_dataset(out.get(), "text", text_type.get(), text_type.get(), "abcdefgh", {2});
   out.close();
 
   H5Id in = open_h5_read(s / "d.h5");
@@ -391,12 +366,12 @@ TEST_CASE("check_stored refuses a dataset that declares more rows than it holds"
   gantool_test::ScratchDir s("h5_stored");
   Output out(s / "s.h5");
   const std::vector<float> values(20, 1.0f);
-  write_raw(out.get(), "full", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, values.data(), {10, 2}, /*chunk_rows=*/2);
-  write_raw(out.get(), "part", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, values.data(), {10, 2}, /*chunk_rows=*/2,
-            /*written_rows=*/4);
-  write_raw(out.get(), "never", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, values.data(), {10, 2}, /*chunk_rows=*/0,
-            /*written_rows=*/0);
-  write_raw(out.get(), "contiguous", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, values.data(), {10, 2});
+  write_raw_dataset(out.get(), "full", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, values.data(), {10, 2}, /*chunk_rows=*/2);
+  write_raw_dataset(out.get(), "part", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, values.data(), {10, 2}, /*chunk_rows=*/2,
+                    /*written_rows=*/4);
+  write_raw_dataset(out.get(), "never", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, values.data(), {10, 2}, /*chunk_rows=*/0,
+                    /*written_rows=*/0);
+  write_raw_dataset(out.get(), "contiguous", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, values.data(), {10, 2});
   write_floats(out.get(), "zero", values.data(), 0, 2);
   out.close();
 
