@@ -73,6 +73,12 @@ struct Scratch : gantool_test::ScratchDir {
     REQUIRE(std::system(("cd '" + dir.string() + "' && /usr/bin/python3 script.py > py.txt").c_str()) == 0);
     fs::remove(dir / "script.py");
   }
+  // Copies the HDF5 file `from` to `to`, then runs a Python statement on the copy, opened
+  // with h5py as f (numpy as np): a damaged file for a reader's tests.
+  void damaged_copy(const std::string& from, const std::string& to, const std::string& statement) const {
+    python("import h5py, numpy as np, shutil\nshutil.copy('" + from + "', '" + to + "')\nwith h5py.File('" + to +
+           "', 'a') as f:\n    " + statement + "\n");
+  }
 };
 
 inline std::vector<std::string> lines_of(const std::string& text) {

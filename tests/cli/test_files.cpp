@@ -167,8 +167,7 @@ TEST_CASE("cli: a damaged model file is refused naming the file and what is dama
     const auto& [statement, fragments] = damages[i];
     INFO("damage: " << statement);
     const std::string bad = "bad" + std::to_string(i) + ".h5";
-    s.python("import h5py, numpy as np, shutil\nshutil.copy('gan.h5', '" + bad + "')\nwith h5py.File('" + bad +
-             "', 'a') as f:\n    " + statement + "\n");
+    s.damaged_copy("gan.h5", bad, statement);
     std::vector<std::string> expected = fragments;
     expected.push_back(bad);
     expected.push_back("damaged");

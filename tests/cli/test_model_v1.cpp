@@ -95,8 +95,7 @@ TEST_CASE("model v1: a damaged version 1 file is refused naming what is damaged"
     const auto& [statement, fragments] = damages[i];
     INFO("damage: " << statement);
     const std::string bad = "bad" + std::to_string(i) + ".h5";
-    s.python("import h5py, numpy as np, shutil\nshutil.copy('model_v1.h5', '" + bad + "')\nwith h5py.File('" + bad +
-             "', 'a') as f:\n    " + statement + "\n");
+    s.damaged_copy("model_v1.h5", bad, statement);
     for (const std::string& command : {"info " + bad, "sample --model " + bad + " -n 10 -o out.h5"}) {
       INFO(command);
       const Result r = s.run(command);
