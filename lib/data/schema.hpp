@@ -13,19 +13,34 @@
 
 namespace gantool {
 
-// What values a column holds. Only continuous columns exist so far; categorical, integer,
-// boolean and datetime columns come later, with their own fields in Column.
-enum class ColumnKind { continuous };
+// What values a column holds (data/table.hpp says how each is held in memory):
+//   continuous   real numbers (float64 in a table, float32 in a numeric matrix)
+//   integer      exact int64
+//   boolean      two labels, code 0 (false) and 1 (true), spelt as read ("no"/"yes", ...)
+//   categorical  text categories, code i meaning categories[i]
+//   datetime     seconds since 1970-01-01 00:00:00 UTC, written back in `format`
+enum class ColumnKind { continuous, integer, boolean, categorical, datetime };
 
-// "continuous".
+// "continuous", "integer", "boolean", "categorical", "datetime".
 const char* column_kind_name(ColumnKind kind);
+// The kind named `name`, or false.
+bool parse_column_kind(const std::string& name, ColumnKind& kind);
+
+// Boolean and categorical columns hold codes into `categories`.
+inline bool is_discrete(ColumnKind kind) { return kind == ColumnKind::boolean || kind == ColumnKind::categorical; }
+// Continuous, integer and datetime columns hold ordered numbers.
+inline bool is_numeric(ColumnKind kind) { return !is_discrete(kind); }
 
 // One column of a table.
 struct Column {
   std::string name;
   ColumnKind kind = ColumnKind::continuous;
-  std::vector<std::string> categories;  // the labels of a categorical column (none yet: empty)
-  bool nullable = false;                // whether values may be missing (none may be yet)
+  // Categorical: the category of each code, in byte order. Boolean: the spellings of false
+  // and true as read ({"false", "true"}, {"No", "Yes"}, ...). Empty for other kinds.
+  std::vector<std::string> categories;
+  std::vector<int64_t> counts;  // discrete columns: the rows of each code (not missing)
+  std::string format;           // datetime: how values are written (data/datetime.hpp)
+  bool nullable = false;        // some value is missing (then the table has a mask for it)
 };
 
 // The distribution synthetic rows were drawn from, for evaluation; empty `name` otherwise.

@@ -1,0 +1,75 @@
+// CSV files read as typed tables, in two passes over the file: infer_csv_schema() reads every
+// row once to choose each column's kind (data/schema.hpp), then TypedCsvReader reads the rows
+// as a Table, a block at a time. Memory does not grow with the file: inference keeps at most
+// max_categories + 1 distinct texts per column.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "data/table.hpp"
+#include "io/csv_table.hpp"
+
+namespace gantool {
+
+// The texts that mean "missing" by default.
+const std::vector<std::string>& default_na_values();
+
+struct TypedCsvOptions {
+  CsvTableOptions csv;       // header, delimiter, and `columns`: the columns to keep ("" = all)
+  std::string drop_columns;  // columns to leave out, by name or number from 1 ("" = none)
+  std::vector<std::string> na_values = default_na_values();  // texts read as missing (after trimming)
+  int64_t max_categories = 1000;  // a text column with more distinct values is refused
+  // Kinds forced by the user, by column name or number (--categorical, --integer, --continuous),
+  // and datetime columns with their format ("" = infer it) (--datetime COL[=FORMAT]).
+  std::vector<std::string> categorical, integer, continuous;
+  std::vector<std::pair<std::string, std::string>> datetime;
+};
+
+// What the first pass found.
+struct CsvInference {
+  Schema schema;   // the kept columns with their kinds, categories (byte order, with counts),
+                   // boolean labels, datetime formats, nullable
+  int64_t rows = 0;  // data records
+  // Sentences worth telling the user (not errors), e.g. "column 'x' read as categorical:
+  // every value is a number but 'abc' (line 90000); ...".
+  std::vector<std::string> notes;
+};
+
+// Reads the CSV file at `path` (not stdin: the caller spools it first) once and infers each
+// kept column's kind from all its values, trimmed of surrounding spaces (quoted fields are
+// kept as they are) and with na_values read as missing:
+//   every value an integer in int64 text form → integer; every value a number → continuous;
+//   every value one spelling of a boolean pair (true/false, yes/no, in one case: "True"/"False"
+//   ...) → boolean; every value a date in one of datetime_formats() that reads back as the
+//   same text → datetime; else categorical, when there are at most max_categories distinct
+//   values. A column with only missing values is continuous.
+// Throws UsageError naming the column and the flags that fix it (--max-categories,
+// --drop-columns, --categorical, --na-values) for a text column with too many values, and for
+// an override that does not fit a value (naming the line and the value); Error for a ragged
+// row (naming the line).
+CsvInference infer_csv_schema(const std::string& path, const TypedCsvOptions& options);
+
+// The second pass: reads the rows of the CSV at `path` as values of `schema` (from
+// infer_csv_schema with the same options).
+class TypedCsvReader {
+ public:
+  TypedCsvReader(const std::string& path, const TypedCsvOptions& options, const Schema& schema);
+  ~TypedCsvReader();
+
+  // Replaces dst's rows with the next up to max_rows rows (dst takes the schema); returns the
+  // number read, 0 at the end. Throws Error naming the file, line, column and value for a value
+  // that does not fit its column (the file changed since the first pass).
+  int64_t read(Table& dst, int64_t max_rows);
+  // "FILE:LINE" of row i of the last block, for messages.
+  std::string where(int64_t i) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gantool
