@@ -387,6 +387,8 @@ JsdEstimate classifier_jsd(const Tensor& a, const Tensor& b, int folds, uint64_t
   JsdEstimate e;
   e.terms_a.assign(static_cast<size_t>(n), 0);
   e.terms_b.assign(static_cast<size_t>(n), 0);
+  e.scores_a.assign(static_cast<size_t>(n), 0);
+  e.scores_b.assign(static_cast<size_t>(n), 0);
   int chose_mlp = 0;
   for (int f = 0; f < folds; ++f) {
     // The fold's rows are scored; of the others, every fifth validates (early stopping and
@@ -417,10 +419,13 @@ JsdEstimate classifier_jsd(const Tensor& a, const Tensor& b, int folds, uint64_t
     for (size_t i = 0; i < test.size(); ++i) {
       const double l = logits(static_cast<int64_t>(i), 0);
       // ln 2 + ln D and ln 2 + ln(1 − D), D = σ(l).
-      if (test[i] < n)
+      if (test[i] < n) {
         e.terms_a[static_cast<size_t>(test[i])] = std::log(2.0) - softplus(-l);
-      else
+        e.scores_a[static_cast<size_t>(test[i])] = l;
+      } else {
         e.terms_b[static_cast<size_t>(test[i] - n)] = std::log(2.0) - softplus(l);
+        e.scores_b[static_cast<size_t>(test[i] - n)] = l;
+      }
     }
   }
   e.lower_bound = true;

@@ -22,6 +22,7 @@ struct JsdEstimate {
   double correction = 0;                // added to the terms' mean (hist's bias correction)
   std::string settings;                 // "k = 10", "25 × 25 bins", ...
   bool lower_bound = false;             // classifier: a lower bound of the JSD
+  std::vector<double> scores_a, scores_b;  // classifier: each row's held-out logit (D = σ(score))
 };
 
 // Plug-in JSD on a grid of shared bins, dimension ≤ 3: per dimension Freedman–Diaconis

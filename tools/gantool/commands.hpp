@@ -17,6 +17,7 @@ void add_train_command(CLI::App& app);
 void add_sample_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_eval_jsd_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 // Adds --threads N to a subcommand: the threads of the numeric kernels, applied once its
 // flags are parsed (default: OMP_NUM_THREADS when set, else every core).
