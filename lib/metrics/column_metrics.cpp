@@ -136,10 +136,11 @@ int64_t bin_of(const std::vector<double>& edges, double x) {
 
 std::vector<ColumnShape> column_shapes(const Table& real, const Table& synth) {
   GANTOOL_ASSERT(real.columns.size() == synth.columns.size());
-  std::vector<ColumnShape> shapes;
+  std::vector<ColumnShape> shapes(real.columns.size());
+#pragma omp parallel for schedule(dynamic, 1)
   for (int64_t c = 0; c < static_cast<int64_t>(real.columns.size()); ++c) {
     const Column& column = real.schema.columns[static_cast<size_t>(c)];
-    ColumnShape s;
+    ColumnShape& s = shapes[static_cast<size_t>(c)];
     s.column = column.name;
     s.missing_real = missing_share(real, c);
     s.missing_synth = missing_share(synth, c);
@@ -159,7 +160,6 @@ std::vector<ColumnShape> column_shapes(const Table& real, const Table& synth) {
       s.metric = "KSComplement";
       s.score = 1 - ks_statistic(present_values(real, c), present_values(synth, c));
     }
-    shapes.push_back(s);
   }
   return shapes;
 }

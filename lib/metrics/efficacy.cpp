@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
-#include "metrics/features.hpp"
+#include "metrics/finite_features.hpp"
 
 namespace gantool {
 
@@ -53,7 +53,7 @@ struct Examples {
 };
 
 Examples examples(const FeatureMap& map, const Table& table, const std::vector<int64_t>& keep, int64_t target) {
-  const Tensor features = encode_features(map, keep_columns(table, keep));
+  const Tensor features = encode_finite(map, keep_columns(table, keep));
   const ColumnValues& col = table.columns[static_cast<size_t>(target)];
   const bool discrete = is_discrete(table.schema.columns[static_cast<size_t>(target)].kind);
   Examples out;

@@ -8,7 +8,7 @@
 #include <nanoflann.hpp>
 
 #include "core/error.hpp"
-#include "metrics/features.hpp"
+#include "metrics/finite_features.hpp"
 
 namespace gantool {
 
@@ -120,9 +120,9 @@ Privacy privacy(const Table& train, const Table& synth, const Table& real, const
   GANTOOL_ASSERT(train.rows >= 1);
   Privacy p;
   const FeatureMap map = fit_features(train, synth);
-  const Tensor reference = encode_features(map, train);
-  const std::vector<double> dcr_synth = closest_distances(reference, encode_features(map, synth_rows));
-  const std::vector<double> dcr_real = closest_distances(reference, encode_features(map, real_rows));
+  const Tensor reference = encode_finite(map, train);
+  const std::vector<double> dcr_synth = closest_distances(reference, encode_finite(map, synth_rows));
+  const std::vector<double> dcr_real = closest_distances(reference, encode_finite(map, real_rows));
   p.rows_train = train.rows;
   p.rows_synth = synth_rows.rows;
   p.rows_real = real_rows.rows;

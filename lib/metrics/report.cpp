@@ -8,7 +8,7 @@
 
 #include "core/error.hpp"
 #include "data/selection.hpp"
-#include "metrics/features.hpp"
+#include "metrics/finite_features.hpp"
 #include "metrics/jsd.hpp"
 
 namespace gantool {
@@ -150,7 +150,7 @@ Detection detect(const Table& real, const Table& synth, const ReportOptions& opt
   const Table a = take_table_rows(real, choose_rows(real.rows, d.rows, rng));
   const Table b = take_table_rows(synth, choose_rows(synth.rows, d.rows, rng));
   const FeatureMap map = fit_features(a, b);
-  const JsdEstimate e = classifier_jsd(encode_features(map, a), encode_features(map, b), opt.folds, opt.seed);
+  const JsdEstimate e = classifier_jsd(encode_finite(map, a), encode_finite(map, b), opt.folds, opt.seed);
   d.auc = roc_auc(e.scores_a, e.scores_b);
   d.jsd_bound = e.jsd;
   d.settings = fmt::format("{} features; {}", map.width, e.settings);
