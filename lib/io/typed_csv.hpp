@@ -19,6 +19,7 @@ namespace gantool {
 const std::vector<std::string>& default_na_values();
 
 struct TypedCsvOptions {
+  std::string name;          // the input as messages name it ("<stdin>"); "" = the path
   CsvTableOptions csv;       // header, delimiter, and `columns`: the columns to keep ("" = all)
   std::string drop_columns;  // columns to leave out, by name or number from 1 ("" = none)
   std::vector<std::string> na_values = default_na_values();  // texts read as missing (after trimming)
@@ -37,6 +38,12 @@ struct CsvInference {
   // Sentences worth telling the user (not errors), e.g. "column 'x' read as categorical:
   // every value is a number but 'abc' (line 90000); ...".
   std::vector<std::string> notes;
+  bool header = false;           // the first record was taken as a header
+  std::vector<int64_t> fields;   // the 0-based field of each kept column in a record
+  // Per kept column: the smallest and largest value of a numeric column (datetimes in
+  // seconds) over its values that are present and not NaN; NaN when there is none and for
+  // discrete columns.
+  std::vector<double> min, max;
 };
 
 // Reads the CSV file at `path` (not stdin: the caller spools it first) once and infers each
