@@ -38,12 +38,6 @@ struct CsvInference {
   // Sentences worth telling the user (not errors), e.g. "column 'x' read as categorical:
   // every value is a number but 'abc' (line 90000); ...".
   std::vector<std::string> notes;
-  bool header = false;           // the first record was taken as a header
-  std::vector<int64_t> fields;   // the 0-based field of each kept column in a record
-  // Per kept column: the smallest and largest value of a numeric column (datetimes in
-  // seconds) over its values that are present and not NaN; NaN when there is none and for
-  // discrete columns.
-  std::vector<double> min, max;
 };
 
 // Reads the CSV file at `path` (not stdin: the caller spools it first) once and infers each

@@ -95,6 +95,27 @@ std::string kind_summary(const Schema& schema) {
   return out;
 }
 
+// True when the rows of src are numbers that a float32 matrix holds exactly: continuous and
+// integer columns, integers within ±2^24, nothing missing (unless such rows are dropped).
+// Reads the integer columns' values once to see (and rewinds).
+bool fits_matrix(TableStream& src, bool dropping_missing) {
+  bool integers = false;
+  for (const Column& c : src.schema().columns) {
+    if (c.kind != ColumnKind::continuous && c.kind != ColumnKind::integer) return false;
+    if (c.nullable && !dropping_missing) return false;
+    integers = integers || c.kind == ColumnKind::integer;
+  }
+  if (!integers) return true;
+  constexpr int64_t kExact = int64_t{1} << 24;
+  Table block;
+  bool fits = true;
+  while (fits && src.read(block, 8192) > 0)
+    for (const ColumnValues& col : block.columns)
+      for (const int64_t v : col.ints) fits = fits && v >= -kExact && v <= kExact;
+  src.rewind();
+  return fits;
+}
+
 }  // namespace
 
 std::vector<int64_t> kept_columns(const PrepareOptions& opt, const std::vector<std::string>& names,
@@ -190,15 +211,8 @@ bool prepare_table_input(PrepareOptions& opt, const CLI::App& cmd, bool csv_inpu
   const CsvInference inferred = infer_csv_schema(path, options);
   if (!opt.quiet)
     for (const std::string& note : inferred.notes) fmt::print(stderr, "prepare: note: {}\n", note);
-  t.matrix = true;
-  for (size_t c = 0; c < inferred.schema.columns.size(); ++c) {
-    const Column& column = inferred.schema.columns[c];
-    constexpr double kExact = 16777216.0;  // 2^24: integers beyond are not exact in float32
-    const bool numeric = column.kind == ColumnKind::continuous ||
-                         (column.kind == ColumnKind::integer && !(inferred.min[c] < -kExact) && !(inferred.max[c] > kExact));
-    t.matrix = t.matrix && numeric && (!column.nullable || t.drop_missing || t.drop_nonfinite);
-  }
   TableStream src(path, options, inferred.schema);
+  t.matrix = fits_matrix(src, t.drop_missing || t.drop_nonfinite);
   meta.source = "csv " + name;
   const TablePrepared done = prepare_table(src, t, meta);
   print_summary(opt, done, src.schema(), t.matrix);
