@@ -35,10 +35,10 @@ def write_table(path, rows, seed, shift):
     cols["b1"] = ("boolean", rng.random(rows) < 0.3)
     missing = {"x1": 0.05, "n1": 0.05, "c1": 0.05}
     with h5py.File(path, "w") as f:
+        f.attrs["format"] = "gantool-dataset"
         f.attrs["format_version"] = np.int64(2)
         g = f.create_group("table")
         g.attrs["columns"] = list(cols)
-        g.attrs["kinds"] = [kind for kind, _ in cols.values()]
         for name, (kind, values) in cols.items():
             if name in missing:
                 m = rng.random(rows) < missing[name]

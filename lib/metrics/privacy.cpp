@@ -5,27 +5,35 @@
 #include <cmath>
 #include <cstring>
 
-#include <nanoflann.hpp>
+#include <map>
 
 #include "core/error.hpp"
 #include "metrics/finite_features.hpp"
+#include "nn/linear.hpp"
 
 namespace gantool {
 
 namespace {
 
-// nanoflann's view of a Tensor's rows.
-struct Points {
-  const Tensor& t;
-  size_t kdtree_get_point_count() const { return static_cast<size_t>(t.rows()); }
-  float kdtree_get_pt(size_t i, size_t d) const { return t(static_cast<int64_t>(i), static_cast<int64_t>(d)); }
-  template <class Box>
-  bool kdtree_get_bbox(Box&) const {
-    return false;
+// Rows of the reference and queries per product (a (batch, block) block of dot products).
+constexpr int64_t kBlock = 16384, kBatch = 256;
+
+// Squared norms of the rows of t, in double.
+std::vector<double> squared_norms(const Tensor& t) {
+  std::vector<double> out(static_cast<size_t>(t.rows()));
+  for (int64_t r = 0; r < t.rows(); ++r) {
+    double s = 0;
+    for (int64_t c = 0; c < t.cols(); ++c) s += double(t(r, c)) * double(t(r, c));
+    out[static_cast<size_t>(r)] = s;
   }
-};
-using KdTree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, Points, double>, Points, -1,
-                                                   uint32_t>;
+  return out;
+}
+
+double exact_squared(const float* a, const float* b, int64_t d) {
+  double s = 0;
+  for (int64_t c = 0; c < d; ++c) s += (double(a[c]) - double(b[c])) * (double(a[c]) - double(b[c]));
+  return s;
+}
 
 uint64_t mix(uint64_t h, uint64_t v) {  // splitmix64's finalizer over the running hash
   uint64_t z = h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
@@ -72,19 +80,37 @@ bool same_row(const Table& a, int64_t ra, const Table& b, int64_t rb) {
 
 std::vector<double> closest_distances(const Tensor& reference, const Tensor& queries) {
   GANTOOL_ASSERT(reference.rows() >= 1 && reference.cols() == queries.cols());
-  const Points points{reference};
-  const KdTree tree(static_cast<size_t>(reference.cols()), points, nanoflann::KDTreeSingleIndexAdaptorParams(16));
-  std::vector<double> out(static_cast<size_t>(queries.rows()));
-#pragma omp parallel for schedule(dynamic, 64)
-  for (int64_t i = 0; i < queries.rows(); ++i) {
-    uint32_t index = 0;
-    double dist = 0;
-    nanoflann::KNNResultSet<double, uint32_t> nearest(1);
-    nearest.init(&index, &dist);
-    tree.findNeighbors(nearest, queries.row(i), nanoflann::SearchParams());
-    out[static_cast<size_t>(i)] = std::sqrt(dist);
+  const int64_t n = reference.rows(), d = reference.cols(), q = queries.rows();
+  const std::vector<double> ref_norm = squared_norms(reference), query_norm = squared_norms(queries);
+  // A float dot product of d terms is within about d · 2^-23 · (|a|² + |b|²)/2 of the exact
+  // one: candidates within twice that of the best exact distance so far are checked exactly.
+  const double tolerance = double(d + 8) * 1.2e-7;
+  std::vector<double> best(static_cast<size_t>(q), INFINITY);
+  std::vector<float> dots(static_cast<size_t>(kBatch * kBlock));  // (batch, block)
+  std::map<int64_t, Linear> products;  // by block rows: dots = queries · referenceᵀ
+  for (int64_t first = 0; first < n; first += kBlock) {
+    const int64_t rows = std::min(kBlock, n - first);
+    auto it = products.find(rows);
+    if (it == products.end()) it = products.emplace(rows, Linear(d, rows, Activation::identity, 0)).first;
+    for (int64_t q0 = 0; q0 < q; q0 += kBatch) {
+      const int64_t batch = std::min(kBatch, q - q0);
+      it->second.product(queries.row(q0), dots.data(), batch, reference.row(first));
+#pragma omp parallel for schedule(static)
+      for (int64_t i = 0; i < batch; ++i) {
+        const auto qi = static_cast<size_t>(q0 + i);
+        const double qn = query_norm[qi];
+        const float* dot = &dots[static_cast<size_t>(i * rows)];
+        for (int64_t j = 0; j < rows; ++j) {
+          const double tn = ref_norm[static_cast<size_t>(first + j)];
+          const double approx = qn + tn - 2 * double(dot[j]);
+          if (approx <= best[qi] + tolerance * (qn + tn) + 1e-12)
+            best[qi] = std::min(best[qi], exact_squared(queries.row(q0 + i), reference.row(first + j), d));
+        }
+      }
+    }
   }
-  return out;
+  for (double& v : best) v = std::sqrt(v);
+  return best;
 }
 
 int64_t exact_copies(const Table& reference, const Table& table) {

@@ -28,11 +28,11 @@ def table(path, rows, seed, shift=0.0, colors=('blue', 'green', 'red'), drop=(),
     }
     names = [n for n in cols if n not in drop]
     with h5py.File(path, 'w') as f:
+        f.attrs['format'] = 'gantool-dataset'
         f.attrs['format_version'] = np.int64(2)
         g = f.create_group('table')
         out = [rename.get(n, n) for n in names]
         g.attrs['columns'] = out
-        g.attrs['kinds'] = [kinds.get(n, cols[n][0]) for n in names]
         for name, stored in zip(names, out):
             kind, values, missing = cols[name]
             kind = kinds.get(name, kind)

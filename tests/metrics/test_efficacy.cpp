@@ -67,12 +67,14 @@ TEST_CASE("logistic and ridge regression agree with scikit-learn", "[report][eff
     for (const double v : y) labels.push_back(name == "multi" ? int64_t(std::floor(v)) : v > 1);
     for (const double v : ty) test.push_back(name == "multi" ? int64_t(std::floor(v)) : v > 1);
     const LinearModel m = fit_logistic(x, d, labels, 1.0);
+    // scikit-learn's lbfgs stops when the objective changes by less than 64 ε relatively, a
+    // few 1e-6 from the optimum on these data: coefficients agree to 2e-5, predictions exactly.
     const auto& coef = py[name]["coef"];
     REQUIRE(m.weights.size() == coef.size() * size_t(d + 1));
     for (size_t j = 0; j < coef.size(); ++j) {
       for (int64_t f = 0; f < d; ++f)
-        CHECK(m.weights[j * size_t(d + 1) + size_t(f)] == Approx(coef[j][size_t(f)].get<double>()).margin(1e-6));
-      CHECK(m.weights[j * size_t(d + 1) + size_t(d)] == Approx(py[name]["intercept"][j].get<double>()).margin(1e-6));
+        CHECK(m.weights[j * size_t(d + 1) + size_t(f)] == Approx(coef[j][size_t(f)].get<double>()).margin(2e-5));
+      CHECK(m.weights[j * size_t(d + 1) + size_t(d)] == Approx(py[name]["intercept"][j].get<double>()).margin(2e-5));
     }
     CHECK(macro_f1(test, predict_classes(m, tx)) == Approx(py[name]["f1"].get<double>()).margin(1e-12));
   }
