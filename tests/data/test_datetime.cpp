@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <fmt/format.h>
 
 #include "core/rng.hpp"
 #include "data/datetime.hpp"
