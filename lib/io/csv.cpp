@@ -220,6 +220,7 @@ bool CsvReader::next(std::vector<std::string>& fields) {
     record_line_ = line_;
     size_t count = 0, record_bytes = 0;
     bool first_quoted = false, record_done = false;
+    quoted_.clear();  // keeps its storage
     while (!record_done) {
       if (count == limits_.fields)
         fail("{}:{}: more than {} fields in one record, the most gantool reads: is the delimiter "
@@ -229,7 +230,8 @@ bool CsvReader::next(std::vector<std::string>& fields) {
       if (count == fields.size()) fields.emplace_back();
       std::string& field = fields[count++];
       field.clear();
-      if (peek_char() == '"') {
+      quoted_.push_back(peek_char() == '"');
+      if (quoted_.back()) {
         if (count == 1) first_quoted = true;
         // Quoted field: copy up to each '"', then decide between "" and the closing quote.
         ++pos_;

@@ -39,6 +39,8 @@ class CsvReader {
 
   // 1-based line number where the last record returned by next() starts.
   int64_t line() const { return record_line_; }
+  // 1 for each field of the last record returned by next() that was quoted, 0 for the others.
+  const std::vector<uint8_t>& quoted() const { return quoted_; }
   char delimiter() const { return delimiter_; }
   const std::string& name() const { return name_; }
 
@@ -59,6 +61,7 @@ class CsvReader {
   size_t pos_ = 0, end_ = 0;
   bool eof_ = false;
   int64_t line_ = 1, record_line_ = 0;
+  std::vector<uint8_t> quoted_;
 };
 
 // Parses a whole field as a float32: optional surrounding spaces, optional sign, decimal or

@@ -26,24 +26,6 @@ std::string some_names(const std::vector<std::string>& names) {
   return out;
 }
 
-// True when `text` is valid UTF-8 (RFC 3629, section 4: no overlong forms, no surrogates,
-// nothing beyond U+10FFFF).
-bool is_utf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const size_t n = c < 0x80 ? 1 : c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c <= 0xF4 ? 4 : 0;
-    if (n == 0 || i + n > text.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      const auto b = static_cast<unsigned char>(text[i + k]);
-      const unsigned lo = k == 1 && c == 0xE0 ? 0xA0 : k == 1 && c == 0xF0 ? 0x90 : 0x80;
-      const unsigned hi = k == 1 && c == 0xED ? 0x9F : k == 1 && c == 0xF4 ? 0x8F : 0xBF;
-      if (b < lo || b > hi) return false;
-    }
-    i += n;
-  }
-  return true;
-}
-
 // The 0-based positions of the first two equal names in names[i] for i in `selected`, or
 // {-1, -1} when they are all different.
 std::pair<int64_t, int64_t> first_duplicate(const std::vector<std::string>& names,
@@ -61,6 +43,22 @@ std::pair<int64_t, int64_t> first_duplicate(const std::vector<std::string>& name
 }
 
 }  // namespace
+
+bool is_utf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const size_t n = c < 0x80 ? 1 : c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c <= 0xF4 ? 4 : 0;
+    if (n == 0 || i + n > text.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      const auto b = static_cast<unsigned char>(text[i + k]);
+      const unsigned lo = k == 1 && c == 0xE0 ? 0xA0 : k == 1 && c == 0xF0 ? 0x90 : 0x80;
+      const unsigned hi = k == 1 && c == 0xED ? 0x9F : k == 1 && c == 0xF4 ? 0x8F : 0xBF;
+      if (b < lo || b > hi) return false;
+    }
+    i += n;
+  }
+  return true;
+}
 
 std::vector<int64_t> select_columns(const std::string& selection,
                                     const std::vector<std::string>& names, const std::string& what) {

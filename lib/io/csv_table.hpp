@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/csv.hpp"
@@ -65,5 +66,9 @@ class CsvTable {
 // name that two columns share.
 std::vector<int64_t> select_columns(const std::string& selection,
                                     const std::vector<std::string>& names, const std::string& what);
+
+// True when `text` is valid UTF-8 (RFC 3629, section 4: no overlong forms, no surrogates,
+// nothing beyond U+10FFFF).
+bool is_utf8(std::string_view text);
 
 }  // namespace gantool

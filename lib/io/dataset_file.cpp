@@ -14,6 +14,7 @@
 #include "core/version.hpp"
 #include "io/h5.hpp"
 #include "io/schema_file.hpp"
+#include "io/table_file.hpp"
 
 namespace gantool {
 
@@ -63,13 +64,50 @@ struct DatasetReader::Impl {
   int64_t rows = 0, cols = 0;
   std::string type;
   DatasetMeta meta;
+  // A typed table read as floats (numeric columns only), instead of dataset/space.
+  std::unique_ptr<TableReader> table;
+  Table block;
+
+  void open_table();
+  void read_table(int64_t first, int64_t n, float* dst);
 };
+
+// A typed table whose columns are all numeric or boolean, as floats: datetimes in seconds,
+// booleans 0 and 1, missing values NaN; normalized as the file says.
+void DatasetReader::Impl::open_table() {
+  table = std::make_unique<TableReader>(ref);
+  meta = table->meta();
+  rows = table->rows();
+  cols = table->cols();
+  type = "table";
+  for (const Column& c : meta.schema.columns)
+    if (c.kind == ColumnKind::categorical)
+      fail("{}: column {} is categorical, and this command reads numeric columns only; leave it out with "
+           "'gantool prepare --from {} --drop-columns {} -o numeric.h5'",
+           name, quote_for_message(c.name), ref.path, quote_for_message(c.name));
+}
+
+void DatasetReader::Impl::read_table(int64_t first, int64_t n, float* dst) {
+  table->read(first, n, block);
+  const Normalization& norm = meta.schema.normalization;
+  const bool normalized = norm.method != "none";
+  for (int64_t c = 0; c < cols; ++c) {
+    const double shift = normalized ? norm.shift[static_cast<size_t>(c)] : 0.0;
+    const double scale = normalized ? norm.scale[static_cast<size_t>(c)] : 1.0;
+    for (int64_t r = 0; r < n; ++r) dst[r * cols + c] = static_cast<float>((number_at(block, c, r) - shift) / scale);
+  }
+}
 
 DatasetReader::DatasetReader(const DataRef& ref) : impl_(std::make_unique<Impl>()) {
   Impl& d = *impl_;
   d.ref = ref;
   d.name = ref.display();
   d.file = open_h5_read(ref.path);
+  if (!ref.dataset_given && !h5_exists(d.file.get(), ref.dataset) && h5_exists(d.file.get(), "/table")) {
+    d.file.reset();
+    d.open_table();
+    return;
+  }
   if (!h5_exists(d.file.get(), ref.dataset)) {
     std::vector<std::string> readable;
     for (const auto& e : list_datasets(d.file.get())) readable.push_back(e.path);
@@ -132,6 +170,7 @@ void DatasetReader::read(int64_t first, int64_t n, float* dst) {
   Impl& d = *impl_;
   GANTOOL_ASSERT(first >= 0 && n >= 0 && first + n <= d.rows);
   if (n == 0) return;
+  if (d.table) return d.read_table(first, n, dst);
   const hsize_t start[2] = {static_cast<hsize_t>(first), 0};
   const hsize_t count[2] = {static_cast<hsize_t>(n), static_cast<hsize_t>(d.cols)};  // rank 1: count[0]
   H5Sselect_hyperslab(d.space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
@@ -147,9 +186,15 @@ void DatasetReader::read(int64_t first, int64_t n, float* dst) {
 static void require_finite(const DatasetReader& reader, const float* rows, int64_t first, int64_t n) {
   const int64_t cols = reader.cols();
   for (int64_t i = 0; i < n * cols; ++i)
-    if (!std::isfinite(rows[i]))
+    if (!std::isfinite(rows[i])) {
+      const Column& column = reader.meta().schema.columns[static_cast<size_t>(i % cols)];
+      if (column.nullable)
+        fail("{}: row {}, column {} is missing; drop the rows with missing values with 'gantool prepare --from {} "
+             "--drop-missing -o complete.h5'",
+             reader.ref().display(), first + i / cols, quote_for_message(column.name), reader.ref().display());
       fail("{}: row {}, column '{}' is not finite; clean it with 'gantool prepare --drop-nonfinite'",
-           reader.ref().display(), first + i / cols, reader.meta().schema.columns[static_cast<size_t>(i % cols)].name);
+           reader.ref().display(), first + i / cols, column.name);
+    }
 }
 
 void DatasetReader::read_finite(int64_t first, int64_t n, float* dst) {

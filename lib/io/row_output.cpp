@@ -189,6 +189,14 @@ void RowOutput::append(const float* rows, int64_t n, const float* companion_rows
   w.changed.notify_all();
 }
 
+void RowOutput::append_text(const std::string& lines, int64_t n) {
+  GANTOOL_ASSERT(!sink_->h5);
+  if (writer_) writer_->drain();  // the blocks before go first
+  rows_ += n;
+  sink_->text += lines;
+  if (sink_->text.size() >= (1 << 20)) sink_->write_text();
+}
+
 DatasetMeta& RowOutput::meta() { return sink_->h5 ? sink_->h5->meta() : sink_->meta; }
 
 void RowOutput::commit() {

@@ -41,6 +41,8 @@ class RowOutput {
   // Copies the rows and returns while they are written. An error of an earlier write
   // is thrown here (or by commit()).
   void append(const float* rows, int64_t n, const float* companion_rows = nullptr);
+  // CSV only: appends `n` rows already written as CSV lines (a typed table's, io/table_csv.hpp).
+  void append_text(const std::string& lines, int64_t n);
   int64_t rows() const { return rows_; }
   // The metadata written at commit(); it may still be completed until then.
   DatasetMeta& meta();

@@ -84,6 +84,14 @@ void write_schema_columns(hid_t group, const Schema& schema, const SchemaLayout&
   H5Id at = open_object(group, layout.columns_at);
   GANTOOL_ASSERT(at);
   write_attr(at.get(), "columns", column_names(schema));
+  // A numeric matrix says which of its columns are integers (a typed table says it per column).
+  bool integers = false;
+  for (const Column& c : schema.columns) integers = integers || c.kind == ColumnKind::integer;
+  if (integers && std::strcmp(layout.columns_at, "table") != 0) {
+    std::vector<std::string> kinds;
+    for (const Column& c : schema.columns) kinds.push_back(column_kind_name(c.kind));
+    write_attr(at.get(), "kinds", kinds);
+  }
 }
 
 void write_schema_description(hid_t group, const Schema& schema, const SchemaLayout& layout) {
@@ -119,6 +127,16 @@ Schema read_schema(hid_t group, int64_t cols, const SchemaLayout& layout, const 
       fail("{}: {} names {} columns for {} values (damaged model file, or not written by gantool)", file,
            path_of(group, layout.columns_at), names ? names->size() : 0, cols);
     schema = continuous_schema(named ? *names : default_column_names(cols));
+    // Integer columns of a numeric matrix; any other kind there is damage.
+    const auto kinds = read_strings_attr(at.get(), "kinds");
+    if (kinds && static_cast<int64_t>(kinds->size()) == cols)
+      for (size_t c = 0; c < kinds->size(); ++c) {
+        ColumnKind& kind = schema.columns[c].kind;
+        if (!parse_column_kind((*kinds)[c], kind) || (kind != ColumnKind::continuous && kind != ColumnKind::integer))
+          fail("{}: {} attribute 'kinds' names '{}' for column {}; a numeric matrix holds continuous and integer "
+               "columns only (damaged file, or not written by gantool)",
+               file, path_of(group, layout.columns_at), (*kinds)[c], quote_for_message(schema.columns[c].name));
+      }
   }
   SchemaWhere where{path_of(group, layout.normalization), path_of(group, layout.distribution)};
   if (is_self(layout.normalization)) {

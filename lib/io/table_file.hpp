@@ -3,7 +3,7 @@
 // A table with a column that a float matrix cannot hold exactly (boolean, categorical,
 // datetime, an integer beyond 2^24, or any missing value) is stored column by column
 // (root attribute format_version = 2):
-//   /table                 group; attribute "columns": the names in order; "kinds": their kinds
+//   /table                 group; attribute "columns": the names of the columns in order
 //   /table/NAME            one 1-D dataset per column, `rows` long, in data units:
 //                            continuous float64, integer int64, datetime int64 seconds since
 //                            1970-01-01T00:00:00Z (attribute "format"), boolean an enum

@@ -19,6 +19,7 @@ namespace gantool {
 const std::vector<std::string>& default_na_values();
 
 struct TypedCsvOptions {
+  std::string name;          // the input as messages name it ("<stdin>"); "" = the path
   CsvTableOptions csv;       // header, delimiter, and `columns`: the columns to keep ("" = all)
   std::string drop_columns;  // columns to leave out, by name or number from 1 ("" = none)
   std::vector<std::string> na_values = default_na_values();  // texts read as missing (after trimming)

@@ -18,6 +18,10 @@ void add_sample_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_eval_jsd_command(CLI::App& app);
 
+// Prints what `gantool info` says of a typed table (info_table.cpp), as text or one JSON line.
+struct DataRef;
+void print_table_info(const DataRef& ref, bool json);
+
 // Adds --threads N to a subcommand: the threads of the numeric kernels, applied once its
 // flags are parsed (default: OMP_NUM_THREADS when set, else every core).
 void add_threads_option(CLI::App* cmd);

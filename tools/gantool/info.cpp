@@ -11,6 +11,7 @@
 #include "data/stats.hpp"
 #include "io/dataset_file.hpp"
 #include "io/model_file.hpp"
+#include "io/table_file.hpp"
 
 namespace gantool {
 
@@ -50,7 +51,9 @@ nlohmann::json dataset_json(DatasetReader& reader, const std::vector<ColumnStats
   for (size_t c = 0; c < stats.size(); ++c) {
     // Statistics of a column without finite values are null.
     const auto number = [&](double v) { return stats[c].count > 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
-    columns.push_back({{"name", meta.schema.columns[c].name},     {"count", stats[c].count},
+    columns.push_back({{"name", meta.schema.columns[c].name},
+                       {"kind", column_kind_name(meta.schema.columns[c].kind)},
+                       {"count", stats[c].count},
                        {"nonfinite", stats[c].nonfinite}, {"mean", number(stats[c].mean)},
                        {"std", number(stats[c].stddev())}, {"min", number(stats[c].min)},
                        {"max", number(stats[c].max)}});
@@ -212,6 +215,10 @@ void run_info(const InfoOptions& opt) {
     const DataRef ref = parse_data_ref(arg);
     if (!ref.dataset_given && is_model_file(ref.path)) {
       print_model(ref.path, opt.json);
+      continue;
+    }
+    if (!ref.dataset_given && is_table_file(ref.path)) {
+      print_table_info(ref, opt.json);
       continue;
     }
     // Datasets beside /data other than its metadata (e.g. sample --save-latent's /latent).

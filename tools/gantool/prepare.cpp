@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "prepare.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "core/tempfile.hpp"
@@ -21,6 +22,7 @@
 #include "data/selection.hpp"
 #include "data/stats.hpp"
 #include "data/synthetic.hpp"
+#include "data/table_pipeline.hpp"
 #include "io/csv_table.hpp"
 #include "io/dataset_file.hpp"
 
@@ -28,27 +30,6 @@ namespace gantool {
 
 namespace {
 
-struct PrepareOptions {
-  std::string dist;   // make synthetic data, or
-  std::string from;   // import a CSV file ("-": stdin) or FILE.h5[:dataset]
-  std::string out;
-  int64_t rows = 10000;  // synthetic rows (-n)
-  uint64_t seed = 1;
-  SyntheticSpec spec;
-  CsvTableOptions csv;
-  std::string delimiter;  // one character, or "tab"
-  bool drop_nonfinite = false;
-  std::string normalize = "none";
-  bool shuffle = false;
-  double split = 0;  // fraction of the rows that goes to test_out
-  std::string test_out;
-  int64_t limit = -1;  // keep the first `limit` rows of an import
-  bool quiet = false;
-};
-
-// Random streams of prepare's own choices; synthetic row i uses stream i (< 2^63).
-constexpr uint64_t kShuffleStream = uint64_t{1} << 63;
-constexpr uint64_t kSplitStream = kShuffleStream + 1;
 
 // ---- checking the flags --------------------------------------------------------
 
@@ -70,7 +51,8 @@ void check_source_flags(const PrepareOptions& opt, const std::function<bool(cons
       for (const char* flag : {"--header", "--delimiter"})
         if (given(flag)) fail_usage("{} applies to CSV input, but {} is HDF5", flag, opt.from);
   } else {
-    for (const char* flag : {"--header", "--delimiter", "--columns"})
+    for (const char* flag : {"--header", "--delimiter", "--columns", "--drop-columns", "--categorical", "--integer",
+                             "--continuous", "--datetime", "--na-values", "--max-categories", "--drop-missing"})
       if (given(flag)) fail_usage("{} applies to --from, not to --dist", flag);
     if (given("--limit")) fail_usage("--limit applies to --from; with --dist, use -n");
     if (opt.rows < 1) fail_usage("-n must be at least 1 (got {})", opt.rows);
@@ -104,9 +86,10 @@ void check_options(const PrepareOptions& opt, const CLI::App& cmd, bool csv_inpu
 
 // ---- the passes ----------------------------------------------------------------
 
-// Opens the input and describes it in meta: its columns, where it came from, and the true
-// distribution of synthetic data (or of an imported gantool dataset, all columns kept).
-std::unique_ptr<RowSource> open_source(const PrepareOptions& opt, bool csv_input, DatasetMeta& meta) {
+// Opens the input (synthetic data or a numeric matrix) and describes it in meta: its
+// columns, where it came from, and the true distribution of synthetic data (or of an
+// imported gantool dataset, all columns kept).
+std::unique_ptr<RowSource> open_source(const PrepareOptions& opt, DatasetMeta& meta) {
   std::unique_ptr<RowSource> src;
   TrueDistribution truth;
   if (!opt.dist.empty()) {
@@ -117,9 +100,6 @@ std::unique_ptr<RowSource> open_source(const PrepareOptions& opt, bool csv_input
     meta.source = "synthetic " + opt.dist;
     meta.seed = opt.seed;
     src = std::make_unique<SyntheticSource>(std::move(synthetic), opt.seed, opt.rows);
-  } else if (csv_input) {
-    meta.source = "csv " + (opt.from == "-" ? std::string("<stdin>") : opt.from);
-    src = std::make_unique<CsvSource>(opt.from, opt.csv);
   } else {
     const DataRef ref = parse_data_ref(opt.from);
     auto h5 = std::make_unique<DatasetSource>(ref, opt.csv.columns);
@@ -203,9 +183,18 @@ void run_prepare(PrepareOptions opt, const CLI::App& cmd) {
       normalization_methods().end())
     fail_usage("--normalize must be one of none, standard, minmax (got '{}')", opt.normalize);
 
+  if (!opt.from.empty() && prepare_table_input(opt, cmd, csv_input)) return;
+  if (!opt.table.drop_columns.empty()) {  // a numeric matrix: --drop-columns as a selection
+    DatasetReader reader(parse_data_ref(opt.from));
+    std::string selection;
+    for (const int64_t c : kept_columns(opt, column_names(reader.meta().schema), opt.from))
+      selection += fmt::format("{}{}", selection.empty() ? "" : ",", c + 1);
+    opt.csv.columns = selection;
+  }
+
   DatasetMeta meta;
   meta.command = command_line();
-  std::unique_ptr<RowSource> src = open_source(opt, csv_input, meta);
+  std::unique_ptr<RowSource> src = open_source(opt, meta);
   if (opt.shuffle || opt.split > 0) meta.seed = opt.seed;
 
   RowFilter filter{opt.drop_nonfinite, opt.limit};
@@ -292,6 +281,7 @@ void add_prepare_command(CLI::App& app) {
   cmd->add_option("--split", opt->split, "Fraction of the rows (chosen at random) written to --test-out")->group(transforms);
   cmd->add_option("--test-out", opt->test_out, "Test dataset file, with --split")->group(transforms);
 
+  add_table_options(cmd, opt->table);
   add_threads_option(cmd);
   cmd->callback([opt, cmd] { run_prepare(*opt, *cmd); });
 }
