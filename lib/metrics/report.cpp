@@ -7,9 +7,9 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
-#include "data/selection.hpp"
 #include "metrics/finite_features.hpp"
 #include "metrics/jsd.hpp"
+#include "metrics/jsd_table.hpp"
 
 namespace gantool {
 
@@ -86,39 +86,6 @@ Table align_columns(const Table& reference, const std::string& reference_file, c
   return out;
 }
 
-Table take_table_rows(const Table& table, const std::vector<int64_t>& rows) {
-  Table out = empty_table(table.schema);
-  for (size_t c = 0; c < table.columns.size(); ++c) {
-    const ColumnValues& from = table.columns[c];
-    ColumnValues& to = out.columns[c];
-    const bool reals = holds_reals(table.schema.columns[c].kind);
-    for (const int64_t r : rows) {
-      const auto i = static_cast<size_t>(r);
-      if (reals)
-        to.reals.push_back(from.reals[i]);
-      else
-        to.ints.push_back(from.ints[i]);
-      to.missing.push_back(from.missing[i]);
-    }
-  }
-  out.rows = static_cast<int64_t>(rows.size());
-  return out;
-}
-
-std::vector<int64_t> choose_rows(int64_t rows, int64_t count, Rng& rng) {
-  std::vector<int64_t> chosen;
-  if (count >= rows) {
-    chosen.resize(static_cast<size_t>(rows));
-    std::iota(chosen.begin(), chosen.end(), 0);
-    return chosen;
-  }
-  Selection pick{rng, rows, count};
-  for (int64_t r = 0; r < rows && pick.needed > 0; ++r)
-    if (pick.next()) chosen.push_back(r);
-  rng = pick.rng;
-  return chosen;
-}
-
 double roc_auc(const std::vector<double>& positives, const std::vector<double>& negatives) {
   const double n1 = double(positives.size()), n0 = double(negatives.size());
   if (n1 == 0 || n0 == 0) return NAN;
@@ -147,8 +114,8 @@ Detection detect(const Table& real, const Table& synth, const ReportOptions& opt
     return d;
   }
   Rng rng = make_rng(opt.seed, kDetectionStream);
-  const Table a = take_table_rows(real, choose_rows(real.rows, d.rows, rng));
-  const Table b = take_table_rows(synth, choose_rows(synth.rows, d.rows, rng));
+  const Table a = select_table_rows(real, d.rows, rng);
+  const Table b = select_table_rows(synth, d.rows, rng);
   const FeatureMap map = fit_features(a, b);
   const JsdEstimate e = classifier_jsd(encode_finite(map, a), encode_finite(map, b), opt.folds, opt.seed);
   d.auc = roc_auc(e.scores_a, e.scores_b);
@@ -177,7 +144,7 @@ Report make_report(const Table& real, const Table& synth, const Table* train, co
   r.detection = detect(real, synth, opt);
   if (!opt.target.empty()) {
     Rng rng = make_rng(opt.seed, kEfficacyStream);
-    const auto cap = [&](const Table& t) { return take_table_rows(t, choose_rows(t.rows, opt.efficacy_rows, rng)); };
+    const auto cap = [&](const Table& t) { return select_table_rows(t, opt.efficacy_rows, rng); };
     const Table test = cap(real), fit_synth = cap(synth);
     const Table fit_train = train ? cap(*train) : Table{};
     r.efficacy = ml_efficacy(test, fit_synth, train ? &fit_train : nullptr, opt.target);
@@ -185,8 +152,8 @@ Report make_report(const Table& real, const Table& synth, const Table* train, co
   }
   if (train) {
     Rng rng = make_rng(opt.seed, kPrivacyStream);
-    const Table synth_rows = take_table_rows(synth, choose_rows(synth.rows, opt.privacy_rows, rng));
-    const Table real_rows = take_table_rows(real, choose_rows(real.rows, opt.privacy_rows, rng));
+    const Table synth_rows = select_table_rows(synth, opt.privacy_rows, rng);
+    const Table real_rows = select_table_rows(real, opt.privacy_rows, rng);
     r.privacy = privacy(*train, synth, real, synth_rows, real_rows);
     r.has_privacy = true;
   }

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "core/rng.hpp"
 #include "data/table.hpp"
 #include "metrics/column_metrics.hpp"
 #include "metrics/efficacy.hpp"
@@ -57,12 +56,6 @@ struct Report {
 // category with reference's.
 Table align_columns(const Table& reference, const std::string& reference_file, const Table& other,
                     const std::string& other_file);
-
-// The rows of `table` at `rows`, in that order.
-Table take_table_rows(const Table& table, const std::vector<int64_t>& rows);
-
-// The indices of `count` rows of `rows` chosen at random (all of them when count ≥ rows), in order.
-std::vector<int64_t> choose_rows(int64_t rows, int64_t count, Rng& rng);
 
 // ROC AUC of scores with labels 1 (positives) and 0: the Mann–Whitney U of the positives over
 // positives × negatives, ties counted one half (average ranks).

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "metrics/features.hpp"
+#include "metrics/jsd_table.hpp"
 #include "metrics/privacy.hpp"
 #include "metrics/report.hpp"
 #include "report_tables.hpp"
