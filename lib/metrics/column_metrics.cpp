@@ -60,14 +60,34 @@ std::vector<double> joint_counts(const std::vector<int32_t>& a, const std::vecto
   return counts;
 }
 
-// Pearson correlation of numeric columns a and b of t on the rows where both are present.
+// Row r of a numeric column: the value (NaN where missing).
+inline double value_at(const ColumnValues& col, bool reals, size_t r) {
+  if (col.missing[r]) return NAN;
+  return reals ? col.reals[r] : static_cast<double>(col.ints[r]);
+}
+
+// Pearson correlation of numeric columns a and b of t on the rows where both are present
+// (and not NaN): pearson() without copying the columns (two passes: means, then centred sums).
 double pair_correlation(const Table& t, int64_t a, int64_t b) {
-  std::vector<double> x, y;
-  for (int64_t r = 0; r < t.rows; ++r) {
-    const double u = number_at(t, a, r), v = number_at(t, b, r);  // NaN where missing
-    if (!std::isnan(u) && !std::isnan(v)) x.push_back(u), y.push_back(v);
+  const ColumnValues &ca = t.columns[static_cast<size_t>(a)], &cb = t.columns[static_cast<size_t>(b)];
+  const bool ra = holds_reals(t.schema.columns[static_cast<size_t>(a)].kind);
+  const bool rb = holds_reals(t.schema.columns[static_cast<size_t>(b)].kind);
+  const auto n = static_cast<size_t>(t.rows);
+  double count = 0, mx = 0, my = 0;
+  for (size_t r = 0; r < n; ++r) {
+    const double x = value_at(ca, ra, r), y = value_at(cb, rb, r);
+    if (!std::isnan(x) && !std::isnan(y)) count += 1, mx += x, my += y;
   }
-  return pearson(x, y);
+  if (count < 2) return 0;
+  mx /= count, my /= count;
+  double sxx = 0, syy = 0, sxy = 0;
+  for (size_t r = 0; r < n; ++r) {
+    const double x = value_at(ca, ra, r), y = value_at(cb, rb, r);
+    if (std::isnan(x) || std::isnan(y)) continue;
+    sxx += (x - mx) * (x - mx), syy += (y - my) * (y - my), sxy += (x - mx) * (y - my);
+  }
+  if (!(sxx > 0) || !(syy > 0)) return 0;
+  return std::clamp(sxy / std::sqrt(sxx * syy), -1.0, 1.0);
 }
 
 }  // namespace
