@@ -143,10 +143,15 @@ double pearson(const std::vector<double>& x, const std::vector<double>& y) {
 std::vector<double> decile_edges(std::vector<double> values) {
   values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
   if (values.empty()) return {};
-  std::sort(values.begin(), values.end());
   const auto n = static_cast<int64_t>(values.size());
   std::vector<double> edges;
-  for (int64_t k = 1; k <= 9; ++k) edges.push_back(values[static_cast<size_t>(k * (n - 1) / 10)]);
+  auto from = values.begin();  // the order statistics in increasing order, each selected once
+  for (int64_t k = 1; k <= 9; ++k) {
+    const auto at = values.begin() + k * (n - 1) / 10;
+    std::nth_element(from, at, values.end());
+    edges.push_back(*at);
+    from = at;
+  }
   return edges;
 }
 

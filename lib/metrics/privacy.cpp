@@ -82,29 +82,42 @@ std::vector<double> closest_distances(const Tensor& reference, const Tensor& que
   GANTOOL_ASSERT(reference.rows() >= 1 && reference.cols() == queries.cols());
   const int64_t n = reference.rows(), d = reference.cols(), q = queries.rows();
   const std::vector<double> ref_norm = squared_norms(reference), query_norm = squared_norms(queries);
-  // A float dot product of d terms is within about d · 2^-23 · (|a|² + |b|²)/2 of the exact
-  // one: candidates within twice that of the best exact distance so far are checked exactly.
+  // One product gives a·b − |b|²/2 (a query row with −1/2 appended, a reference row with |b|²),
+  // whose largest value is the nearest row: |a − b|² = |a|² − 2 (a·b − |b|²/2). Float
+  // rounding is within about (d + 8) · 2^-23 · (|a|² + |b|²): candidates within that of the best
+  // exact distance so far are measured again in double.
   const double tolerance = double(d + 8) * 1.2e-7;
+  Tensor src(q, d + 1), weights(std::min(kBlock, n), d + 1);  // (q, d + 1), (block, d + 1)
+  for (int64_t i = 0; i < q; ++i) {
+    std::copy(queries.row(i), queries.row(i) + d, src.row(i));
+    src(i, d) = -0.5f;
+  }
   std::vector<double> best(static_cast<size_t>(q), INFINITY);
   std::vector<float> dots(static_cast<size_t>(kBatch * kBlock));  // (batch, block)
-  std::map<int64_t, Linear> products;  // by block rows: dots = queries · referenceᵀ
+  std::map<int64_t, Linear> products;  // by block rows: dots = src · weightsᵀ
   for (int64_t first = 0; first < n; first += kBlock) {
     const int64_t rows = std::min(kBlock, n - first);
+    double block_norm = 0;
+    for (int64_t j = 0; j < rows; ++j) {
+      std::copy(reference.row(first + j), reference.row(first + j) + d, weights.row(j));
+      weights(j, d) = static_cast<float>(ref_norm[static_cast<size_t>(first + j)]);
+      block_norm = std::max(block_norm, ref_norm[static_cast<size_t>(first + j)]);
+    }
     auto it = products.find(rows);
-    if (it == products.end()) it = products.emplace(rows, Linear(d, rows, Activation::identity, 0)).first;
+    if (it == products.end()) it = products.emplace(rows, Linear(d + 1, rows, Activation::identity, 0)).first;
     for (int64_t q0 = 0; q0 < q; q0 += kBatch) {
       const int64_t batch = std::min(kBatch, q - q0);
-      it->second.product(queries.row(q0), dots.data(), batch, reference.row(first));
+      it->second.product(src.row(q0), dots.data(), batch, weights.data());
 #pragma omp parallel for schedule(static)
       for (int64_t i = 0; i < batch; ++i) {
         const auto qi = static_cast<size_t>(q0 + i);
-        const double qn = query_norm[qi];
+        const double qn = query_norm[qi], slack = tolerance * (qn + block_norm) + 1e-12;
         const float* dot = &dots[static_cast<size_t>(i * rows)];
+        double threshold = (qn - best[qi] - slack) / 2;  // -inf while best is inf
         for (int64_t j = 0; j < rows; ++j) {
-          const double tn = ref_norm[static_cast<size_t>(first + j)];
-          const double approx = qn + tn - 2 * double(dot[j]);
-          if (approx <= best[qi] + tolerance * (qn + tn) + 1e-12)
-            best[qi] = std::min(best[qi], exact_squared(queries.row(q0 + i), reference.row(first + j), d));
+          if (double(dot[j]) < threshold) continue;
+          best[qi] = std::min(best[qi], exact_squared(queries.row(q0 + i), reference.row(first + j), d));
+          threshold = (qn - best[qi] - slack) / 2;
         }
       }
     }

@@ -20,7 +20,7 @@ struct ReportOptions {
   int64_t worst_pairs = 5;          // pair trends listed, lowest first
   int64_t detection_rows = 50000;   // detection: rows a side at most (a random subset above)
   int folds = 2;                    // detection: cross-fitting folds of eval-jsd's classifier
-  int64_t efficacy_rows = 50000;    // efficacy: training and test rows at most
+  int64_t efficacy_rows = 20000;    // efficacy: training and test rows at most
   int64_t privacy_rows = 2000;      // privacy: SYNTH and REAL rows whose DCR is searched, at most
   uint64_t seed = 1;
 };

@@ -45,10 +45,11 @@ struct Names {
 void print_shapes(const Report& r, const Table& real, const Names& names) {
   fmt::print("Column shapes: {} (mean over {} columns of 1 − KS statistic or 1 − TVD; 1: the same)\n",
              number(r.shapes_score), r.shapes.size());
-  fmt::print("  {:<24} {:<12} {:<13} {:>6}  {:>9} {:>9}\n", "column", "kind", "metric", "score", "missing", "(real)");
+  fmt::print("  {:<24} {:<12} {:<13} {:>6}  {:>13} {:>12}\n", "column", "kind", "metric", "score", "missing synth",
+             "missing real");
   for (size_t c = 0; c < r.shapes.size(); ++c) {
     const ColumnShape& s = r.shapes[c];
-    fmt::print("  {:<24} {:<12} {:<13} {:>6}  {:>9} {:>9}\n", s.column,
+    fmt::print("  {:<24} {:<12} {:<13} {:>6}  {:>13} {:>12}\n", s.column,
                column_kind_name(real.schema.columns[c].kind), s.metric, number(s.score), percent(s.missing_synth),
                percent(s.missing_real));
   }
