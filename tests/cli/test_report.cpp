@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "cli/run.hpp"
+#include "metrics/report_tables.hpp"
 
 using namespace gantool_test;
 
@@ -121,4 +122,39 @@ TEST_CASE("report: tables that differ name the column and both files", "[report_
   check_error(s.run("report real.h5 nothere.h5"), 1, {"nothere.h5"});
   check_error(s.run("report real.h5 real.h5 --target nope"), 2, {"--target", "'nope'", "real.h5"});
   check_error(s.run("report real.h5 real.h5 --folds 1"), 2, {"--folds"});
+}
+
+TEST_CASE("report on two halves of penguins: shapes and pair trends agree with scipy and numpy", "[report_cli]") {
+  Scratch s("report_penguins");
+  const std::string csv = "/usr/lib/R/site-library/palmerpenguins/extdata/penguins.csv";
+  if (!fs::exists(csv)) {
+    WARN("skipped: no " + csv + " (Debian's r-cran-palmerpenguins)");
+    return;
+  }
+  REQUIRE(s.run("prepare -q --from " + csv + " -o a.h5 --split 0.5 --test-out b.h5 --seed 3").status == 0);
+  REQUIRE(s.run("export a.h5 -o a.csv").status == 0);
+  REQUIRE(s.run("export b.h5 -o b.csv").status == 0);
+  const Result r = s.run("report a.h5 b.h5 --json");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const json j = json::parse(r.out);
+  std::vector<std::string> discrete;
+  for (const auto& c : j["column_shapes"]["columns"])
+    if (c["metric"] == "TVComplement") discrete.push_back(c["column"]);
+  CHECK(discrete == std::vector<std::string>{"species", "island", "sex"});
+  s.python(shapes_script("a.csv", "b.csv", discrete));
+  const json py = json::parse(s.read("py.txt"));
+  const json& shapes = j["column_shapes"]["columns"];
+  REQUIRE(shapes.size() == py["shapes"].size());
+  for (size_t c = 0; c < shapes.size(); ++c) {
+    INFO(shapes[c]["column"]);
+    CHECK(shapes[c]["score"].get<double>() == Approx(py["shapes"][c]["score"].get<double>()).margin(1e-12));
+    CHECK(shapes[c]["missing_real"].get<double>() == Approx(py["shapes"][c]["missing_real"].get<double>()).margin(1e-12));
+  }
+  const json& pairs = j["column_pair_trends"]["pairs"];
+  REQUIRE(pairs.size() == py["pairs"].size());
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    INFO(pairs[i]["a"] << " × " << pairs[i]["b"]);
+    CHECK(pairs[i]["score"].get<double>() == Approx(py["pairs"][i]["score"].get<double>()).margin(1e-9));
+  }
 }

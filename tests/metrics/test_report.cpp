@@ -21,48 +21,6 @@ MixedParams synthetic_params() {
   return p;
 }
 
-// Column shapes and pair trends as scipy and numpy compute them, from real.csv and synth.csv.
-const char* kShapesScript = R"(
-import json, itertools
-import numpy as np, pandas as pd
-from scipy.stats import ks_2samp
-real = pd.read_csv('real.csv', keep_default_na=False, na_values=[''], dtype={'color': str, 'flag': str})
-synth = pd.read_csv('synth.csv', keep_default_na=False, na_values=[''], dtype={'color': str, 'flag': str})
-discrete = {'color', 'flag'}
-def tvd(a, b):
-    pa, pb = a.value_counts(normalize=True), b.value_counts(normalize=True)
-    keys = set(pa.index) | set(pb.index)
-    return 0.5 * sum(abs(pa.get(k, 0.0) - pb.get(k, 0.0)) for k in keys)
-shapes = []
-for c in real.columns:
-    a, b = real[c].dropna(), synth[c].dropna()
-    stat = tvd(a, b) if c in discrete else ks_2samp(a.to_numpy(), b.to_numpy()).statistic
-    new = sorted(set(b) - set(a)) if c in discrete else []
-    shapes.append({'score': 1 - stat, 'missing_real': real[c].isna().mean(), 'missing_synth': synth[c].isna().mean(),
-                   'new_categories': len(new), 'new_category_rows': int(b.isin(new).sum())})
-def corr(t, x, y):
-    both = t[[x, y]].dropna()
-    if len(both) < 2 or both[x].std() == 0 or both[y].std() == 0: return 0.0
-    return float(np.corrcoef(both[x].to_numpy(), both[y].to_numpy())[0, 1])
-def cells(t, c):
-    if c in discrete: return t[c]
-    v = np.sort(real[c].dropna().to_numpy()); n = len(v)
-    edges = np.array([v[(k * (n - 1)) // 10] for k in range(1, 10)])
-    return t[c].map(lambda x: x if pd.isna(x) else int(np.searchsorted(edges, x, side='right')))
-def joint(t, x, y):
-    both = pd.DataFrame({'x': cells(t, x), 'y': cells(t, y)}).dropna()
-    return both.groupby(['x', 'y']).size() / len(both)
-pairs = []
-for x, y in itertools.combinations(real.columns, 2):
-    if x not in discrete and y not in discrete:
-        pairs.append({'score': 1 - abs(corr(real, x, y) - corr(synth, x, y)) / 2, 'real': corr(real, x, y)})
-    else:
-        p, q = joint(real, x, y), joint(synth, x, y)
-        keys = set(p.index) | set(q.index)
-        pairs.append({'score': 1 - 0.5 * sum(abs(p.get(k, 0.0) - q.get(k, 0.0)) for k in keys), 'real': 0.0})
-print(json.dumps({'shapes': shapes, 'pairs': pairs}))
-)";
-
 std::string error_of(const Table& a, const Table& b) {
   try {
     align_columns(a, "real.h5", b, "synth.h5");
@@ -80,7 +38,7 @@ TEST_CASE("column shapes and pair trends agree with scipy and numpy on mixed tab
   const Table synth_raw = mixed_table(300, 2, synthetic_params());
   dir.write("real.csv", table_csv(real));
   dir.write("synth.csv", table_csv(synth_raw));
-  const nlohmann::json py = run_python(dir, kShapesScript);
+  const nlohmann::json py = run_python(dir, shapes_script("real.csv", "synth.csv", {"color", "flag"}));
   const Table synth = align_columns(real, "real.h5", synth_raw, "synth.h5");
 
   const std::vector<ColumnShape> shapes = column_shapes(real, synth);
