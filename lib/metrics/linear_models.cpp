@@ -23,14 +23,17 @@ struct LogisticProblem {
   int64_t k = 0, scored = 0;  // classes; scored rows of weights (1 when k = 2)
   double c = 1;
 
-  // The loss and gradient (scored, d + 1) of row i added to loss and grad.
-  void add_row(const std::vector<double>& w, int64_t i, double& loss, double* grad, double* z) const {
+  // The loss of row i added to loss and its gradient to grad_t, with the weights transposed:
+  // w_t and grad_t (d + 1, scored). Zero features (most one-hot ones) are skipped; the loops
+  // over classes are contiguous (vectorized).
+  void add_row(const double* w_t, int64_t i, double& loss, double* grad_t, double* z) const {
     const double* xi = &x[static_cast<size_t>(i * d)];
-    for (int64_t j = 0; j < scored; ++j) {
-      const double* wj = &w[static_cast<size_t>(j * (d + 1))];
-      double s = wj[d];
-      for (int64_t f = 0; f < d; ++f) s += wj[f] * xi[f];
-      z[j] = s;
+    for (int64_t j = 0; j < scored; ++j) z[j] = w_t[d * scored + j];
+    for (int64_t f = 0; f < d; ++f) {
+      const double xf = xi[f];
+      if (xf == 0) continue;
+      const double* wf = w_t + f * scored;
+      for (int64_t j = 0; j < scored; ++j) z[j] += wf[j] * xf;
     }
     const int64_t yi = y[static_cast<size_t>(i)];
     if (scored == 1) {  // binary: P(class 1) = σ(z)
@@ -46,28 +49,36 @@ struct LogisticProblem {
       loss += lse - z[yi];
       for (int64_t j = 0; j < scored; ++j) z[j] = std::exp(z[j] - lse) - (j == yi ? 1.0 : 0.0);
     }
-    for (int64_t j = 0; j < scored; ++j) {
-      double* gj = grad + j * (d + 1);
-      for (int64_t f = 0; f < d; ++f) gj[f] += z[j] * xi[f];
-      gj[d] += z[j];
+    for (int64_t f = 0; f < d; ++f) {
+      const double xf = xi[f];
+      if (xf == 0) continue;
+      double* gf = grad_t + f * scored;
+      for (int64_t j = 0; j < scored; ++j) gf[j] += z[j] * xf;
     }
+    for (int64_t j = 0; j < scored; ++j) grad_t[d * scored + j] += z[j];
   }
 
   double eval(const std::vector<double>& w, std::vector<double>& grad) const {
     const int64_t chunks = (n + kChunk - 1) / kChunk, size = scored * (d + 1);
+    std::vector<double> w_t(static_cast<size_t>(size));  // (d + 1, scored)
+    for (int64_t j = 0; j < scored; ++j)
+      for (int64_t f = 0; f <= d; ++f) w_t[static_cast<size_t>(f * scored + j)] = w[static_cast<size_t>(j * (d + 1) + f)];
     std::vector<double> losses(static_cast<size_t>(chunks), 0), grads(static_cast<size_t>(chunks * size), 0);
 #pragma omp parallel for schedule(static)
     for (int64_t ch = 0; ch < chunks; ++ch) {
       std::vector<double> z(static_cast<size_t>(scored));
       for (int64_t i = ch * kChunk; i < std::min(n, (ch + 1) * kChunk); ++i)
-        add_row(w, i, losses[static_cast<size_t>(ch)], &grads[static_cast<size_t>(ch * size)], z.data());
+        add_row(w_t.data(), i, losses[static_cast<size_t>(ch)], &grads[static_cast<size_t>(ch * size)], z.data());
     }
     double loss = 0;
-    grad.assign(static_cast<size_t>(size), 0);
+    std::vector<double> grad_t(static_cast<size_t>(size), 0);
     for (int64_t ch = 0; ch < chunks; ++ch) {
       loss += losses[static_cast<size_t>(ch)];
-      for (int64_t p = 0; p < size; ++p) grad[static_cast<size_t>(p)] += grads[static_cast<size_t>(ch * size + p)];
+      for (int64_t p = 0; p < size; ++p) grad_t[static_cast<size_t>(p)] += grads[static_cast<size_t>(ch * size + p)];
     }
+    grad.assign(static_cast<size_t>(size), 0);
+    for (int64_t j = 0; j < scored; ++j)
+      for (int64_t f = 0; f <= d; ++f) grad[static_cast<size_t>(j * (d + 1) + f)] = grad_t[static_cast<size_t>(f * scored + j)];
     for (int64_t p = 0; p < size; ++p) {  // the penalty, intercepts excluded
       const auto q = static_cast<size_t>(p);
       if (p % (d + 1) != d) loss += w[q] * w[q] / (2 * c), grad[q] += w[q] / c;
