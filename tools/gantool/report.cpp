@@ -75,7 +75,7 @@ void print_pairs(const Report& r, const Table& real) {
   }
 }
 
-void print_text(const Report& r, const Table& real, const Names& names) {
+void print_text(const Report& r, const Table& real, const Names& names, const ReportOptions& opt) {
   fmt::print("gantool report: {} ({} rows) against {} ({} rows), {} columns\n\n", names.synth, r.rows_synth,
              names.real, r.rows_real, r.shapes.size());
   print_shapes(r, real, names);
@@ -90,7 +90,8 @@ void print_text(const Report& r, const Table& real, const Names& names) {
                e.rows_test, names.real, e.metric, number(e.synth), names.synth, e.rows_synth);
     if (!names.train.empty())
       fmt::print(", {} trained on {} ({} rows, the ceiling)", number(e.train), names.train, e.rows_train);
-    fmt::print("\n  model: {}\n", e.model);
+    fmt::print("\n  model: {}; at most {} rows of each table (a random subset; --efficacy-rows)\n", e.model,
+               opt.efficacy_rows);
   }
   if (r.has_privacy) {
     const Privacy& p = r.privacy;
@@ -192,7 +193,7 @@ void run_report(const ReportCommand& cmd) {
   if (cmd.json)
     print_json(r, real, names, opt);
   else
-    print_text(r, real, names);
+    print_text(r, real, names, opt);
 }
 
 }  // namespace
