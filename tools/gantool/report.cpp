@@ -103,6 +103,9 @@ void print_text(const Report& r, const Table& real, const Names& names, const Re
                number(p.p5_synth), number(p.p5_real), p.rows_synth, p.rows_real);
     fmt::print("  exact copies of training rows: {} of synthetic rows ({}), {} of real held-out rows ({})\n",
                percent(p.copy_share_synth), p.copies_synth, percent(p.copy_share_real), p.copies_real);
+    if (p.copy_share_real > 0.5)
+      fmt::print("  note: most rows of {} are rows of {}: REAL should be held-out rows, not training rows\n", names.real,
+                 names.train);
     fmt::print("  {}\n", p.flagged ? "WARNING: the synthetic rows sit closer to the training rows than unseen real "
                                      "rows do, or copy them: memorized training data?"
                                    : "no sign of memorization");
