@@ -7,6 +7,7 @@
 #include <string>
 
 #include <fmt/format.h>
+
 #include "core/rng.hpp"
 #include "data/datetime.hpp"
 
