@@ -21,8 +21,9 @@ const std::vector<std::string>& default_na_values();
 struct TypedCsvOptions {
   std::string name;          // the input as messages name it ("<stdin>"); "" = the path
   // header: "auto" takes the first record as a header when every field is non-empty (after
-  // trimming), none is a number, a date (datetime_formats()) or one of na_values, and all are
-  // distinct; else the columns are named x0, x1, ... ("yes" names an empty field by its position).
+  // trimming) and none is a number, a date (datetime_formats()) or one of na_values (two equal
+  // names are refused); else the columns are named x0, x1, ... ("yes" names an empty field by
+  // its position).
   CsvTableOptions csv;       // header, delimiter, and `columns`: the columns to keep ("" = all)
   std::string drop_columns;  // columns to leave out, by name or number from 1 ("" = none)
   std::vector<std::string> na_values = default_na_values();  // texts read as missing (after trimming,
