@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/typed_csv.hpp"
+#include "support/real_data.hpp"
 #include "scratch.hpp"
 #include "typed_csv_support.hpp"
 
@@ -23,9 +24,6 @@ using gantool_test::ReadCsv;
 
 namespace {
 
-const std::string kAdult = "/work/shared/data/adult.csv";
-const std::string kPenguins = "/usr/lib/R/site-library/palmerpenguins/extdata/penguins.csv";
-const std::string kSeattle = "/usr/lib/python3/dist-packages/vega_datasets/_data/seattle-weather.csv";
 
 const Column& column(const CsvInference& inference, const std::string& name) {
   for (const Column& c : inference.schema.columns)
@@ -103,7 +101,7 @@ void check_against_pandas(const ReadCsv& r, const std::string& path) {
 
 TEST_CASE("typed csv: adult.csv imports with its kinds, agrees with pandas, and is fast", "[typed_csv]") {
   const auto start = std::chrono::steady_clock::now();
-  const ReadCsv r = read_csv(kAdult, {}, /*block=*/4096);
+  const ReadCsv r = read_csv(gantool_test::adult_csv(), {}, /*block=*/4096);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   WARN("adult.csv, both passes: " << seconds << " s");
   CHECK(seconds < 1.0);
@@ -127,14 +125,14 @@ TEST_CASE("typed csv: adult.csv imports with its kinds, agrees with pandas, and 
   CHECK(column(r.inference, "sex").counts == std::vector<int64_t>{10771, 21790});
   CHECK(column(r.inference, "income").categories == std::vector<std::string>{"<=50K", ">50K"});
   CHECK(column(r.inference, "workclass").categories.front() == "Federal-gov");
-  check_against_pandas(r, kAdult);
+  check_against_pandas(r, gantool_test::adult_csv());
   // The first row, as read.
   CHECK(r.table.columns[0].ints[0] == 39);
   CHECK(column(r.inference, "workclass").categories[static_cast<size_t>(r.table.columns[1].ints[0])] == "State-gov");
 }
 
 TEST_CASE("typed csv: penguins.csv imports with NA missing and integer columns with holes", "[typed_csv]") {
-  const ReadCsv r = read_csv(kPenguins);
+  const ReadCsv r = read_csv(gantool_test::penguins_csv());
   CHECK(r.inference.rows == 344);
   using K = ColumnKind;
   CHECK(kinds(r.inference) == std::map<std::string, K>{{"species", K::categorical}, {"island", K::categorical},
@@ -151,11 +149,11 @@ TEST_CASE("typed csv: penguins.csv imports with NA missing and integer columns w
   CHECK(column(r.inference, "body_mass_g").nullable);
   CHECK_FALSE(column(r.inference, "year").nullable);
   CHECK_FALSE(column(r.inference, "island").nullable);
-  check_against_pandas(r, kPenguins);
+  check_against_pandas(r, gantool_test::penguins_csv());
 }
 
 TEST_CASE("typed csv: seattle-weather.csv reads its dates in %Y/%m/%d", "[typed_csv]") {
-  const ReadCsv r = read_csv(kSeattle);
+  const ReadCsv r = read_csv(gantool_test::seattle_csv());
   CHECK(r.inference.rows == 1461);
   using K = ColumnKind;
   CHECK(kinds(r.inference) == std::map<std::string, K>{{"date", K::datetime}, {"precipitation", K::continuous},
@@ -166,5 +164,5 @@ TEST_CASE("typed csv: seattle-weather.csv reads its dates in %Y/%m/%d", "[typed_
         std::vector<std::string>{"drizzle", "fog", "rain", "snow", "sun"});
   CHECK(r.table.columns[0].ints.front() == 1325376000);  // 2012/01/01
   CHECK(r.table.columns[0].ints.back() == 1325376000 + 1460 * int64_t{86400});  // 2015/12/31
-  check_against_pandas(r, kSeattle);
+  check_against_pandas(r, gantool_test::seattle_csv());
 }
