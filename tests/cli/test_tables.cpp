@@ -97,7 +97,7 @@ TEST_CASE("tables: h5py and pandas read a typed table without gantool (README's 
            "with h5py.File('penguins.h5') as f:\n"
            "    t, missing = f['table'], f.get('missing', {})\n"
            "    df = pd.DataFrame({name: pd.Categorical.from_codes(t[name][:], t[name].attrs['categories'])\n"
-           "                       if 'categories' in t[name].attrs else t[name][:] for name in t.attrs['columns']})\n"
+           "                       if t[name].attrs['kind'] == 'categorical' else t[name][:] for name in t.attrs['columns']})\n"
            "    for name in missing: df[name] = df[name].mask(missing[name][:] == 1)\n"
            "ref = pd.read_csv('" + penguins_csv() + "')\n"
            "assert list(df.columns) == list(ref.columns)\n"
