@@ -174,6 +174,7 @@ void add_table_options(CLI::App* cmd, TableFlags& flags) {
 bool prepare_table_input(PrepareOptions& opt, const CLI::App& cmd, bool csv_input) {
   const auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
   TablePrepareOptions t;
+  t.input = opt.from == "-" ? std::string("<stdin>") : opt.from;
   t.out = opt.out;
   t.test_out = opt.test_out;
   t.split = opt.split;
@@ -213,13 +214,13 @@ bool prepare_table_input(PrepareOptions& opt, const CLI::App& cmd, bool csv_inpu
   }
   const TypedCsvOptions options = typed_csv_options(opt, cmd, name);
   const CsvInference inferred = infer_csv_schema(path, options);
-  if (!opt.quiet)
-    for (const std::string& note : inferred.notes) fmt::print(stderr, "prepare: note: {}\n", note);
   TableStream src(path, options, inferred.schema);
   t.matrix = fits_matrix(src, t.drop_missing || t.drop_nonfinite);
   meta.source = "csv " + name;
   const TablePrepared done = prepare_table(src, t, meta);
   print_summary(opt, done, src.schema(), t.matrix);
+  if (!opt.quiet)  // after the summary: an error, had there been one, stays the only line
+    for (const std::string& note : inferred.notes) fmt::print(stderr, "prepare: note: {}\n", note);
   return true;
 }
 
