@@ -207,4 +207,12 @@ TEST_CASE("eval-jsd on typed tables: columns that differ are one clear line", "[
   const json j = json::parse(s.run("eval-jsd a.h5 ints.h5 --json --bootstrap 0 --k 1").out);
   CHECK(j["numeric_columns"] == 1);
   CHECK(json::parse(s.run("eval-jsd a.h5 nan.h5 --json --bootstrap 0 --k 1 --drop-nonfinite").out)["dropped_b"] == 1);
+  // A numeric matrix of unnamed columns (x0, x1, ...) is compared by position.
+  s.python("import h5py, numpy as np\nwith h5py.File('raw.h5', 'w') as f:\n    f['data'] = np.ones((3, 2), np.float32)\n");
+  s.write("holes.csv", "u,v\n1,2\n3,NA\n2,5\n");
+  REQUIRE(s.run("prepare -q --from holes.csv -o holes.h5").status == 0);
+  const json holes = json::parse(s.run("eval-jsd holes.h5 raw.h5 --json --bootstrap 0 --k 1").out);
+  CHECK(holes["missing_flags"] == 1);
+  CHECK(holes["rows_b"] == 3);
+  check_error(s.run("eval-jsd a.h5 raw.h5"), 1, {"'color'", "categorical in a.h5", "continuous in raw.h5"});
 }

@@ -23,15 +23,17 @@ namespace {
 // Discrete cells a side, on average, from which auto trusts exact matching.
 constexpr int64_t kRowsPerCell = 50;
 
-// Refuses tables whose columns differ in number, name, or kind (numeric kinds — continuous,
-// integer, datetime — are all compared as numbers), in one line naming the column and both files.
-void check_columns(const Schema& a, const Schema& b, const std::string& name_a, const std::string& name_b) {
+// Refuses tables whose columns differ in number, name (unless `by_position`: a numeric matrix
+// of unnamed columns x0, x1, ...), or kind (numeric kinds — continuous, integer, datetime — are
+// all compared as numbers), in one line naming the column and both files.
+void check_columns(const Schema& a, const Schema& b, const std::string& name_a, const std::string& name_b,
+                   bool by_position) {
   if (a.columns.size() != b.columns.size())
     fail("{} has {} columns but {} has {}; eval-jsd compares datasets of the same width", name_a, a.columns.size(),
          name_b, b.columns.size());
   for (size_t c = 0; c < a.columns.size(); ++c) {
     const Column &x = a.columns[c], &y = b.columns[c];
-    if (x.name != y.name)
+    if (x.name != y.name && !by_position)
       fail("column {} is '{}' in {} but '{}' in {}; eval-jsd compares tables with the same columns in the same order",
            c + 1, x.name, name_a, y.name, name_b);
     if (x.kind != y.kind && !(is_numeric(x.kind) && is_numeric(y.kind)))
@@ -183,7 +185,10 @@ bool run_eval_table(const EvalOptions& opt, ProgressLine& progress) {
   if (!typed(ref_a) && !typed(ref_b)) return false;
   TableReader ra(ref_a), rb(ref_b);
   const std::string name_a = ref_a.display(), name_b = ref_b.display();
-  check_columns(ra.meta().schema, rb.meta().schema, name_a, name_b);
+  const auto unnamed = [](const TableReader& r) {
+    return !r.typed() && column_names(r.meta().schema) == default_column_names(r.cols());
+  };
+  check_columns(ra.meta().schema, rb.meta().schema, name_a, name_b, unnamed(ra) || unnamed(rb));
   int64_t dropped_a = 0, dropped_b = 0;
   Table a = read_table(ra, opt.drop_nonfinite, dropped_a), b = read_table(rb, opt.drop_nonfinite, dropped_b);
   match_numeric_kinds(a, b);
