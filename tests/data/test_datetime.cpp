@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "core/rng.hpp"
 #include "data/datetime.hpp"
 
