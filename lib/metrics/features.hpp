@@ -14,14 +14,20 @@ namespace gantool {
 // How the columns of a table become features; fitted on reference rows (the real table),
 // then applied unchanged to any table of the same columns.
 //   numeric column (continuous, integer, datetime): one feature, (x − center) / spread with
-//     the reference's median and IQR/1.349 (its std, then 1, when that is 0); 0 when missing;
+//     the median and IQR/1.349 of the reference's present, finite values (quantiles linearly
+//     interpolated, as numpy's default; the std when the IQR is 0, then 1); 0 when missing
+//     (a real NaN or ±inf of a continuous column is not missing: it stays NaN or ±inf);
 //   discrete column (boolean, categorical): one feature per category of the reference, 1 for
 //     the row's category and 0 for the others (all 0 for a category the reference lacks, or
-//     when missing), each scaled by `onehot_scale`;
-//   a column with a missing value in either table: one more feature, 1 where missing.
+//     when missing), each scaled by `onehot_scale`; categories are matched by their text
+//     (a boolean's by code: 0 false, 1 true, however each table spells them);
+//   a column with a missing value in either table (by its mask): one more feature, 1 where
+//     missing.
 struct FeatureMap {
   struct Part {
     int64_t column = 0;   // in the table
+    ColumnKind kind = ColumnKind::continuous;
+    std::vector<std::string> categories;  // discrete columns: the reference's, one feature each
     int64_t first = 0;    // its first feature
     int64_t width = 0;    // its features (not counting the missing flag)
     double center = 0, spread = 1;  // numeric columns
@@ -36,7 +42,8 @@ struct FeatureMap {
 // Fits the map to `reference` (and to `other`, only to see which columns have missing values).
 FeatureMap fit_features(const Table& reference, const Table& other, double onehot_scale = 1);
 
-// The features of every row of `table`: (rows, map.width).
+// The features of every row of `table`, whose columns have the names and kinds of the
+// reference's: (rows, map.width).
 Tensor encode_features(const FeatureMap& map, const Table& table);
 
 }  // namespace gantool

@@ -117,11 +117,13 @@ double weight_within(const KdTree& tree, const std::vector<double>& weight, cons
   return counter.sum;
 }
 
-// log p/m for each distinct row of `own` (n rows of each sample in all), bounded by ln 2.
+// log p/m for each distinct row of `own` (n_own rows in all; the other sample n_other), m the
+// pooled density, bounded by log of its bound (n_own + n_other)/n_own (ln 2 for equal sizes).
 std::vector<double> knn_terms(const Distinct& own, const KdTree& own_tree, const Distinct& other,
-                              const KdTree& other_tree, int64_t n, int k) {
+                              const KdTree& other_tree, int64_t n_own, int64_t n_other, int k) {
   const auto u = own.rows.rows();
-  const double offset = std::log((2.0 * double(n) - 1) / (double(n) - 1)), ln2 = std::log(2.0);
+  const double pooled = double(n_own) + double(n_other);
+  const double offset = std::log((pooled - 1) / (double(n_own) - 1)), atom = std::log(pooled / double(n_own));
   std::vector<double> terms(static_cast<size_t>(u));
 #pragma omp parallel
   {
@@ -154,9 +156,9 @@ std::vector<double> knn_terms(const Distinct& own, const KdTree& own_tree, const
       const double c_other = weight_within(other_tree, other.weight, x, r);
       // At an atom (r = 0) the counts are multiplicities, the row itself included (out of n
       // a side). Elsewhere the densities in the ball. Digamma for the log of a count.
-      const double term = r == 0 ? digamma(c_own + 1) - digamma(c_own + 1 + c_other) + ln2
+      const double term = r == 0 ? digamma(c_own + 1) - digamma(c_own + 1 + c_other) + atom
                                  : digamma(c_own) - digamma(c_own + c_other) + offset;
-      terms[static_cast<size_t>(i)] = std::min(term, ln2);  // log p/m ≤ log 2
+      terms[static_cast<size_t>(i)] = std::min(term, atom);  // log p/m ≤ log 2 for equal sizes
     }
   }
   return terms;
@@ -351,17 +353,28 @@ JsdEstimate hist_jsd(const Tensor& a, const Tensor& b) {
   return e;
 }
 
-JsdEstimate knn_jsd(const Tensor& a, const Tensor& b, int k) {
-  GANTOOL_ASSERT(a.rows() == b.rows() && a.cols() == b.cols() && k >= 1 && a.rows() > k);
+void knn_log_ratios(const Tensor& a, const Tensor& b, int k_a, int k_b, std::vector<double>& terms_a,
+                    std::vector<double>& terms_b) {
+  GANTOOL_ASSERT(a.cols() == b.cols() && k_a >= 0 && k_b >= 0 && a.rows() > k_a && b.rows() > k_b);
   const Distinct da = distinct_rows(a), db = distinct_rows(b);
   const Points pa{da.rows}, pb{db.rows};
   const auto dim = static_cast<size_t>(a.cols());
   const KdTree ta(dim, pa, nanoflann::KDTreeSingleIndexAdaptorParams(16));
   const KdTree tb(dim, pb, nanoflann::KDTreeSingleIndexAdaptorParams(16));
-  const std::vector<double> ua = knn_terms(da, ta, db, tb, a.rows(), k), ub = knn_terms(db, tb, da, ta, a.rows(), k);
+  // A side with k = 0 keeps terms 0.
+  const std::vector<double> ua = k_a > 0 ? knn_terms(da, ta, db, tb, a.rows(), b.rows(), k_a)
+                                         : std::vector<double>(static_cast<size_t>(da.rows.rows()), 0.0);
+  const std::vector<double> ub = k_b > 0 ? knn_terms(db, tb, da, ta, b.rows(), a.rows(), k_b)
+                                         : std::vector<double>(static_cast<size_t>(db.rows.rows()), 0.0);
+  terms_a.clear(), terms_b.clear();
+  for (int64_t of : da.of_row) terms_a.push_back(ua[static_cast<size_t>(of)]);
+  for (int64_t of : db.of_row) terms_b.push_back(ub[static_cast<size_t>(of)]);
+}
+
+JsdEstimate knn_jsd(const Tensor& a, const Tensor& b, int k) {
+  GANTOOL_ASSERT(a.rows() == b.rows() && a.cols() == b.cols() && k >= 1 && a.rows() > k);
   JsdEstimate e;
-  for (int64_t of : da.of_row) e.terms_a.push_back(ua[static_cast<size_t>(of)]);
-  for (int64_t of : db.of_row) e.terms_b.push_back(ub[static_cast<size_t>(of)]);
+  knn_log_ratios(a, b, k, k, e.terms_a, e.terms_b);
   e.settings = fmt::format("k = {}, pooled and standardized", k);
   finish(e);
   return e;

@@ -40,6 +40,13 @@ JsdEstimate hist_jsd(const Tensor& a, const Tensor& b);
 // of a count). Symmetrically for B. KD-trees: nanoflann. Parallel over rows.
 JsdEstimate knn_jsd(const Tensor& a, const Tensor& b, int k);
 
+// knn_jsd's per-row terms for samples of any sizes (more than k_a rows in a, k_b in b, and at
+// least one each): for each row of a, log p_a/m with k_a neighbours, m the pooled density of
+// a and b (weighted by their row counts), capped at log((rows_a + rows_b)/rows_a); 0 for
+// every row when k_a is 0. Symmetrically for b.
+void knn_log_ratios(const Tensor& a, const Tensor& b, int k_a, int k_b, std::vector<double>& terms_a,
+                    std::vector<double>& terms_b);
+
 // Classifier route: JSD = ln 2 + ½ E_A[ln D] + ½ E_B[ln(1 − D)] for the optimal D; any other
 // D gives less, so this is a lower bound. a and b have the same row count. With `folds`
 // cross-fitting, each row is scored by a model trained on the other folds: there, a

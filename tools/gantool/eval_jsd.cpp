@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "eval_jsd.hpp"
 #include "progress.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -26,25 +27,6 @@ namespace gantool {
 
 namespace {
 
-struct EvalOptions {
-  std::string a, b;
-  std::string method = "auto", units = "nats";
-  int64_t bootstrap = 200, max_rows = 0;
-  uint64_t seed = 1;
-  bool json = false, drop_nonfinite = false, quiet = false;
-  double fail_above = NAN;
-  int k = 10, folds = 2;
-};
-
-// Seeds' substreams: subsets of rows, the noise floor's halves, the bootstrap.
-// Substreams of --seed: the --max-rows subsets; the equal-size subsets of the estimate and of
-// the noise floor; the noise floor's halves; one per bootstrap resample (1000 + i). The
-// classifier's own start at 2^32 (metrics/jsd.cpp).
-constexpr uint64_t kSubsetStream = 0, kFitStream = 1, kFloorFitStream = 2, kHalvesStream = 3,
-                   kBootstrapStream = 1000;
-// Rows a side below which auto does not train a classifier, and below which it cannot.
-constexpr int64_t kClassifierRows = 1000, kClassifierMinimum = 100;
-
 // The rows of a dataset in data units (its own normalization undone), checked finite or
 // with the non-finite rows dropped.
 Tensor read_rows(DatasetReader& reader, bool drop_nonfinite, int64_t& dropped) {
@@ -58,26 +40,6 @@ Tensor read_rows(DatasetReader& reader, bool drop_nonfinite, int64_t& dropped) {
   }
   denormalize_rows(reader.meta().schema.normalization, rows.data(), rows.rows(), rows.cols());
   return rows;
-}
-
-// The fewest rows a side at which an estimator means something. Below `hard` it is refused:
-// hist then has one bin in some dimension and reads 0 whatever the data, knn has fewer than
-// k neighbours, the classifier too few rows to train. Below `soft` it reads far too low
-// (measured on two disjoint rings, true JSD ln 2 = 0.693: hist in 2-D 0.00 at 100 rows and
-// 0.32 at 200, knn 0.16 to 0.40 from 12 to 50 rows and 0.66 at 100, the classifier 0.58 at
-// 100): a warning, and --fail-above cannot pass.
-struct MinimumRows {
-  int64_t hard = 0, soft = 0;
-};
-
-MinimumRows minimum_rows(const std::string& method, int64_t dim, int k) {
-  if (method == "hist") {  // 20 rows of the smaller side per cell; 2 and 5 bins per dimension
-    int64_t two = 20, five = 20;
-    for (int64_t c = 0; c < dim; ++c) two *= 2, five *= 5;
-    return {two, five};
-  }
-  if (method == "knn") return {int64_t{k} + 1, std::max<int64_t>(100, 10 * int64_t{k})};
-  return {kClassifierMinimum, 2 * kClassifierMinimum};
 }
 
 std::string choose_method(const EvalOptions& opt, int64_t dim, int64_t rows, std::string& why) {
@@ -145,44 +107,12 @@ double noise_floor(const std::string& method, const Tensor& a, int64_t used_a, i
   }
 }
 
-// What eval-jsd reports.
-struct EvalResult {
-  const JsdEstimate& e;
-  const std::string &method, &why, &name_a, &name_b;
-  double ci_low, ci_high, floor;
-  int64_t used_a, used_b, dropped_a, dropped_b, dim, shared;
-};
-
-// Prints the result to stdout: one JSON object (--json) or one sentence.
-void print_result(const EvalOptions& opt, const EvalResult& r) {
-  const double unit = opt.units == "bits" ? std::log(2.0) : 1.0;
-  const double jsd = r.e.jsd / unit;
-  if (opt.json) {
-    const auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
-    nlohmann::json j = {{"jsd", jsd}, {"units", opt.units}, {"ci_low", number(r.ci_low / unit)},
-                        {"ci_high", number(r.ci_high / unit)}, {"method", r.method},
-                        {"auto", opt.method == "auto"}, {"settings", r.e.settings},
-                        {"lower_bound", r.e.lower_bound}, {"noise_floor", number(r.floor / unit)},
-                        {"rows_a", r.used_a}, {"rows_b", r.used_b}, {"dropped_a", r.dropped_a},
-                        {"dropped_b", r.dropped_b}, {"dim", r.dim}, {"shared_rows", r.shared},
-                        {"file_a", r.name_a}, {"file_b", r.name_b}, {"bootstrap", opt.bootstrap}, {"seed", opt.seed}};
-    fmt::print("{}\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  } else {
-    const std::string interval =
-        opt.bootstrap > 0 ? fmt::format(" (95% interval {:.4f} to {:.4f})", r.ci_low / unit, r.ci_high / unit) : "";
-    const std::string noise = std::isfinite(r.floor) ? fmt::format("{:.4f}", r.floor / unit) : "n/a (too few rows)";
-    fmt::print("JSD({} ‖ {}) = {:.4f} {}{}{}; method {}{}: {}; {} vs {} rows, {} dimension{}; noise floor {} "
-               "(the same estimator between two random halves of {})\n",
-               r.name_a, r.name_b, jsd, opt.units, interval, r.e.lower_bound ? ", a lower bound" : "", r.method, r.why,
-               r.e.settings, r.used_a, r.used_b, r.dim, r.dim == 1 ? "" : "s", noise, r.name_a);
-  }
-}
-
 void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
   check_flags(opt, cmd);
   ProgressLine progress(opt.quiet);
   const auto stage = [&](const std::string& what) { progress.show("eval-jsd: " + what + "…"); };
   stage("reading");
+  if (run_eval_table(opt, progress)) return;
   int64_t dropped_a = 0, dropped_b = 0;
   // Widths first, so that a mismatch is reported before reading any rows.
   DatasetReader ra(parse_data_ref(opt.a)), rb(parse_data_ref(opt.b));
@@ -204,20 +134,8 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
     fail_usage("--method hist works up to 3 dimensions (the data has {}); use knn or classifier", dim);
 
   const MinimumRows minimum = minimum_rows(method, dim, opt.k);
-  const int64_t rows = std::min(a.rows(), b.rows());
-  if (rows < minimum.hard)
-    fail("{} has {} row{} and {} has {}: too few for --method {} in {} dimension{}, which needs at least {} rows on "
-         "each side{}; give more rows",
-         name_a, a.rows(), a.rows() == 1 ? "" : "s", name_b, b.rows(), method, dim, dim == 1 ? "" : "s", minimum.hard,
-         method == "knn" ? " (more than --k)" : "");
-  const bool too_few = rows < minimum.soft;
-  if (too_few) {
-    progress.clear();
-    fmt::print(stderr,
-               "eval-jsd: warning: {} rows a side are few for --method {} (it reads far too low below {}: disjoint "
-               "data can look alike){}\n",
-               rows, method, minimum.soft, std::isfinite(opt.fail_above) ? "; --fail-above cannot pass on it" : "");
-  }
+  const bool too_few =
+      check_row_count(opt, progress, minimum, method, name_a, a.rows(), name_b, b.rows(), dim);
 
   stage("estimating (" + method + ")");
   Rng fit_rng = make_rng(opt.seed, kFitStream);
@@ -227,30 +145,9 @@ void run_eval(const EvalOptions& opt, const CLI::App& cmd) {
   // The same estimator between two random halves of A: what "indistinguishable" reads as.
   stage("noise floor");
   const double floor = noise_floor(method, a, used_a, minimum.hard, opt);
-  // Percentile bootstrap over the rows' terms (the fitted estimator held fixed).
   stage("bootstrap");
-  double ci_low = NAN, ci_high = NAN;
-  if (opt.bootstrap > 0) std::tie(ci_low, ci_high) = bootstrap_interval(e, opt.bootstrap, opt.seed, kBootstrapStream);
-  const std::vector<uint64_t> hashes_a = sorted_row_hashes(a);
-  const int64_t shared = shared_rows(hashes_a, b);
-  if (shared > 0.01 * double(b.rows()) &&
-      shared > 2 * duplicated_rows(hashes_a) * double(b.rows()) / double(a.rows())) {
-    progress.clear();
-    fmt::print(stderr,
-               "eval-jsd: warning: {} of the {} rows of {} are exact copies of rows of {} (memorized training data?); "
-               "the estimators assume independent samples, and k-NN reads low on shared rows\n",
-               shared, b.rows(), name_b, name_a);
-  }
-
-  const double jsd = e.jsd / (opt.units == "bits" ? std::log(2.0) : 1.0);
-  print_result(opt,
-               {e, method, why, name_a, name_b, ci_low, ci_high, floor, used_a, used_b, dropped_a, dropped_b, dim, shared});
-  if (std::isfinite(opt.fail_above) && jsd > opt.fail_above)
-    throw GateFailed(fmt::format("eval-jsd: {:.4f} {} is above --fail-above {}", jsd, opt.units, opt.fail_above));
-  if (std::isfinite(opt.fail_above) && too_few)
-    throw GateFailed(fmt::format("eval-jsd: --fail-above {} not passed: {} rows a side are too few for a meaningful "
-                                 "estimate with --method {} (give at least {})",
-                                 opt.fail_above, rows, method, minimum.soft));
+  finish_eval(opt, progress, {e, method, why, name_a, name_b, floor, used_a, used_b, dropped_a, dropped_b, dim},
+              too_few, sorted_row_hashes(a), b, a.rows());
 }
 
 }  // namespace
@@ -264,6 +161,11 @@ void add_eval_jsd_command(CLI::App& app) {
       "Methods: hist (shared bins, bias-corrected; up to 3 dimensions), knn (nearest neighbours on the pooled,\n"
       "standardized rows), classifier (a cross-fitted discriminator: a lower bound), auto (knn up to 2\n"
       "dimensions, classifier above: the most accurate on the validation suite in README.md).\n"
+      "Typed tables (categorical, boolean, datetime columns, missing values): knn matches the discrete part (the\n"
+      "categories, and which values are missing) exactly and runs k-NN within each of its cells; classifier reads\n"
+      "the rows' features (scaled numbers, one-hot categories, missing flags); auto takes knn with at most 2 numeric\n"
+      "columns and 50 rows a side per discrete cell (or under 1000 rows a side), else the classifier; hist is for\n"
+      "numeric matrices (README.md, \"eval-jsd on typed tables\").\n"
       "Fewest rows a side: hist 20·2^d (warning below 20·5^d), knn k+1 (warning below max(100, 10k)), classifier\n"
       "100 (warning below 200); below the warning's size --fail-above cannot pass.\n"
       "Exit codes: 0, 1 (a file, too few rows), 2 (flags), 3 (the estimate is above --fail-above, or too few rows\n"
