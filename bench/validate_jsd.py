@@ -16,9 +16,14 @@ Usual estimators, run here in Python:
     KL(P‖M) and KL(Q‖M) with the pooled sample standing for M;
   - scikit-learn's gradient boosting (HistGradientBoostingClassifier) with 2-fold
     cross-fitting, JSD = ln 2 + ½E_A[ln D] + ½E_B[ln(1 − D)].
+Mixed tables (bench/jsd_mixed.py: a category with known probabilities, a yes/no flag and
+Gaussian columns whose means depend on it, a column missing at a rate that depends on it),
+true JSD by integration over the cells of the discrete part; written as CSV and imported by
+gantool prepare as typed tables. There the usual estimator is gradient boosting on one-hot
+categories (missing values left NaN); the histogram and WKV do not apply.
 Writes the table (error of each estimate, and seconds) to OUT (markdown) and JSON next to it.
 
-usage: validate_jsd.py GANTOOL WORK_DIR OUT [--rows 20000] [--pairs all|fast]
+usage: validate_jsd.py GANTOOL WORK_DIR OUT [--rows 20000] [--pairs all|fast|mixed]
 """
 import argparse
 import json
@@ -32,6 +37,9 @@ import numpy as np
 from scipy.integrate import simpson
 from scipy.spatial import cKDTree
 from scipy.special import logsumexp
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import jsd_mixed  # noqa: E402
 
 LN2 = np.log(2)
 
@@ -138,7 +146,9 @@ def pairs(which):
             ("disjoint U(0,1) vs U(2,3)", Uniform1(0, 1), Uniform1(2, 3))]
     if which == "fast":  # 1-D and 2-D only
         out = [p for p in out if "d=32" not in p[0] and "d=8" not in p[0]]
-    return out
+    if which == "mixed":
+        out = []
+    return out + jsd_mixed.pairs()
 
 
 # ---- the usual estimators ----------------------------------------------------------
@@ -216,14 +226,21 @@ def main():
     results = []
     for i, (name, P, Q) in enumerate(pairs(a.pairs)):
         rng = np.random.default_rng(1000 + i)
-        xa, xb = P.sample(a.rows, rng).astype(np.float32), Q.sample(a.rows, rng).astype(np.float32)
-        for path, x in (("a.h5", xa), ("b.h5", xb)):
-            with h5py.File(path, "w") as f:
-                f["data"] = x
-        truth = true_jsd(P, Q)
-        row = {"pair": name, "dim": xa.shape[1], "true": truth, "est": {}, "seconds": {}}
+        mixed = isinstance(P, jsd_mixed.MixedTable)
+        if mixed:
+            fa, fb = P.frame(a.rows, rng), Q.frame(a.rows, rng)
+            jsd_mixed.write_table(gantool, fa, "a")
+            jsd_mixed.write_table(gantool, fb, "b")
+            truth, dim = jsd_mixed.true_jsd(P, Q), fa.shape[1]
+        else:
+            xa, xb = P.sample(a.rows, rng).astype(np.float32), Q.sample(a.rows, rng).astype(np.float32)
+            for path, x in (("a.h5", xa), ("b.h5", xb)):
+                with h5py.File(path, "w") as f:
+                    f["data"] = x
+            truth, dim = true_jsd(P, Q), xa.shape[1]
+        row = {"pair": name, "dim": dim, "true": truth, "est": {}, "seconds": {}}
         for m in ours:
-            if m == "hist" and xa.shape[1] > 3:
+            if m == "hist" and (dim > 3 or mixed):
                 continue
             t0 = time.perf_counter()
             r = subprocess.run([gantool, "eval-jsd", "a.h5", "b.h5", "--method", m, "--json", "--threads", "2"],
@@ -234,13 +251,18 @@ def main():
             if m == "auto":
                 row["auto_method"] = j["method"]
                 row["ci"] = (j["ci_low"], j["ci_high"])
+                row["cells"] = j.get("discrete_cells")
         for label, f in usual:
-            v, s = timed(f, xa.astype(np.float64), xb.astype(np.float64))
+            if mixed:
+                v, s = timed(jsd_mixed.boosting_mixed, fa, fb) if label == "gradient boosting" else (None, 0)
+            else:
+                v, s = timed(f, xa.astype(np.float64), xb.astype(np.float64))
             if v is not None:
                 row["est"][label], row["seconds"][label] = float(v), s
         results.append(row)
         errs = "  ".join(f"{k} {v - truth:+.4f}" for k, v in row["est"].items())
-        print(f"{name:36s} true {truth:.4f}  {errs}", flush=True)
+        auto = f"  (auto: {row['auto_method']}{', %d cells' % row['cells'] if row.get('cells') else ''})"
+        print(f"{name:36s} true {truth:.4f}  {errs}{auto}", flush=True)
 
     methods = ours + [u[0] for u in usual]
     lines = [f"eval-jsd validation: {a.rows:,} rows per side; true JSD in nats, then each estimator's error "

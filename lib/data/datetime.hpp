@@ -4,6 +4,9 @@
 //   %M minute (00-59)    %S second (00-59)  %b month name (Jan)   %B month name (January)
 //   %-m %-d %-H          the same without a leading zero (1-12, 1-31, 0-23)
 //   %%                   a '%'; any other character stands for itself
+// Parsing is strict, so that it is writing's exact inverse: fixed fields take exactly their
+// digits, unpadded ones no leading zero, month names one spelling (English, capitalized).
+// Years run from 0000 to 9999 (others are written but do not parse back).
 #pragma once
 
 #include <cstdint>

@@ -274,7 +274,8 @@ TablePrepared prepare_table(TableStream& stream, const TablePrepareOptions& opt,
   done.train_rows = train.written();
   done.test_rows = test ? test->written() : 0;
   if (done.train_rows + done.test_rows == 0)
-    fail("no rows to write{}", done.dropped ? " (every row was dropped by --drop-missing or --drop-nonfinite)" : "");
+    fail("{}: no rows to write{}", opt.input,
+         done.dropped ? " (every row was dropped by --drop-missing or --drop-nonfinite)" : "");
   if (!opt.matrix) {
     train.meta().schema.normalization = fit_table_normalization(opt.normalize, src->schema(), stats);
     if (test) test->meta().schema.normalization = train.meta().schema.normalization;

@@ -53,6 +53,7 @@ inline constexpr uint64_t kShuffleStream = uint64_t{1} << 63;
 inline constexpr uint64_t kSplitStream = kShuffleStream + 1;
 
 struct TablePrepareOptions {
+  std::string input;          // the input as messages name it
   std::string out, test_out;  // test_out only with split > 0
   double split = 0;           // fraction of the rows (chosen at random) for test_out
   bool shuffle = false;

@@ -84,10 +84,14 @@ void write_schema_columns(hid_t group, const Schema& schema, const SchemaLayout&
   H5Id at = open_object(group, layout.columns_at);
   GANTOOL_ASSERT(at);
   write_attr(at.get(), "columns", column_names(schema));
-  // A numeric matrix says which of its columns are integers (a typed table says it per column).
-  bool integers = false;
-  for (const Column& c : schema.columns) integers = integers || c.kind == ColumnKind::integer;
-  if (integers && std::strcmp(layout.columns_at, "table") != 0) {
+  // A numeric matrix (and a model of one) says which of its columns are integers; a typed
+  // table says each column's kind beside its values, and other kinds are not kept here.
+  bool integers = false, matrix = true;
+  for (const Column& c : schema.columns) {
+    integers = integers || c.kind == ColumnKind::integer;
+    matrix = matrix && (c.kind == ColumnKind::continuous || c.kind == ColumnKind::integer);
+  }
+  if (integers && matrix && std::strcmp(layout.columns_at, "table") != 0) {
     std::vector<std::string> kinds;
     for (const Column& c : schema.columns) kinds.push_back(column_kind_name(c.kind));
     write_attr(at.get(), "kinds", kinds);

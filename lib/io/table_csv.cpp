@@ -2,6 +2,8 @@
 #include "io/table_csv.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <string_view>
 
 #include "data/datetime.hpp"
 #include "io/csv.hpp"
@@ -18,6 +20,10 @@ void append_table_value(std::string& out, const Table& table, int64_t c, int64_t
     case ColumnKind::continuous: {
       const auto end = std::to_chars(buffer, buffer + sizeof buffer, col.reals[i]).ptr;
       out.append(buffer, end);
+      // A whole number keeps a ".0", so that it reads back as continuous, not integer.
+      if (std::isfinite(col.reals[i]) && std::string_view(buffer, static_cast<size_t>(end - buffer)).find_first_of(".e") ==
+                                             std::string_view::npos)
+        out += ".0";
       return;
     }
     case ColumnKind::integer: {

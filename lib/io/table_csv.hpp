@@ -1,6 +1,7 @@
 // Rows of a typed table written as CSV text, each value in its column's own form: category
 // and boolean labels as read, integers without ".0", dates in their format, real numbers in
-// the shortest text that reads back as the same float64, missing values as `na_rep`.
+// the shortest text that reads back as the same float64 (a whole number with ".0", as pandas
+// writes it, so that the column reads back as continuous), missing values as `na_rep`.
 #pragma once
 
 #include <cstdint>

@@ -20,12 +20,19 @@ const std::vector<std::string>& default_na_values();
 
 struct TypedCsvOptions {
   std::string name;          // the input as messages name it ("<stdin>"); "" = the path
+  // header: "auto" takes the first record as a header when every field is non-empty (after
+  // trimming) and none is a number, a date (datetime_formats()) or one of na_values (two equal
+  // names are refused); else the columns are named x0, x1, ... ("yes" names an empty field by
+  // its position).
   CsvTableOptions csv;       // header, delimiter, and `columns`: the columns to keep ("" = all)
   std::string drop_columns;  // columns to leave out, by name or number from 1 ("" = none)
-  std::vector<std::string> na_values = default_na_values();  // texts read as missing (after trimming)
+  std::vector<std::string> na_values = default_na_values();  // texts read as missing (after trimming,
+                                                             // quoted or not)
   int64_t max_categories = 1000;  // a text column with more distinct values is refused
-  // Kinds forced by the user, by column name or number (--categorical, --integer, --continuous),
-  // and datetime columns with their format ("" = infer it) (--datetime COL[=FORMAT]).
+  // Kinds forced by the user, by column name or field number from 1 (--categorical, --integer,
+  // --continuous; each item may be a list "a,b,3"), and datetime columns, one per pair, with
+  // their format ("" = infer it) (--datetime COL[=FORMAT]). A column given two kinds, not
+  // found, or not kept is a UsageError.
   std::vector<std::string> categorical, integer, continuous;
   std::vector<std::pair<std::string, std::string>> datetime;
 };
@@ -35,23 +42,28 @@ struct CsvInference {
   Schema schema;   // the kept columns with their kinds, categories (byte order, with counts),
                    // boolean labels, datetime formats, nullable
   int64_t rows = 0;  // data records
-  // Sentences worth telling the user (not errors), e.g. "column 'x' read as categorical:
-  // every value is a number but 'abc' (line 90000); ...".
+  // Sentences worth telling the user (not errors), each starting with the file's name: a
+  // column read as categorical although 90% of its values are numbers (or dates of one
+  // format), naming the first other value and its line; a column with no values; a first line
+  // that header "auto" read as data although it has text in it.
   std::vector<std::string> notes;
 };
 
 // Reads the CSV file at `path` (not stdin: the caller spools it first) once and infers each
 // kept column's kind from all its values, trimmed of surrounding spaces (quoted fields are
 // kept as they are) and with na_values read as missing:
-//   every value an integer in int64 text form → integer; every value a number → continuous;
+//   every value an integer in int64 text form ("-12", "+7") → integer; every value a number
+//   (std::from_chars, with "inf", "-inf" and "nan") → continuous;
 //   every value one spelling of a boolean pair (true/false, yes/no, in one case: "True"/"False"
 //   ...) → boolean; every value a date in one of datetime_formats() that reads back as the
 //   same text → datetime; else categorical, when there are at most max_categories distinct
 //   values. A column with only missing values is continuous.
-// Throws UsageError naming the column and the flags that fix it (--max-categories,
-// --drop-columns, --categorical, --na-values) for a text column with too many values, and for
-// an override that does not fit a value (naming the line and the value); Error for a ragged
-// row (naming the line).
+// Categories are kept in byte order with their counts. Throws UsageError naming the column and
+// the flags that fix it (--max-categories, --drop-columns; and for a column of numbers with a
+// few words, the line and value of the first word, --na-values and --categorical) for a text
+// column with too many values, and for an override that does not fit a value (naming the
+// file, line, column and value); Error for a ragged row (naming the line) or a category that
+// is not UTF-8.
 CsvInference infer_csv_schema(const std::string& path, const TypedCsvOptions& options);
 
 // The second pass: reads the rows of the CSV at `path` as values of `schema` (from

@@ -58,6 +58,21 @@ std::string misfit(const Column& column) {
   return "";
 }
 
+// True when `a` and `b` have the same columns: then a block's table keeps its schema as it
+// is (assigning it would copy the true distribution's tensor, an allocation per block).
+bool same_columns(const Schema& a, const Schema& b) {
+  if (a.columns.size() != b.columns.size() || a.normalization.method != b.normalization.method ||
+      a.distribution.name != b.distribution.name)
+    return false;
+  for (size_t c = 0; c < a.columns.size(); ++c) {
+    const Column &x = a.columns[c], &y = b.columns[c];
+    if (x.name != y.name || x.kind != y.kind || x.format != y.format || x.nullable != y.nullable ||
+        x.categories != y.categories || x.counts != y.counts)
+      return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 TypedCsvReader::TypedCsvReader(const std::string& path, const TypedCsvOptions& options, const Schema& schema)
@@ -72,7 +87,7 @@ TypedCsvReader::~TypedCsvReader() = default;
 int64_t TypedCsvReader::read(Table& dst, int64_t max_rows) {
   Impl& m = *impl_;
   const size_t cols = m.schema.columns.size();
-  dst.schema = m.schema;  // copies into the storage of the last block's schema
+  if (!same_columns(dst.schema, m.schema)) dst.schema = m.schema;
   dst.columns.resize(cols);
   for (size_t c = 0; c < cols; ++c) {  // the vector a column of another kind used
     if (holds_reals(m.schema.columns[c].kind)) dst.columns[c].ints.clear();

@@ -86,12 +86,13 @@ int boolean_pair(std::string_view text, bool& value) {
 TypedCsvSource::TypedCsvSource(const std::string& path, const TypedCsvOptions& options)
     : na_values_(options.na_values) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) fail("{}: no such file", path);
-  if (std::filesystem::is_directory(path, ec)) fail("{}: is a folder, not a CSV file", path);
+  const std::string& name = options.name.empty() ? path : options.name;  // a spooled stream: its own name
+  if (!std::filesystem::exists(path, ec)) fail("{}: no such file", name);
+  if (std::filesystem::is_directory(path, ec)) fail("{}: is a folder, not a CSV file", name);
   file_.reset(std::fopen(path.c_str(), "rb"));
-  if (!file_) fail("{}: cannot read: {}", path, std::strerror(errno));
-  reader_ = std::make_unique<CsvReader>(file_.get(), path, options.csv.delimiter);
-  if (!reader_->next(fields_)) fail("{}: empty input: no rows", path);
+  if (!file_) fail("{}: cannot read: {}", name, std::strerror(errno));
+  reader_ = std::make_unique<CsvReader>(file_.get(), name, options.csv.delimiter);
+  if (!reader_->next(fields_)) fail("{}: empty input: no rows", name);
   width_ = static_cast<int64_t>(fields_.size());
   first_line_ = reader_->line();
   read_header(options);
@@ -115,7 +116,8 @@ void TypedCsvSource::read_header(const TypedCsvOptions& options) {
   }
   bool has_header = header == "yes";
   if (header == "auto") {
-    // A header: every field non-empty, none a number, a date or a missing marker, all distinct.
+    // A header: every field non-empty, none a number, a date or a missing marker (two equal
+    // names are then refused, as in any header).
     has_header = true;
     bool any_text = false;  // a field that could be a name
     for (const std::string& f : first) {
@@ -125,7 +127,7 @@ void TypedCsvSource::read_header(const TypedCsvOptions& options) {
       for (const std::string& format : datetime_formats()) date = date || parse_datetime(f, format, seconds);
       const bool marker = std::find(na_values_.begin(), na_values_.end(), f) != na_values_.end();
       const bool text = !f.empty() && !parse_real_text(f, number) && !marker;
-      has_header = has_header && text && !date && std::count(first.begin(), first.end(), f) == 1;
+      has_header = has_header && text && !date;
       any_text = any_text || text;
     }
     guessed_no_header_ = !has_header && any_text;

@@ -128,3 +128,91 @@ TEST_CASE("eval-jsd: too few rows are refused or warned about, and never pass --
   CHECK(big.status == 0);
   CHECK(big.err.find("rows a side are few") == std::string::npos);
 }
+
+namespace {
+
+// Writes NAME.csv: a category (red/green/blue, probabilities `probs`), x ~ N(mean of its
+// category, 1) missing with a probability of its category, y ~ N(10, 2²), and a yes/no flag.
+std::string mixed_csv(const std::string& name, const std::string& probs, const std::string& means,
+                      const std::string& missing, int n, int seed, const std::string& colors = "'red', 'green', 'blue'") {
+  return "r = np.random.default_rng(" + std::to_string(seed) + ")\n"
+         "cat = r.choice(3, size=" + std::to_string(n) + ", p=[" + probs + "])\n"
+         "x = np.array([" + means + "])[cat] + r.normal(size=cat.size)\n"
+         "m = r.random(cat.size) < np.array([" + missing + "])[cat]\n"
+         "df = pd.DataFrame({'color': np.array([" + colors + "])[cat], 'x': x, 'y': 10 + 2 * r.normal(size=cat.size),"
+         " 'flag': np.where(cat == 0, 'yes', 'no')})\n"
+         "df.loc[m, 'x'] = np.nan\n"
+         "df.to_csv('" + name + ".csv', index=False, na_rep='NA')\n";
+}
+
+}  // namespace
+
+TEST_CASE("eval-jsd on typed tables: exact matching on the discrete part, or the classifier", "[eval_jsd]") {
+  Scratch s("eval_jsd_typed");
+  s.python("import numpy as np, pandas as pd\n" + mixed_csv("p", "0.5, 0.3, 0.2", "0, 1, -1", "0.1, 0.2, 0.3", 3000, 1) +
+           mixed_csv("p2", "0.5, 0.3, 0.2", "0, 1, -1", "0.1, 0.2, 0.3", 3000, 2) +
+           mixed_csv("q", "0.3, 0.3, 0.4", "0.5, 1, 1", "0.3, 0.1, 0.1", 3000, 3) +
+           mixed_csv("purple", "0.5, 0.3, 0.2", "0, 1, -1", "0.1, 0.2, 0.3", 3000, 4, "'red', 'green', 'purple'"));
+  for (const char* f : {"p", "p2", "q", "purple"})
+    REQUIRE(s.run(std::string("prepare -q --from ") + f + ".csv -o " + f + ".h5").status == 0);
+  const json same = json::parse(s.run("eval-jsd p.h5 p2.h5 --json").out);
+  CHECK(same["method"] == "knn");  // auto: 2 numeric columns, 6 cells of 500 rows
+  CHECK(same["treatment"] == "exact match on the discrete part, k-NN within its cells");
+  CHECK(same["discrete_cells"] == 6);  // color × (x missing or not); flag follows color
+  CHECK(same["discrete_columns"] == 2);
+  CHECK(same["missing_flags"] == 1);
+  CHECK(same["numeric_columns"] == 2);
+  CHECK(same["dim"] == 4);
+  CHECK(same["unmatched_rows_b"] == 0);
+  CHECK(std::abs(same["jsd"].get<double>()) < 0.02);
+  // The true JSD is 0.1335 nats (numerical integration of the densities).
+  const json diff = json::parse(s.run("eval-jsd p.h5 q.h5 --json --bootstrap 0").out);
+  CHECK(diff["jsd"].get<double>() == Approx(0.1335).margin(0.03));
+  const Result text = s.run("eval-jsd p.h5 q.h5 --bootstrap 0");
+  CHECK(text.status == 0);
+  CHECK(text.out.find("within 6 cells of the discrete part") != std::string::npos);
+  CHECK(text.err.empty());
+  // Cells of few rows: exact matching reads high, and says so.
+  const Result sparse = s.run("eval-jsd p.h5 q.h5 --bootstrap 0 --max-rows 200");
+  CHECK(sparse.err.find("warning: 6 discrete cells for 200 rows a side (33.3 a cell on average)") != std::string::npos);
+  const json cls = json::parse(s.run("eval-jsd p.h5 q.h5 --json --bootstrap 0 --method classifier").out);
+  CHECK(cls["lower_bound"] == true);
+  CHECK(cls["treatment"].get<std::string>().find("classifier on features") == 0);
+  CHECK(cls["jsd"].get<double>() < diff["jsd"].get<double>() + 0.03);
+  CHECK(cls["jsd"].get<double>() > 0.07);
+  // A category that A lacks: counted, and its rows lie where A has none.
+  const json purple = json::parse(s.run("eval-jsd p.h5 purple.h5 --json --bootstrap 0").out);
+  CHECK(purple["unmatched_rows_b"].get<int64_t>() > 450);
+  CHECK(purple["unmatched_rows_b"].get<int64_t>() < 750);
+  CHECK(purple["jsd"].get<double>() > 0.1);
+  CHECK(s.run("eval-jsd p.h5 purple.h5 --bootstrap 0").out.find("rows of purple.h5 have a category that p.h5 lacks") !=
+        std::string::npos);
+}
+
+TEST_CASE("eval-jsd on typed tables: columns that differ are one clear line", "[eval_jsd]") {
+  Scratch s("eval_jsd_typed_errors");
+  s.write("a.csv", "color,x\nred,1\nblue,NA\nred,2.5\n");
+  s.write("renamed.csv", "colour,x\nred,1\nblue,3\nred,2.5\n");
+  s.write("numbers.csv", "color,x\n1,1\n2,3\n3,2.5\n");
+  s.write("ints.csv", "color,x\nred,1\nblue,3\nred,2\n");
+  s.write("nan.csv", "color,x\nred,1\nblue,nan\nred,2.5\n");
+  for (const char* f : {"a", "renamed", "numbers", "ints"})
+    REQUIRE(s.run(std::string("prepare -q --from ") + f + ".csv -o " + f + ".h5").status == 0);
+  REQUIRE(s.run("prepare -q --from nan.csv --na-values NA -o nan.h5").status == 0);
+  check_error(s.run("eval-jsd a.h5 renamed.h5"), 1, {"column 1", "'color'", "a.h5", "'colour'", "renamed.h5"});
+  check_error(s.run("eval-jsd a.h5 numbers.h5"), 1, {"'color'", "categorical in a.h5", "numbers.h5", "--categorical"});
+  check_error(s.run("eval-jsd a.h5 a.h5 --method hist"), 2, {"--method hist", "a.h5", "typed table"});
+  check_error(s.run("eval-jsd a.h5 nan.h5"), 1, {"nan.h5", "row 1", "'x'", "--drop-nonfinite"});
+  // Integer and continuous columns compare as numbers; a missing value is not a NaN.
+  const json j = json::parse(s.run("eval-jsd a.h5 ints.h5 --json --bootstrap 0 --k 1").out);
+  CHECK(j["numeric_columns"] == 1);
+  CHECK(json::parse(s.run("eval-jsd a.h5 nan.h5 --json --bootstrap 0 --k 1 --drop-nonfinite").out)["dropped_b"] == 1);
+  // A numeric matrix of unnamed columns (x0, x1, ...) is compared by position.
+  s.python("import h5py, numpy as np\nwith h5py.File('raw.h5', 'w') as f:\n    f['data'] = np.ones((3, 2), np.float32)\n");
+  s.write("holes.csv", "u,v\n1,2\n3,NA\n2,5\n");
+  REQUIRE(s.run("prepare -q --from holes.csv -o holes.h5").status == 0);
+  const json holes = json::parse(s.run("eval-jsd holes.h5 raw.h5 --json --bootstrap 0 --k 1").out);
+  CHECK(holes["missing_flags"] == 1);
+  CHECK(holes["rows_b"] == 3);
+  check_error(s.run("eval-jsd a.h5 raw.h5"), 1, {"'color'", "categorical in a.h5", "continuous in raw.h5"});
+}

@@ -7,6 +7,8 @@
 #include <string>
 #include <fmt/format.h>
 
+#include <fmt/format.h>
+
 #include "core/rng.hpp"
 #include "data/datetime.hpp"
 

@@ -2,6 +2,7 @@
 // or a typed-table HDF5 file, filtered, shuffled, split and written by data/table_pipeline.
 // A CSV that is all numbers without missing values still becomes a numeric matrix (/data),
 // as before typed tables existed; anything else a typed table (/table).
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -56,6 +57,9 @@ TypedCsvOptions typed_csv_options(const PrepareOptions& opt, const CLI::App& cmd
 // two passes. Stops after the first block holding a NUL byte: the reader then names it (an
 // endless binary stream such as /dev/zero must not fill the disk).
 void spool_stream(const std::string& from, const std::string& spool) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(from, ec)) fail("{}: is a folder, not a CSV file", from);
+  if (from != "-" && !std::filesystem::exists(from, ec)) fail("{}: no such file", from);
   std::FILE* in = from == "-" ? stdin : std::fopen(from.c_str(), "rb");
   if (!in) fail("{}: cannot open: {}", from, std::strerror(errno));
   std::FILE* out = std::fopen(spool.c_str(), "wb");
@@ -95,23 +99,23 @@ std::string kind_summary(const Schema& schema) {
   return out;
 }
 
-// True when the rows of src are numbers that a float32 matrix holds exactly: continuous and
-// integer columns, integers within ±2^24, nothing missing (unless such rows are dropped).
-// Reads the integer columns' values once to see (and rewinds).
+// True when the rows of src are numbers that a float32 matrix holds: continuous columns
+// within float32's range, integer columns within ±2^24 (exact), nothing missing (unless such
+// rows are dropped). Reads the values once to see (and rewinds).
 bool fits_matrix(TableStream& src, bool dropping_missing) {
-  bool integers = false;
   for (const Column& c : src.schema().columns) {
     if (c.kind != ColumnKind::continuous && c.kind != ColumnKind::integer) return false;
     if (c.nullable && !dropping_missing) return false;
-    integers = integers || c.kind == ColumnKind::integer;
   }
-  if (!integers) return true;
   constexpr int64_t kExact = int64_t{1} << 24;
+  constexpr double kFloatMax = 3.4028234663852886e38;
   Table block;
   bool fits = true;
   while (fits && src.read(block, 8192) > 0)
-    for (const ColumnValues& col : block.columns)
+    for (const ColumnValues& col : block.columns) {
       for (const int64_t v : col.ints) fits = fits && v >= -kExact && v <= kExact;
+      for (const double v : col.reals) fits = fits && !(std::fabs(v) > kFloatMax && std::isfinite(v));
+    }
   src.rewind();
   return fits;
 }
@@ -170,6 +174,7 @@ void add_table_options(CLI::App* cmd, TableFlags& flags) {
 bool prepare_table_input(PrepareOptions& opt, const CLI::App& cmd, bool csv_input) {
   const auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
   TablePrepareOptions t;
+  t.input = opt.from == "-" ? std::string("<stdin>") : opt.from;
   t.out = opt.out;
   t.test_out = opt.test_out;
   t.split = opt.split;
@@ -209,13 +214,13 @@ bool prepare_table_input(PrepareOptions& opt, const CLI::App& cmd, bool csv_inpu
   }
   const TypedCsvOptions options = typed_csv_options(opt, cmd, name);
   const CsvInference inferred = infer_csv_schema(path, options);
-  if (!opt.quiet)
-    for (const std::string& note : inferred.notes) fmt::print(stderr, "prepare: note: {}\n", note);
   TableStream src(path, options, inferred.schema);
   t.matrix = fits_matrix(src, t.drop_missing || t.drop_nonfinite);
   meta.source = "csv " + name;
   const TablePrepared done = prepare_table(src, t, meta);
   print_summary(opt, done, src.schema(), t.matrix);
+  if (!opt.quiet)  // after the summary: an error, had there been one, stays the only line
+    for (const std::string& note : inferred.notes) fmt::print(stderr, "prepare: note: {}\n", note);
   return true;
 }
 
