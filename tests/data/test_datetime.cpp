@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <string>
-#include <fmt/format.h>
 
 #include <fmt/format.h>
 
