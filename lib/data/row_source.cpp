@@ -1,4 +1,4 @@
-// The four row sources, and the filtered pass over one.
+// The three row sources, and the filtered pass over one.
 #include "data/row_source.hpp"
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "data/normalize.hpp"
+#include "io/csv_table.hpp"
 
 namespace gantool {
 
@@ -62,9 +63,7 @@ bool DatasetSource::all_columns() const {
   return true;
 }
 
-// ---- CsvSource and MemorySource ------------------------------------------------------
-
-std::string CsvSource::where(int64_t i) const { return fmt::format("{}:{}", table_.name(), table_.line_of(i)); }
+// ---- MemorySource ------------------------------------------------------------------
 
 MemorySource::MemorySource(Tensor rows, std::vector<std::string> columns)
     : rows_(std::move(rows)), columns_(std::move(columns)) {}
