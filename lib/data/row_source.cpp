@@ -71,6 +71,7 @@ MemorySource::MemorySource(Tensor rows, std::vector<std::string> columns)
 int64_t MemorySource::read(float* dst, int64_t max_rows) {
   const int64_t n = std::min(max_rows, rows_.rows() - next_);
   std::memcpy(dst, rows_.row(next_), static_cast<size_t>(n * rows_.cols()) * sizeof(float));
+  first_ = next_;
   next_ += n;
   return n;
 }
@@ -80,7 +81,7 @@ bool MemorySource::rewind() {
   return true;
 }
 
-std::string MemorySource::where(int64_t i) const { return fmt::format("row {}", next_ + i); }
+std::string MemorySource::where(int64_t i) const { return fmt::format("row {}", first_ + i); }
 
 // ---- passes ---------------------------------------------------------------------
 

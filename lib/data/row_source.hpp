@@ -85,7 +85,7 @@ class MemorySource : public RowSource {
  private:
   Tensor rows_;
   std::vector<std::string> columns_;
-  int64_t next_ = 0;
+  int64_t next_ = 0, first_ = 0;  // the next row, and the first of the last block
 };
 
 // Reads the source once from its current position in blocks, filtering each

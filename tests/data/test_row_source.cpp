@@ -89,4 +89,10 @@ TEST_CASE("for_each_block drops non-finite rows and counts them per pass", "[row
   src.rewind();
   filter.limit = 2;
   CHECK(for_each_block(src, filter, [](const float*, int64_t) {}) == 2);
+  // Row i of the last block is named by its row in the source.
+  src.rewind();
+  float rows[2];
+  REQUIRE(src.read(rows, 2) == 2);
+  REQUIRE(src.read(rows, 2) == 2);
+  CHECK(src.where(1) == "row 3");
 }
