@@ -1,4 +1,4 @@
-// The four row sources, and the filtered pass over one.
+// The three row sources, and the filtered pass over one.
 #include "data/row_source.hpp"
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "data/normalize.hpp"
+#include "io/csv_table.hpp"
 
 namespace gantool {
 
@@ -62,9 +63,7 @@ bool DatasetSource::all_columns() const {
   return true;
 }
 
-// ---- CsvSource and MemorySource ------------------------------------------------------
-
-std::string CsvSource::where(int64_t i) const { return fmt::format("{}:{}", table_.name(), table_.line_of(i)); }
+// ---- MemorySource ------------------------------------------------------------------
 
 MemorySource::MemorySource(Tensor rows, std::vector<std::string> columns)
     : rows_(std::move(rows)), columns_(std::move(columns)) {}
@@ -72,6 +71,7 @@ MemorySource::MemorySource(Tensor rows, std::vector<std::string> columns)
 int64_t MemorySource::read(float* dst, int64_t max_rows) {
   const int64_t n = std::min(max_rows, rows_.rows() - next_);
   std::memcpy(dst, rows_.row(next_), static_cast<size_t>(n * rows_.cols()) * sizeof(float));
+  first_ = next_;
   next_ += n;
   return n;
 }
@@ -81,7 +81,7 @@ bool MemorySource::rewind() {
   return true;
 }
 
-std::string MemorySource::where(int64_t i) const { return fmt::format("row {}", next_ + i); }
+std::string MemorySource::where(int64_t i) const { return fmt::format("row {}", first_ + i); }
 
 // ---- passes ---------------------------------------------------------------------
 

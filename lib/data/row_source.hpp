@@ -1,5 +1,5 @@
-// Streams of rows read block by block, from synthetic data, a dataset file, a CSV file or
-// memory, and the one loop that passes their clean rows on (data/row_filter.hpp).
+// Streams of rows read block by block, from synthetic data, a dataset file or memory, and
+// the one loop that passes their clean rows on (data/row_filter.hpp).
 #pragma once
 
 #include <cstdint>
@@ -10,12 +10,11 @@
 #include "core/tensor.hpp"
 #include "data/row_filter.hpp"
 #include "data/synthetic.hpp"
-#include "io/csv_table.hpp"
 #include "io/dataset_file.hpp"
 
 namespace gantool {
 
-// A stream of rows read block by block. A virtual interface: there are four real sources.
+// A stream of rows read block by block. A virtual interface: there are three real sources.
 class RowSource {
  public:
   virtual ~RowSource() = default;
@@ -52,7 +51,7 @@ class SyntheticSource : public RowSource {
 // Selected columns of an HDF5 dataset, in data units (its normalization inverted).
 class DatasetSource : public RowSource {
  public:
-  // `selection` as CsvTableOptions::columns ("a,b,3"; "" = all).
+  // `selection` as select_columns takes it ("a,b,3": names, or numbers from 1; "" = all).
   DatasetSource(const DataRef& ref, const std::string& selection);
   int64_t cols() const override { return static_cast<int64_t>(selected_.size()); }
   const std::vector<std::string>& columns() const override { return columns_; }
@@ -72,20 +71,6 @@ class DatasetSource : public RowSource {
   int64_t next_ = 0, first_ = 0;
 };
 
-// A CSV file or stdin, read once.
-class CsvSource : public RowSource {
- public:
-  CsvSource(const std::string& path, const CsvTableOptions& options) : table_(path, options) {}
-  int64_t cols() const override { return table_.cols(); }
-  const std::vector<std::string>& columns() const override { return table_.columns(); }
-  int64_t read(float* dst, int64_t max_rows) override { return table_.read(dst, max_rows); }
-  bool rewind() override { return false; }
-  std::string where(int64_t i) const override;
-
- private:
-  CsvTable table_;
-};
-
 // The rows of a Tensor, which the source owns.
 class MemorySource : public RowSource {
  public:
@@ -100,7 +85,7 @@ class MemorySource : public RowSource {
  private:
   Tensor rows_;
   std::vector<std::string> columns_;
-  int64_t next_ = 0;
+  int64_t next_ = 0, first_ = 0;  // the next row, and the first of the last block
 };
 
 // Reads the source once from its current position in blocks, filtering each

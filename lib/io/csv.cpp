@@ -345,7 +345,10 @@ void append_float(std::string& out, float value) {
 
 void append_csv_field(std::string& out, std::string_view field, char delimiter) {
   const char special[] = {delimiter, '"', '\r', '\n'};
-  if (field.find_first_of(std::string_view(special, 4)) == std::string_view::npos) {
+  // Spaces or tabs at either end are quoted too: an unquoted field is read back trimmed.
+  const bool blank_end = !field.empty() && (field.front() == ' ' || field.front() == '\t' || field.back() == ' ' ||
+                                            field.back() == '\t');
+  if (!blank_end && field.find_first_of(std::string_view(special, 4)) == std::string_view::npos) {
     out.append(field);
     return;
   }

@@ -73,7 +73,8 @@ bool parse_float(std::string_view field, float& value);
 // "-inf" for non-finite values).
 void append_float(std::string& out, float value);
 
-// Appends `field` quoted as CSV requires when it contains the delimiter, a quote, CR or LF.
+// Appends `field` quoted as CSV requires when it contains the delimiter, a quote, CR or LF, or
+// begins or ends with a space or tab (which a typed import trims from unquoted fields).
 void append_csv_field(std::string& out, std::string_view field, char delimiter);
 
 }  // namespace gantool

@@ -1,14 +1,11 @@
-// Numeric tables from CSV text.
+// Column selection, duplicate names and the UTF-8 check of CSV tables.
 #include "io/csv_table.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
-#include <cmath>
-#include <cstring>
-#include <filesystem>
-#include <limits>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include "core/error.hpp"
 
@@ -26,8 +23,8 @@ std::string some_names(const std::vector<std::string>& names) {
   return out;
 }
 
-// The 0-based positions of the first two equal names in names[i] for i in `selected`, or
-// {-1, -1} when they are all different.
+}  // namespace
+
 std::pair<int64_t, int64_t> first_duplicate(const std::vector<std::string>& names,
                                             const std::vector<int64_t>& selected) {
   std::vector<int64_t> order = selected;
@@ -41,8 +38,6 @@ std::pair<int64_t, int64_t> first_duplicate(const std::vector<std::string>& name
   }
   return found;
 }
-
-}  // namespace
 
 bool is_utf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
@@ -95,95 +90,6 @@ std::vector<int64_t> select_columns(const std::string& selection,
     out.push_back(index);
   }
   return out;
-}
-
-CsvTable::CsvTable(const std::string& path, const CsvTableOptions& options) {
-  std::string name = path;
-  if (path == "-") {
-    file_ = stdin;
-    name = "<stdin>";
-  } else {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) fail("{}: no such file", path);
-    if (std::filesystem::is_directory(path, ec)) fail("{}: is a folder, not a CSV file", path);
-    owned_.reset(std::fopen(path.c_str(), "rb"));
-    if (!owned_) fail("{}: cannot read: {}", path, std::strerror(errno));
-    file_ = owned_.get();
-  }
-  reader_ = std::make_unique<CsvReader>(file_, name, options.delimiter);
-  if (!next_record()) fail("{}: empty input: no rows", name);
-  width_ = static_cast<int64_t>(fields_.size());
-  first_line_ = reader_->line();
-
-  bool numeric = true;
-  for (const auto& f : fields_) {
-    float v;
-    numeric = numeric && parse_float(f, v);
-  }
-  bool has_header;
-  if (options.header == "yes") has_header = true;
-  else if (options.header == "no") has_header = false;
-  else if (options.header == "auto") has_header = !numeric;
-  else fail_usage("--header must be auto, yes or no (got '{}')", options.header);
-
-  if (has_header) {
-    all_names_ = fields_;
-    for (size_t i = 0; i < all_names_.size(); ++i)
-      if (all_names_[i].empty()) all_names_[i] = fmt::format("x{}", i);
-  } else {
-    for (int64_t i = 0; i < width_; ++i) all_names_.push_back(fmt::format("x{}", i));
-    pending_ = true;
-  }
-  selected_ = select_columns(options.columns, all_names_, name);
-  // Two kept columns of the same name could not be told apart in the dataset.
-  if (const auto [a, b] = first_duplicate(all_names_, selected_); a >= 0) {
-    const bool made_up = fields_[static_cast<size_t>(a)].empty() || fields_[static_cast<size_t>(b)].empty();
-    fail("{}: columns {} and {} are both named {}{}; keep one of them with --columns (names, or numbers "
-         "from 1)", name, a + 1, b + 1, quote_for_message(all_names_[static_cast<size_t>(a)]),
-         made_up ? fmt::format(" (column {} has no name in the header, so it is named by its position)",
-                               fields_[static_cast<size_t>(a)].empty() ? a + 1 : b + 1)
-                 : std::string());
-  }
-  for (int64_t i : selected_) {
-    // Names are stored in the dataset as UTF-8 text (and printed in JSON by info --json).
-    const std::string& column = all_names_[static_cast<size_t>(i)];
-    if (!is_utf8(column))
-      fail("{}: the name of column {}, {}, is not UTF-8: convert the file to UTF-8 first (for "
-           "Latin-1: iconv -f LATIN1 -t UTF-8)", name, i + 1, quote_for_message(column));
-    names_.push_back(column);
-  }
-  if (has_header && !next_record()) fail("{}: has a header line but no data rows", name);
-  pending_ = pending_ || has_header;
-}
-
-CsvTable::~CsvTable() = default;
-
-bool CsvTable::next_record() { return reader_->next(fields_); }
-
-int64_t CsvTable::read(float* dst, int64_t max_rows) {
-  lines_.clear();
-  int64_t n = 0;
-  while (n < max_rows) {
-    if (!pending_ && !next_record()) break;
-    pending_ = false;
-    const int64_t line = reader_->line();
-    if (static_cast<int64_t>(fields_.size()) != width_)
-      fail("{}:{}: row has {} fields, expected {} as on line {}", name(), line, fields_.size(),
-           width_, first_line_);
-    for (size_t c = 0; c < selected_.size(); ++c) {
-      const std::string& cell = fields_[static_cast<size_t>(selected_[c])];
-      float& v = dst[n * cols() + static_cast<int64_t>(c)];
-      if (cell.find_first_not_of(" \t") == std::string::npos) {
-        v = std::numeric_limits<float>::quiet_NaN();  // a missing value
-      } else if (!parse_float(cell, v)) {
-        fail("{}:{}: field {} ({}): {} is not a number (pick numeric columns with --columns)", name(), line,
-             selected_[c] + 1, quote_for_message(names_[c]), quote_for_message(cell));
-      }
-    }
-    lines_.push_back(line);
-    ++n;
-  }
-  return n;
 }
 
 }  // namespace gantool

@@ -18,6 +18,12 @@ void append_table_value(std::string& out, const Table& table, int64_t c, int64_t
   char buffer[64];
   switch (column.kind) {
     case ColumnKind::continuous: {
+      // A NaN value (not a missing one) as "-nan": "nan" and "NaN" are missing markers of
+      // the typed import, "-nan" is not, and pandas reads it as NaN.
+      if (std::isnan(col.reals[i])) {
+        out += "-nan";
+        return;
+      }
       const auto end = std::to_chars(buffer, buffer + sizeof buffer, col.reals[i]).ptr;
       out.append(buffer, end);
       // A whole number keeps a ".0", so that it reads back as continuous, not integer.
@@ -43,10 +49,13 @@ void append_table_value(std::string& out, const Table& table, int64_t c, int64_t
 }
 
 void append_table_row(std::string& out, const Table& table, int64_t r, const TableCsvStyle& style) {
+  const size_t start = out.size();
   for (int64_t c = 0; c < static_cast<int64_t>(table.columns.size()); ++c) {
     if (c) out += style.delimiter;
     append_table_value(out, table, c, r, style);
   }
+  // An empty line would be skipped when read back: a row of one empty value is written "".
+  if (out.size() == start) out += "\"\"";
   out += '\n';
 }
 

@@ -21,8 +21,9 @@ const std::vector<std::string>& default_na_values();
 struct TypedCsvOptions {
   std::string name;          // the input as messages name it ("<stdin>"); "" = the path
   // header: "auto" takes the first record as a header when every field is non-empty (after
-  // trimming) and none is a number, a date (datetime_formats()) or one of na_values (two equal
-  // names are refused); else the columns are named x0, x1, ... ("yes" names an empty field by
+  // trimming; but the first of several may be empty, as pandas writes its index column) and
+  // none is a number, a date (datetime_formats()) or one of na_values (two equal names are
+  // refused); else the columns are named x0, x1, ... (an empty field of a header is named by
   // its position).
   CsvTableOptions csv;       // header, delimiter, and `columns`: the columns to keep ("" = all)
   std::string drop_columns;  // columns to leave out, by name or number from 1 ("" = none)

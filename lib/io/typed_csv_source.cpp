@@ -116,11 +116,14 @@ void TypedCsvSource::read_header(const TypedCsvOptions& options) {
   }
   bool has_header = header == "yes";
   if (header == "auto") {
-    // A header: every field non-empty, none a number, a date or a missing marker (two equal
-    // names are then refused, as in any header).
+    // A header: every field non-empty (but the first of several, where pandas writes its index
+    // column with no name), none a number, a date or a missing marker (two equal names are
+    // then refused, as in any header).
     has_header = true;
     bool any_text = false;  // a field that could be a name
-    for (const std::string& f : first) {
+    for (size_t i = 0; i < first.size(); ++i) {
+      const std::string& f = first[i];
+      if (f.empty() && i == 0 && first.size() > 1) continue;
       double number;
       int64_t seconds;
       bool date = false;
@@ -132,8 +135,10 @@ void TypedCsvSource::read_header(const TypedCsvOptions& options) {
     }
     guessed_no_header_ = !has_header && any_text;
   }
-  for (size_t i = 0; i < first.size(); ++i)
+  for (size_t i = 0; i < first.size(); ++i) {
+    nameless_.push_back(has_header && first[i].empty());
     all_names_.push_back(has_header && !first[i].empty() ? first[i] : fmt::format("x{}", i));
+  }
   if (has_header) {
     if (!reader_->next(fields_)) fail("{}: has a header line but no data rows", name());
   }
@@ -160,17 +165,19 @@ void TypedCsvSource::keep_columns(const TypedCsvOptions& options) {
     names_.push_back(all_names_[static_cast<size_t>(f)]);
   }
   if (kept_.empty()) fail_usage("{}: no columns are left to read (see --columns and --drop-columns)", name());
-  for (size_t a = 0; a < names_.size(); ++a) {
-    for (size_t b = a + 1; b < names_.size(); ++b) {
-      if (names_[a] != names_[b]) continue;
-      const int64_t fa = kept_[a] + 1, fb = kept_[b] + 1;
-      fail("{}: columns {} and {} are both named {}; keep one of them with --columns or --drop-columns "
-           "(names, or numbers from 1)", name(), std::min(fa, fb), std::max(fa, fb), quote_for_message(names_[a]));
-    }
+  // Two kept columns of one name could not be told apart in the table (sorting, not comparing
+  // every pair: a file may have 262,144 columns).
+  if (const auto [a, b] = first_duplicate(all_names_, kept_); a >= 0) {
+    const int64_t nameless = nameless_[static_cast<size_t>(a)] ? a : nameless_[static_cast<size_t>(b)] ? b : -1;
+    fail("{}: columns {} and {} are both named {}{}; keep one of them with --columns or --drop-columns (names, or "
+         "numbers from 1)", name(), a + 1, b + 1, quote_for_message(all_names_[static_cast<size_t>(a)]),
+         nameless < 0 ? std::string() : fmt::format(" (column {} has no name in the header, so it is named by its "
+                                                    "position)", nameless + 1));
+  }
+  for (size_t a = 0; a < names_.size(); ++a)
     if (!is_utf8(names_[a]))
       fail("{}: the name of column {}, {}, is not UTF-8: convert the file to UTF-8 first (for Latin-1: iconv "
            "-f LATIN1 -t UTF-8)", name(), kept_[a] + 1, quote_for_message(names_[a]));
-  }
   texts_.resize(kept_.size());
   missing_.resize(kept_.size());
 }

@@ -75,6 +75,7 @@ class TypedCsvSource {
   std::vector<std::string> na_values_;
   std::vector<std::string> fields_;       // the current record
   std::vector<std::string> all_names_;    // one per field
+  std::vector<uint8_t> nameless_;         // one per field: an empty field of the header
   std::vector<std::string> names_;        // one per kept column
   std::vector<int64_t> kept_;             // field of each kept column
   std::vector<std::string_view> texts_;   // one per kept column, into fields_

@@ -11,29 +11,41 @@
 #include <exception>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 
 namespace gantool_fuzz {
 
-// A file of this process (in /dev/shm when there is one, else TMPDIR) holding `size` bytes
-// of `data`; overwritten by each input and removed when the process exits.
-inline const std::string& input_file(const uint8_t* data, size_t size, const char* suffix) {
-  static const std::string path = [suffix] {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::path dir = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
-    std::string p = (dir / ("gantool-fuzz-" + std::to_string(::getpid()) + suffix)).string();
-    static std::string remove_at_exit;
-    remove_at_exit = p;
-    std::atexit([] { std::remove(remove_at_exit.c_str()); });
-    return p;
-  }();
+// A path of this process ending in `suffix` (in /dev/shm when there is one, else TMPDIR),
+// removed when the process exits; one per suffix.
+inline std::string scratch_path(const std::string& suffix) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path dir = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
+  const std::string p = (dir / ("gantool-fuzz-" + std::to_string(::getpid()) + suffix)).string();
+  static std::vector<std::string> remove_at_exit;
+  if (remove_at_exit.empty()) std::atexit([] {
+    for (const std::string& path : remove_at_exit) std::remove(path.c_str());
+  });
+  remove_at_exit.push_back(p);
+  return p;
+}
+
+// Writes `size` bytes of `data` to `path`, replacing what it held.
+inline void write_file(const std::string& path, const void* data, size_t size) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f || (size > 0 && std::fwrite(data, 1, size, f) != size) || std::fclose(f) != 0) {
     std::perror(path.c_str());
     std::abort();  // the machine's fault, not gantool's: stop rather than report nonsense
   }
+}
+
+// The file of this process for the inputs (named by the suffix of the first call), holding
+// `size` bytes of `data`: overwritten by each input and removed when the process exits.
+inline const std::string& input_file(const uint8_t* data, size_t size, const char* suffix) {
+  static const std::string path = scratch_path(suffix);
+  write_file(path, data, size);
   return path;
 }
 

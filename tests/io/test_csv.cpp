@@ -1,7 +1,7 @@
 // Tests for io/csv: record reading (quoting, line endings, BOM, blank lines, delimiter
 // detection, records across the 1 MiB buffer boundary, error messages, limits, binary and
-// UTF-16 input), strict float parsing, shortest float formatting and field quoting; for
-// io/csv_table: header names (empty, duplicate) and its messages; and quote_for_message.
+// UTF-16 input), strict float parsing, shortest float formatting and field quoting; and
+// quote_for_message. (Header names, as a table reads them, are tested in test_typed_csv_files.cpp.)
 #include <catch2/catch.hpp>
 
 #include <bit>
@@ -19,7 +19,6 @@
 
 #include "core/error.hpp"
 #include "io/csv.hpp"
-#include "io/csv_table.hpp"
 #include "scratch.hpp"
 
 namespace gantool {
@@ -492,7 +491,11 @@ TEST_CASE("append_csv_field quotes only when it must", "[csv]") {
       {"\"", ',', "\"\"\"\""},
       {"a\nb", ',', "\"a\nb\""},
       {"a\rb", '|', "\"a\rb\""},
-      {" spaced ", ',', " spaced "},
+      {"in side", ',', "in side"},
+      // Blanks at either end: quoted, since the typed import trims unquoted fields.
+      {" spaced ", ',', "\" spaced \""},
+      {"\tx", ',', "\"\tx\""},
+      {"x ", ';', "\"x \""},
   };
   for (const Case& c : cases) {
     INFO("field: '" << c.field << "'");
@@ -690,91 +693,6 @@ TEST_CASE("csv refuses a record with more fields than the limit", "[csv]") {
   std::string widest;
   for (int i = 0; i < 262144; ++i) widest += i ? ",1" : "1";
   CHECK(error_of(widest + "\n").empty());
-}
-
-// ---- CsvTable ---------------------------------------------------------------------
-
-// The message of the Error or UsageError that opening and reading `text` as a table throws.
-std::string table_error(const std::string& text, const std::string& columns = "") {
-  gantool_test::ScratchDir dir("csv_table");
-  dir.write("t.csv", text);
-  try {
-    CsvTableOptions options;
-    options.columns = columns;
-    CsvTable table(dir / "t.csv", options);
-    std::vector<float> rows(static_cast<size_t>(table.cols()) * 16);
-    while (table.read(rows.data(), 16) > 0) {
-    }
-  } catch (const std::runtime_error& e) {
-    const std::string message = e.what();
-    const size_t at = message.find("t.csv");
-    return at == std::string::npos ? message : message.substr(at);
-  }
-  return "";
-}
-
-// The column names of `text` read as a table.
-std::vector<std::string> table_columns(const std::string& text, const std::string& columns = "") {
-  gantool_test::ScratchDir dir("csv_table");
-  dir.write("t.csv", text);
-  CsvTableOptions options;
-  options.columns = columns;
-  return CsvTable(dir / "t.csv", options).columns();
-}
-
-TEST_CASE("csv table refuses duplicate column names unless --columns avoids them", "[csv]") {
-  const std::string text = "a,b,a,c\n1,2,3,4\n";
-  CHECK_THAT(table_error(text), Catch::StartsWith("t.csv: columns 1 and 3 are both named 'a'") &&
-                                    Catch::Contains("--columns"));
-  CHECK_THAT(table_error(text, "c,a"), Catch::Contains("columns 1 and 3 are both named 'a'") &&
-                                           Catch::Contains("by number"));
-  CHECK_THAT(table_error(text, "1,3"), Catch::Contains("columns 1 and 3 are both named 'a'"));
-  CHECK(table_error(text, "b,3,c").empty());
-  CHECK(table_columns(text, "b,3,c") == Fields{"b", "a", "c"});
-  CHECK(table_error(text, "1,2,4").empty());
-  // Without a header, or with --header no, names are made up and never repeat.
-  CHECK(table_error("1,2,1\n3,4,5\n").empty());
-}
-
-TEST_CASE("csv table names a nameless header field by its position", "[csv]") {
-  // pandas writes its index column with an empty name.
-  CHECK(table_columns(",a,b\n0,1,2\n") == Fields{"x0", "a", "b"});
-  // A made-up name that clashes with a given one is named as made up.
-  CHECK_THAT(table_error("x1,,b\n0,1,2\n"),
-             Catch::Contains("columns 1 and 2 are both named 'x1'") && Catch::Contains("column 2 has no name"));
-}
-
-TEST_CASE("csv table refuses column names that are not UTF-8", "[csv]") {
-  // Latin-1 "größe": stored as is, it would break info --json and every UTF-8 reader.
-  const std::string text = "gr\xF6\xDF" "e,b\n1,2\n";
-  CHECK_THAT(table_error(text), Catch::StartsWith("t.csv: the name of column 1, 'gr\\xf6\\xdfe', is not UTF-8") &&
-                                    Catch::Contains("iconv -f LATIN1 -t UTF-8"));
-  CHECK(table_columns(text, "b") == Fields{"b"});  // not kept: not checked
-  CHECK(table_columns("gr\xC3\xB6\xC3\x9F" "e,b\n1,2\n") == Fields{"gr\xC3\xB6\xC3\x9F" "e", "b"});
-}
-
-TEST_CASE("csv table messages quote field text on one printable line", "[csv]") {
-  const std::string message = table_error("a,\"b\x1b[2J\nc\"\n1,\"x\ny\"\n");
-  INFO(message);
-  CHECK_THAT(message, Catch::StartsWith("t.csv:3: field 2 ('b\\x1b[2J\\nc'): 'x\\ny' is not a number"));
-  CHECK(printable_line(message));
-  const std::string long_cell = table_error("a\n" + std::string(100000, '9') + "x\n");
-  CHECK(long_cell.size() < 200);
-  CHECK_THAT(long_cell, Catch::Contains("'99999") && Catch::Contains("...' is not a number"));
-}
-
-TEST_CASE("csv table lists only some column names for an unknown column", "[csv]") {
-  std::string header, row;
-  for (int i = 0; i < 5000; ++i) {
-    header += fmt::format("{}name{}", i ? "," : "", i);
-    row += i ? ",1" : "1";
-  }
-  const std::string message = table_error(header + "\n" + row + "\n", "nope\x01");
-  INFO(message);
-  CHECK_THAT(message, Catch::Contains("no column 'nope\\x01'") && Catch::Contains("'name0', 'name1'") &&
-                          Catch::Contains("5000 in all") && Catch::Contains("numbers 1..5000"));
-  CHECK(message.size() < 400);
-  CHECK(printable_line(message));
 }
 
 }  // namespace
