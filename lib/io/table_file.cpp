@@ -48,6 +48,10 @@ H5Id create_column(hid_t group, const std::string& name, hid_t type) {
   H5Id space(H5Screate_simple(1, &dims, &maxdims), H5Sclose);
   H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   H5Pset_chunk(dcpl.get(), 1, &kChunkRows);
+  // Compressed (byte shuffle, then deflate at its fastest level): a small table does not
+  // take a whole chunk per column on disk, and codes and flags shrink to a fraction.
+  H5Pset_shuffle(dcpl.get());
+  H5Pset_deflate(dcpl.get(), 1);
   H5Pset_obj_track_times(dcpl.get(), false);
   H5Id dataset(H5Dcreate2(group, name.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose);
   if (!dataset) fail_write(group, "create dataset " + name);
