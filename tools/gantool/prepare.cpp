@@ -1,9 +1,10 @@
 // gantool prepare: make a synthetic dataset, or import one from CSV or HDF5, optionally
-// normalized, shuffled and split into train and test files.
+// normalized, shuffled and split into train and test files. This file binds the flags and
+// runs synthetic data and numeric-matrix inputs; CSV and typed-table inputs go through
+// prepare_table.cpp.
 //
 // Rows stream through in blocks: without --shuffle, memory does not grow with the input.
-// Normalization and splitting need two passes; a CSV input is then first copied ("spooled")
-// to a temporary HDF5 file beside the output, which can be read again.
+// Normalization and splitting need two passes over the (rereadable) source.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -112,26 +113,15 @@ std::unique_ptr<RowSource> open_source(const PrepareOptions& opt, DatasetMeta& m
   return src;
 }
 
-// A source that can be read again: the rows shuffled in memory, or a CSV input copied to a
-// temporary dataset file (`spool`, beside the output) when two passes are needed. Filters
-// the rows on the way (with `filter`, which then is done); returns src itself otherwise.
-std::unique_ptr<RowSource> make_rereadable(std::unique_ptr<RowSource> src, const PrepareOptions& opt,
-                                           RowFilter& filter, std::unique_ptr<TempFile>& spool) {
-  const bool two_passes = opt.normalize != "none" || opt.split > 0;
-  if (opt.shuffle) {
-    Tensor all = load_all(*src, filter);
-    Rng rng = make_rng(opt.seed, kShuffleStream);
-    shuffle_rows(all, rng);
-    return std::make_unique<MemorySource>(std::move(all), src->columns());
-  }
-  if (!two_passes || src->rewind()) return src;
-  spool = std::make_unique<TempFile>(opt.out);
-  DatasetMeta spool_meta;
-  spool_meta.schema = continuous_schema(src->columns());
-  DatasetWriter writer(spool->path(), src->cols(), spool_meta);
-  for_each_block(*src, filter, [&](const float* rows, int64_t n) { writer.append(rows, n); });
-  writer.commit();
-  return std::make_unique<DatasetSource>(DataRef{spool->path()}, "");
+// The rows shuffled in memory (filtered on the way, with `filter`, which then is done), or
+// src itself: synthetic data and dataset files can be read again for a second pass.
+std::unique_ptr<RowSource> shuffle_if_asked(std::unique_ptr<RowSource> src, const PrepareOptions& opt,
+                                            RowFilter& filter) {
+  if (!opt.shuffle) return src;
+  Tensor all = load_all(*src, filter);
+  Rng rng = make_rng(opt.seed, kShuffleStream);
+  shuffle_rows(all, rng);
+  return std::make_unique<MemorySource>(std::move(all), src->columns());
 }
 
 // Statistics of the training rows (those the split does not choose), for the normalization.
@@ -198,9 +188,8 @@ void run_prepare(PrepareOptions opt, const CLI::App& cmd) {
   if (opt.shuffle || opt.split > 0) meta.seed = opt.seed;
 
   RowFilter filter{opt.drop_nonfinite, opt.limit};
-  std::unique_ptr<TempFile> spool;  // removes the spooled copy of a CSV input when done
-  src = make_rereadable(std::move(src), opt, filter, spool);
-  const bool filtered_already = opt.shuffle || spool;
+  src = shuffle_if_asked(std::move(src), opt, filter);
+  const bool filtered_already = opt.shuffle;
   const int64_t dropped_first = filter.dropped;
   if (filtered_already) filter = RowFilter{};
 
