@@ -254,7 +254,7 @@ def main():
                 row["cells"] = j.get("discrete_cells")
         for label, f in usual:
             if mixed:
-                v, s = timed(jsd_mixed.boosting_mixed, fa, fb) if label == "gradient boosting" else (None, 0)
+                v, s = timed(lambda: boosting(*jsd_mixed.one_hot(fa, fb))) if label == "gradient boosting" else (None, 0)
             else:
                 v, s = timed(f, xa.astype(np.float64), xb.astype(np.float64))
             if v is not None:

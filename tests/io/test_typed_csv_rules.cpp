@@ -16,17 +16,12 @@
 
 using namespace gantool;
 using gantool_test::Csv;
+using gantool_test::kinds;
 using gantool_test::outcome;
 using Catch::Matchers::Contains;
 using Strings = std::vector<std::string>;
 
 namespace {
-
-std::vector<ColumnKind> kinds(const CsvInference& inference) {
-  std::vector<ColumnKind> out;
-  for (const Column& c : inference.schema.columns) out.push_back(c.kind);
-  return out;
-}
 
 TypedCsvOptions with_na(const Strings& na) {
   TypedCsvOptions o;

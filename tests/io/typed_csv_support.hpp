@@ -66,4 +66,11 @@ inline Outcome outcome(const std::string& text, const gantool::TypedCsvOptions& 
   return {};
 }
 
+// The kinds of the inferred columns, in order.
+inline std::vector<gantool::ColumnKind> kinds(const gantool::CsvInference& inference) {
+  std::vector<gantool::ColumnKind> out;
+  for (const gantool::Column& c : inference.schema.columns) out.push_back(c.kind);
+  return out;
+}
+
 }  // namespace gantool_test
