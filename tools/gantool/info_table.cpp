@@ -23,7 +23,10 @@ std::string numeric_summary(const Column& column, const ColumnStats& s) {
   if (s.count == 0) return "-";
   if (column.kind == ColumnKind::datetime)
     return fmt::format("{} … {}", date_text(s.min, column.format), date_text(s.max, column.format));
-  std::string text = fmt::format("{:.6g} … {:.6g}, mean {:.6g}, std {:.6g}", s.min, s.max, s.mean, s.stddev());
+  std::string text = column.kind == ColumnKind::integer  // integers in full, not as 1.45544e+06
+                         ? fmt::format("{} … {}", static_cast<int64_t>(s.min), static_cast<int64_t>(s.max))
+                         : fmt::format("{:.6g} … {:.6g}", s.min, s.max);
+  text += fmt::format(", mean {:.6g}, std {:.6g}", s.mean, s.stddev());
   if (s.nonfinite) text += fmt::format(", {} non-finite", s.nonfinite);
   return text;
 }
