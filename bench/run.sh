@@ -11,6 +11,7 @@
 #  6. Discriminator rejection sampling: JSD to held-out data with and without (reject.py).
 #  7. eval-jsd: the validation suite against true values and the usual estimators
 #     (validate_jsd.py), and speed against scipy's cKDTree (jsd_speed.py).
+#  7b. gantool report on 1,000,000 × 20 mixed rows against 1,000,000 (report_speed.py).
 #  8. Kill-and-signal reliability: SIGKILL, SIGINT, SIGTERM and a full disk during prepare,
 #     sample, export and train (reliability.py, about 10 minutes; exits 1 on any failure).
 # The quality protocol of the defaults is bench/quality.sh (about 3 minutes), not run here.
@@ -74,5 +75,8 @@ echo
 /usr/bin/python3 "$here/validate_jsd.py" "$gantool" jsd_validation jsd_validation.md
 echo
 /usr/bin/python3 "$here/jsd_speed.py" "$gantool" jsd_speed jsd_speed.md
+echo
+/usr/bin/python3 "$here/report_speed.py" "$gantool" report_speed report_speed.md
+cat report_speed.md
 echo
 /usr/bin/python3 "$here/reliability.py" "$gantool" reliability
