@@ -61,20 +61,21 @@ Normalization fit_table_normalization(const std::string& method, const Schema& s
   if (method == "none") return norm;
   std::vector<ColumnStats> numeric;
   std::vector<std::string> names;
+  // A column without a finite value (all missing) is left as it is, like the discrete ones.
+  const auto applies = [&](size_t c) { return normalizable(schema.columns[c].kind) && stats[c].count > 0; };
   for (size_t c = 0; c < schema.columns.size(); ++c)
-    if (normalizable(schema.columns[c].kind)) {
+    if (applies(c)) {
       numeric.push_back(stats[c]);
       names.push_back(schema.columns[c].name);
     }
-  if (numeric.empty()) fail_usage("--normalize {}: the table has no continuous or integer column", method);
+  if (numeric.empty()) fail_usage("--normalize {}: the table has no continuous or integer column with values", method);
   const Normalization fitted = fit_normalization(method, numeric, names);
   norm.method = method;
   size_t k = 0;
-  for (const Column& column : schema.columns) {
-    const bool applies = normalizable(column.kind);
-    norm.shift.push_back(applies ? fitted.shift[k] : 0.0);
-    norm.scale.push_back(applies ? fitted.scale[k] : 1.0);
-    k += applies;
+  for (size_t c = 0; c < schema.columns.size(); ++c) {
+    norm.shift.push_back(applies(c) ? fitted.shift[k] : 0.0);
+    norm.scale.push_back(applies(c) ? fitted.scale[k] : 1.0);
+    k += applies(c);
   }
   return norm;
 }

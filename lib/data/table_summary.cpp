@@ -45,7 +45,13 @@ std::vector<ColumnSummary> summarize_table(TableReader& reader) {
         } else if (discrete) {
           ++counts[c][static_cast<size_t>(col.ints[i])];
         } else {
-          add_value(out[c].stats, number_at(block, static_cast<int64_t>(c), r));
+          ColumnSummary& sum = out[c];
+          if (!holds_reals(schema.columns[c].kind)) {
+            const int64_t v = col.ints[i];
+            sum.int_min = sum.stats.count == 0 ? v : std::min(sum.int_min, v);
+            sum.int_max = sum.stats.count == 0 ? v : std::max(sum.int_max, v);
+          }
+          add_value(sum.stats, number_at(block, static_cast<int64_t>(c), r));
         }
       }
     }

@@ -15,6 +15,8 @@ namespace gantool {
 struct ColumnSummary {
   int64_t missing = 0;  // rows whose value is missing
   ColumnStats stats;    // numeric columns: their values (datetimes in seconds), in float64
+  // Integer and datetime columns: the exact range (when stats.count > 0).
+  int64_t int_min = 0, int_max = 0;
   // Discrete columns: (category, rows) from the most frequent, ties in category order.
   std::vector<std::pair<std::string, int64_t>> top;
 };

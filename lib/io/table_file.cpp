@@ -191,7 +191,8 @@ void TableWriter::commit() {
     if (is_discrete(column.kind)) column.counts = d.counts[c];
     const hid_t dataset = d.values[c].get();
     write_attr(dataset, "kind", std::string(column_kind_name(column.kind)));
-    if (column.name != column_link_name(column.name)) write_attr(dataset, "name", column.name);
+    write_attr(dataset, "name", column.name);  // the link name escapes '/' and '%'
+    if (d.masks[c]) write_attr(d.masks[c].get(), "name", column.name);
     if (is_discrete(column.kind)) {
       write_attr(dataset, "categories", column.categories);
       write_attr(dataset, "counts", column.counts);

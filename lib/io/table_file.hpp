@@ -8,10 +8,10 @@
 //                            continuous float64, integer int64, datetime int64 seconds since
 //                            1970-01-01T00:00:00Z (attribute "format"), boolean an enum
 //                            {FALSE, TRUE} of int8 (numpy's bool in h5py), categorical int32
-//                            codes (-1 where missing); attribute "kind" always, attribute
+//                            codes (-1 where missing); attributes "kind" and "name" always,
 //                            "categories" (and "counts") for boolean and categorical columns
 //   /missing/NAME          uint8, 1 where the value of column NAME is missing (only for
-//                            columns with a missing value)
+//                            columns with a missing value); attribute "name"
 //   /normalization         as in a numeric file, one shift and scale per column (0 and 1 for
 //                            columns it does not apply to); applied when read as floats
 // NAME is the column's name with '%' written "%25" and '/' written "%2F" (and a name "." or

@@ -50,7 +50,18 @@ std::string some_names(const std::vector<std::string>& names) {
 
 }  // namespace
 
+// Digits whose leading zeros mean something (zip codes, identifiers: "02134", "007"), or
+// more digits than any int64 has (an identifier): text, not a number, so that they come
+// back as written.
+bool identifier_digits(std::string_view text) {
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (text.size() > 1 && text[0] == '0' && text[1] >= '0' && text[1] <= '9') return true;
+  return digits && text.size() > 19;
+}
+
 bool parse_int64_text(std::string_view text, int64_t& value) {
+  if (identifier_digits(text)) return false;
   if (text.size() > 1 && text.front() == '+' && text[1] != '-') text.remove_prefix(1);
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
@@ -58,6 +69,7 @@ bool parse_int64_text(std::string_view text, int64_t& value) {
 }
 
 bool parse_real_text(std::string_view text, double& value) {
+  if (identifier_digits(text)) return false;
   if (text.size() > 1 && text.front() == '+' && text[1] != '-') text.remove_prefix(1);
   if (text.empty()) return false;
   const char* end = text.data() + text.size();

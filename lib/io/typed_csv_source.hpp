@@ -15,12 +15,14 @@
 
 namespace gantool {
 
-// Reads `text` as an int64 written in decimal ("-12", "+7", "007"); false for anything else,
-// including a value beyond int64's range.
+// Reads `text` as an int64 written in decimal ("-12", "+7"); false for anything else,
+// including a value beyond int64's range and digits with a leading zero ("007", "02134":
+// an identifier, kept as text).
 bool parse_int64_text(std::string_view text, int64_t& value);
 
 // Reads `text` as a double with std::from_chars ("1.5", "-2e-3", "+4", "inf", "-inf", "nan",
-// any case); false when it is not exactly a number or overflows (a too small one is 0).
+// any case); false when it is not exactly a number or overflows (a too small one is 0), and
+// for digits with a leading zero or more than 19 digits (identifiers, kept as text).
 bool parse_real_text(std::string_view text, double& value);
 
 // The spellings of false and true that make a boolean column, each pair in one case:

@@ -77,9 +77,12 @@ Table align_columns(const Table& reference, const std::string& reference_file, c
     const Column& ref = reference.schema.columns[c];
     Column& col = out.schema.columns[c];
     if (ref.kind != col.kind)
-      fail("column {} is {} in {} but {} in {}; report compares tables whose columns have the same kinds",
+      fail("column {} is {} in {} but {} in {}; report compares tables whose columns have the same kinds{}",
            quote_for_message(col.name), column_kind_name(ref.kind), reference_file, column_kind_name(col.kind),
-           other_file);
+           other_file,
+           ref.kind == ColumnKind::boolean
+               ? std::string()
+               : fmt::format(" (import both with 'gantool prepare --{} {}')", column_kind_name(ref.kind), col.name));
     if (col.kind == ColumnKind::categorical) align_categories(ref, reference_file, col, out.columns[c], other_file);
   }
   count_categories(out);

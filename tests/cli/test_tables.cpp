@@ -95,10 +95,10 @@ TEST_CASE("tables: h5py and pandas read a typed table without gantool (README's 
   // README's example, then a comparison with pandas' own reading of the CSV.
   s.python("import h5py, pandas as pd\n"
            "with h5py.File('penguins.h5') as f:\n"
-           "    t, missing = f['table'], f.get('missing', {})\n"
-           "    df = pd.DataFrame({name: pd.Categorical.from_codes(t[name][:], t[name].attrs['categories'])\n"
-           "                       if t[name].attrs['kind'] == 'categorical' else t[name][:] for name in t.attrs['columns']})\n"
-           "    for name in missing: df[name] = df[name].mask(missing[name][:] == 1)\n"
+           "    cols = {d.attrs['name']: d for d in f['table'].values()}\n"
+           "    df = pd.DataFrame({n: pd.Categorical.from_codes(d[:], d.attrs['categories']) if d.attrs['kind'] == 'categorical'\n"
+           "                       else d[:] for n, d in ((n, cols[n]) for n in f['table'].attrs['columns'])})\n"
+           "    for m in f.get('missing', {}).values(): df[m.attrs['name']] = df[m.attrs['name']].mask(m[:] == 1)\n"
            "ref = pd.read_csv('" + penguins_csv() + "')\n"
            "assert list(df.columns) == list(ref.columns)\n"
            "for c in ref.columns:\n"
@@ -106,6 +106,22 @@ TEST_CASE("tables: h5py and pandas read a typed table without gantool (README's 
            "    assert (a.isna() == b.isna()).all(), c\n"
            "    assert (a[~a.isna()].astype(str) == b[~b.isna()].astype(str).str.replace(r'\\.0$', '', regex=True)).all() or \\\n"
            "           (a[~a.isna()].astype(float) == b[~b.isna()].astype(float)).all(), c\n");
+}
+
+TEST_CASE("tables: README's h5py example reads columns whose names hold '/' and '%'", "[cli][tables]") {
+  Scratch s("tables_names");
+  s.write("n.csv", "a/b,c%d,e\nx,1,NA\ny,2,3.5\n");
+  REQUIRE(s.run("prepare -q --from n.csv -o n.h5").status == 0);
+  s.python("import h5py, pandas as pd\n"
+           "with h5py.File('n.h5') as f:\n"
+           "    cols = {d.attrs['name']: d for d in f['table'].values()}\n"
+           "    df = pd.DataFrame({n: pd.Categorical.from_codes(d[:], d.attrs['categories']) if d.attrs['kind'] == 'categorical'\n"
+           "                       else d[:] for n, d in ((n, cols[n]) for n in f['table'].attrs['columns'])})\n"
+           "    for m in f.get('missing', {}).values(): df[m.attrs['name']] = df[m.attrs['name']].mask(m[:] == 1)\n"
+           "assert list(df.columns) == ['a/b', 'c%d', 'e'], list(df.columns)\n"
+           "assert list(df['a/b']) == ['x', 'y'] and list(df['c%d']) == [1, 2]\n"
+           "assert df['e'].isna().tolist() == [True, False]\n");
+  CHECK(s.run("export n.h5").out == "a/b,c%d,e\nx,1,\ny,2,3.5\n");
 }
 
 TEST_CASE("tables: split, shuffle, limit, normalize and column choices work on typed tables", "[cli][tables]") {

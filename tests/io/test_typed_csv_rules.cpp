@@ -62,7 +62,7 @@ TEST_CASE("typed csv: na_values replaces the list of missing markers", "[typed_c
   CHECK(n.table.columns[0].reals[2] == -std::numeric_limits<double>::infinity());
 }
 
-TEST_CASE("typed csv: integers to int64's extremes, numbers beyond them are continuous", "[typed_csv]") {
+TEST_CASE("typed csv: integers to int64's extremes, numbers beyond them are continuous, identifiers text", "[typed_csv]") {
   const auto r = Csv("i,big,f,e\n9223372036854775807,9223372036854775808,1,1e3\n-9223372036854775808,1,+2,inf\n"
                      "+7,2,-3.5,-inf\n")
                      .read();
@@ -73,6 +73,10 @@ TEST_CASE("typed csv: integers to int64's extremes, numbers beyond them are cont
   CHECK(r.table.columns[1].reals[0] == 9223372036854775808.0);
   CHECK(r.table.columns[2].reals == std::vector<double>{1, 2, -3.5});
   CHECK(r.table.columns[3].reals[1] == std::numeric_limits<double>::infinity());
+  // Identifiers: digits with a leading zero (zip codes) or more than 19 digits are text.
+  const auto ids = Csv("zip,id,n\n02134,12345678901234567890,0\n10001,12345678901234567891,-0\n").read();
+  CHECK(kinds(ids.inference) == std::vector<K>{K::categorical, K::categorical, K::integer});
+  CHECK(ids.inference.schema.columns[0].categories == std::vector<std::string>{"02134", "10001"});
   // An overflowing number is text; one too small is zero.
   const auto t = Csv("x,y\n1e400,1e-400\n2,3\n").read();
   CHECK(kinds(t.inference) == std::vector<K>{K::categorical, K::continuous});

@@ -22,6 +22,9 @@ namespace {
 
 // Discrete cells a side, on average, from which auto trusts exact matching.
 constexpr int64_t kRowsPerCell = 50;
+// Below this, exact matching is meaningless (most rows alone in their cell read ln 2), and
+// auto takes the classifier even on few rows.
+constexpr int64_t kFewestRowsPerCell = 5;
 
 // Refuses tables whose columns differ in number, name (unless `by_position`: a numeric matrix
 // of unnamed columns x0, x1, ...), or kind (numeric kinds — continuous, integer, datetime — are
@@ -88,9 +91,15 @@ Table read_table(TableReader& reader, bool drop_nonfinite, int64_t& dropped) {
 
 std::string choose_method(const EvalOptions& opt, const TableCells& cells, int64_t rows, std::string& why) {
   if (opt.method != "auto") return opt.method;
-  if (rows < kClassifierRows) {
+  if (rows < kClassifierRows && (rows >= kFewestRowsPerCell * cells.cells || rows < kClassifierMinimum)) {
     why = fmt::format(" (auto: fewer than {} rows a side to train a classifier)", kClassifierRows);
     return "knn";
+  }
+  if (rows < kClassifierRows) {
+    why = fmt::format(" (auto: {} discrete cells for {} rows a side, too many for exact matching; on so few rows the "
+                      "classifier's lower bound is loose)",
+                      cells.cells, rows);
+    return "classifier";
   }
   if (cells.numeric_columns <= 2 && rows >= kRowsPerCell * cells.cells) {
     why = fmt::format(" (auto: at most 2 numeric columns and at least {} rows a side per discrete cell)", kRowsPerCell);

@@ -12,19 +12,20 @@ namespace gantool {
 namespace {
 
 // A number of seconds as the column's dates.
-std::string date_text(double seconds, const std::string& format) {
+std::string date_text(int64_t seconds, const std::string& format) {
   std::string text;
-  append_datetime(text, static_cast<int64_t>(seconds), format);
+  append_datetime(text, seconds, format);
   return text;
 }
 
 // "17 … 90, mean 38.6, std 13.6" (dates as dates), or "-" without values.
-std::string numeric_summary(const Column& column, const ColumnStats& s) {
+std::string numeric_summary(const Column& column, const ColumnSummary& summary) {
+  const ColumnStats& s = summary.stats;
   if (s.count == 0) return "-";
   if (column.kind == ColumnKind::datetime)
-    return fmt::format("{} … {}", date_text(s.min, column.format), date_text(s.max, column.format));
-  std::string text = column.kind == ColumnKind::integer  // integers in full, not as 1.45544e+06
-                         ? fmt::format("{} … {}", static_cast<int64_t>(s.min), static_cast<int64_t>(s.max))
+    return fmt::format("{} … {}", date_text(summary.int_min, column.format), date_text(summary.int_max, column.format));
+  std::string text = column.kind == ColumnKind::integer  // integers in full and exact, not as 1.45544e+06
+                         ? fmt::format("{} … {}", summary.int_min, summary.int_max)
                          : fmt::format("{:.6g} … {:.6g}", s.min, s.max);
   text += fmt::format(", mean {:.6g}, std {:.6g}", s.mean, s.stddev());
   if (s.nonfinite) text += fmt::format(", {} non-finite", s.nonfinite);
@@ -56,12 +57,13 @@ nlohmann::json column_json(const Column& column, const ColumnSummary& s, int64_t
   j["nonfinite"] = s.stats.nonfinite;
   j["mean"] = number(s.stats.mean);
   j["std"] = number(s.stats.stddev());
-  j["min"] = number(s.stats.min);
-  j["max"] = number(s.stats.max);
+  const bool exact = !holds_reals(column.kind) && s.stats.count > 0;  // int64 in full
+  j["min"] = exact ? nlohmann::json(s.int_min) : number(s.stats.min);
+  j["max"] = exact ? nlohmann::json(s.int_max) : number(s.stats.max);
   if (column.kind == ColumnKind::datetime) {
     j["format"] = column.format;
-    j["min_text"] = s.stats.count ? nlohmann::json(date_text(s.stats.min, column.format)) : nlohmann::json(nullptr);
-    j["max_text"] = s.stats.count ? nlohmann::json(date_text(s.stats.max, column.format)) : nlohmann::json(nullptr);
+    j["min_text"] = s.stats.count ? nlohmann::json(date_text(s.int_min, column.format)) : nlohmann::json(nullptr);
+    j["max_text"] = s.stats.count ? nlohmann::json(date_text(s.int_max, column.format)) : nlohmann::json(nullptr);
   }
   return j;
 }
@@ -106,7 +108,7 @@ void print_table_info(const DataRef& ref, bool json) {
                                                                 static_cast<double>(reader.rows()))
                   : "0";
     fmt::print("  {:<20} {:<12} {:>14}  {}\n", column.name, column_kind_name(column.kind), missing,
-               is_discrete(column.kind) ? discrete_summary(column, s) : numeric_summary(column, s.stats));
+               is_discrete(column.kind) ? discrete_summary(column, s) : numeric_summary(column, s));
   }
 }
 

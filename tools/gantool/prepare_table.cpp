@@ -2,6 +2,7 @@
 // or a typed-table HDF5 file, filtered, shuffled, split and written by data/table_pipeline.
 // A CSV that is all numbers without missing values still becomes a numeric matrix (/data),
 // as before typed tables existed; anything else a typed table (/table).
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -99,22 +100,33 @@ std::string kind_summary(const Schema& schema) {
   return out;
 }
 
-// True when the rows of src are numbers that a float32 matrix holds: continuous columns
-// within float32's range, integer columns within ±2^24 (exact), nothing missing (unless such
-// rows are dropped). Reads the values once to see (and rewinds).
+// True when float32 keeps `v` as it was written: the shortest text of (float)v reads back
+// as v ("0.1", "2.5e-3", what gantool exports; not "31.95376472", nor 1e39).
+bool float_keeps(double v) {
+  if (!std::isfinite(v)) return true;
+  const auto f = static_cast<float>(v);
+  char text[32];
+  const char* end = std::to_chars(text, text + sizeof text, f).ptr;
+  double back = 0;
+  std::from_chars(text, end, back);
+  return std::isfinite(f) && back == v;
+}
+
+// True when the rows of src are numbers that a float32 matrix holds as written: continuous
+// values that float32 keeps, integers within ±2^24, nothing missing (unless such rows are
+// dropped). Reads the values once to see (and rewinds).
 bool fits_matrix(TableStream& src, bool dropping_missing) {
   for (const Column& c : src.schema().columns) {
     if (c.kind != ColumnKind::continuous && c.kind != ColumnKind::integer) return false;
     if (c.nullable && !dropping_missing) return false;
   }
   constexpr int64_t kExact = int64_t{1} << 24;
-  constexpr double kFloatMax = 3.4028234663852886e38;
   Table block;
   bool fits = true;
   while (fits && src.read(block, 8192) > 0)
     for (const ColumnValues& col : block.columns) {
       for (const int64_t v : col.ints) fits = fits && v >= -kExact && v <= kExact;
-      for (const double v : col.reals) fits = fits && !(std::fabs(v) > kFloatMax && std::isfinite(v));
+      for (const double v : col.reals) fits = fits && float_keeps(v);
     }
   src.rewind();
   return fits;
