@@ -67,6 +67,16 @@ double number_at(const Table& table, int64_t c, int64_t r) {
   return static_cast<double>(col.ints[i]);
 }
 
+void normalized_floats(const Table& table, const Normalization& norm, float* dst) {
+  const auto cols = static_cast<int64_t>(table.columns.size());
+  const bool normalized = norm.method != "none";
+  for (int64_t c = 0; c < cols; ++c) {
+    const double shift = normalized ? norm.shift[static_cast<size_t>(c)] : 0.0;
+    const double scale = normalized ? norm.scale[static_cast<size_t>(c)] : 1.0;
+    for (int64_t r = 0; r < table.rows; ++r) dst[r * cols + c] = static_cast<float>((number_at(table, c, r) - shift) / scale);
+  }
+}
+
 void set_number(Table& table, int64_t c, int64_t r, double value) {
   ColumnValues& col = table.columns[static_cast<size_t>(c)];
   const ColumnKind kind = table.schema.columns[static_cast<size_t>(c)].kind;

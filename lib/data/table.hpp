@@ -47,6 +47,10 @@ void append_rows(Table& dst, const Table& src);
 // discrete column; NaN when missing.
 double number_at(const Table& table, int64_t c, int64_t r);
 
+// Writes the rows of `table` as float32 numbers (number_at: missing is NaN), normalized by
+// `norm` (in double, before rounding) when it is not "none": dst is (rows, columns).
+void normalized_floats(const Table& table, const Normalization& norm, float* dst);
+
 // Sets row r of column c from a number (rounded to the nearest integer for non-continuous
 // columns); NaN marks the value missing.
 void set_number(Table& table, int64_t c, int64_t r, double value);

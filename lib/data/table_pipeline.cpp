@@ -167,18 +167,6 @@ void shuffle_table(Table& table, Rng& rng) {
 
 namespace {
 
-// The rows of `block` as float32 numbers (n, cols), normalized: the numeric-matrix form.
-void to_matrix(const Table& block, const Normalization& norm, Tensor& rows) {
-  const auto cols = static_cast<int64_t>(block.columns.size());
-  if (rows.rows() < block.rows) rows = Tensor(block.rows, cols);
-  const bool normalized = norm.method != "none";
-  for (int64_t c = 0; c < cols; ++c) {
-    const double shift = normalized ? norm.shift[static_cast<size_t>(c)] : 0.0;
-    const double scale = normalized ? norm.scale[static_cast<size_t>(c)] : 1.0;
-    for (int64_t r = 0; r < block.rows; ++r) rows.row(r)[c] = static_cast<float>((number_at(block, c, r) - shift) / scale);
-  }
-}
-
 // Where prepare's rows go: a typed table or a numeric matrix.
 struct TableOutput {
   std::unique_ptr<TableWriter> table;
@@ -194,7 +182,8 @@ struct TableOutput {
   }
   void append(const Table& block) {
     if (table) return table->append(block);
-    to_matrix(block, matrix->meta().schema.normalization, rows);
+    if (rows.rows() < block.rows) rows = Tensor(block.rows, width(block.schema));
+    normalized_floats(block, matrix->meta().schema.normalization, rows.data());
     matrix->append(rows.data(), block.rows);
   }
   int64_t written() const { return table ? table->rows() : matrix->rows(); }

@@ -27,6 +27,8 @@ std::string join_lines(const std::vector<std::string>& items) {
   return items.empty() ? "none" : fmt::format("{}", fmt::join(items, ", "));
 }
 
+}  // namespace
+
 void read_root_meta(hid_t file, DatasetMeta& meta) {
   meta.version = read_string_attr(file, "gantool_version").value_or("");
   meta.command = read_string_attr(file, "command").value_or("");
@@ -34,7 +36,15 @@ void read_root_meta(hid_t file, DatasetMeta& meta) {
   meta.seed = read_uint_attr(file, "seed");
 }
 
-}  // namespace
+void write_root_meta(hid_t root, const DatasetMeta& meta, int64_t format_version) {
+  write_attr(root, "format", std::string(kDatasetFormat));
+  write_attr(root, "format_version", format_version);
+  write_attr(root, "gantool_version", meta.version.empty() ? std::string(version()) : meta.version);
+  if (!meta.command.empty()) write_attr(root, "command", meta.command);
+  if (!meta.source.empty()) write_attr(root, "source", meta.source);
+  if (meta.seed) write_attr(root, "seed", *meta.seed);
+  for (const auto& [key, value] : meta.attributes) write_attr(root, key, value);
+}
 
 // ---- DataRef ------------------------------------------------------------------
 
@@ -89,13 +99,7 @@ void DatasetReader::Impl::open_table() {
 
 void DatasetReader::Impl::read_table(int64_t first, int64_t n, float* dst) {
   table->read(first, n, block);
-  const Normalization& norm = meta.schema.normalization;
-  const bool normalized = norm.method != "none";
-  for (int64_t c = 0; c < cols; ++c) {
-    const double shift = normalized ? norm.shift[static_cast<size_t>(c)] : 0.0;
-    const double scale = normalized ? norm.scale[static_cast<size_t>(c)] : 1.0;
-    for (int64_t r = 0; r < n; ++r) dst[r * cols + c] = static_cast<float>((number_at(block, c, r) - shift) / scale);
-  }
+  normalized_floats(block, meta.schema.normalization, dst);
 }
 
 DatasetReader::DatasetReader(const DataRef& ref) : impl_(std::make_unique<Impl>()) {
@@ -285,13 +289,7 @@ struct DatasetWriter::Impl {
 
   void write_meta() {
     const hid_t root = file.get();
-    write_attr(root, "format", std::string(kDatasetFormat));
-    write_attr(root, "format_version", kDatasetFormatVersion);
-    write_attr(root, "gantool_version", meta.version.empty() ? std::string(version()) : meta.version);
-    if (!meta.command.empty()) write_attr(root, "command", meta.command);
-    if (!meta.source.empty()) write_attr(root, "source", meta.source);
-    if (meta.seed) write_attr(root, "seed", *meta.seed);
-    for (const auto& [key, value] : meta.attributes) write_attr(root, key, value);
+    write_root_meta(root, meta, kDatasetFormatVersion);
     GANTOOL_ASSERT(width(meta.schema) == series.front().cols);
     write_schema_columns(root, meta.schema, kDatasetSchema);
     for (size_t i = 1; i < series.size(); ++i) write_attr(series[i].dataset.get(), "columns", series[i].columns);

@@ -143,6 +143,12 @@ void check_stored(hid_t dataset, const std::string& what);
 // description such as "string" for non-numeric types.
 std::string type_name(hid_t type);
 
+// A dataset file's root attributes of provenance (gantool_version, command, source, seed),
+// read into meta; and written with the format marker, `format_version` and meta.attributes.
+// Both file layouts (numeric matrix, typed table) share them.
+void read_root_meta(hid_t file, DatasetMeta& meta);
+void write_root_meta(hid_t root, const DatasetMeta& meta, int64_t format_version);
+
 // Every dataset in the file (depth first), with its shape and type name.
 std::vector<DatasetEntry> list_datasets(hid_t file);
 

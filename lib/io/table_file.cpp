@@ -8,7 +8,6 @@
 #include "core/error.hpp"
 #include "core/tempfile.hpp"
 #include "core/threads.hpp"
-#include "core/version.hpp"
 #include "io/h5.hpp"
 #include "io/schema_file.hpp"
 
@@ -79,16 +78,6 @@ bool read_range(hid_t dataset, int64_t first, int64_t n, hid_t mem_type, void* v
   H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr);
   H5Id memspace(H5Screate_simple(1, &count, nullptr), H5Sclose);
   return H5Dread(dataset, mem_type, memspace.get(), space.get(), H5P_DEFAULT, values) >= 0;
-}
-
-void write_root_meta(hid_t root, const DatasetMeta& meta) {
-  write_attr(root, "format", std::string(kDatasetFormat));
-  write_attr(root, "format_version", kTableFormatVersion);
-  write_attr(root, "gantool_version", meta.version.empty() ? std::string(version()) : meta.version);
-  if (!meta.command.empty()) write_attr(root, "command", meta.command);
-  if (!meta.source.empty()) write_attr(root, "source", meta.source);
-  if (meta.seed) write_attr(root, "seed", *meta.seed);
-  for (const auto& [key, value] : meta.attributes) write_attr(root, key, value);
 }
 
 // The layout of a typed table's schema parts (the columns' own attributes are written here).
@@ -202,7 +191,7 @@ void TableWriter::commit() {
       write_attr(dataset, "unit", std::string("seconds since 1970-01-01T00:00:00Z"));
     }
   }
-  write_root_meta(d.file.get(), d.meta);
+  write_root_meta(d.file.get(), d.meta, kTableFormatVersion);
   write_schema(d.file.get(), schema, kTableSchema);
   d.values.clear();
   d.masks.clear();
@@ -235,10 +224,7 @@ struct TableReader::Impl {
 
 void TableReader::Impl::open_typed() {
   const hid_t root = file.get();
-  meta.version = read_string_attr(root, "gantool_version").value_or("");
-  meta.command = read_string_attr(root, "command").value_or("");
-  meta.source = read_string_attr(root, "source").value_or("");
-  meta.seed = read_uint_attr(root, "seed");
+  read_root_meta(root, meta);
   H5Id group = open_group(root, "table", name);
   const auto names = read_strings_attr(group.get(), "columns");
   if (!names || names->empty()) fail("{}: /table has no attribute 'columns' naming its columns (damaged file?)", name);
