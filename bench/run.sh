@@ -12,6 +12,9 @@
 #  7. eval-jsd: the validation suite against true values and the usual estimators
 #     (validate_jsd.py), and speed against scipy's cKDTree (jsd_speed.py).
 #  7b. gantool report on 1,000,000 × 20 mixed rows against 1,000,000 (report_speed.py).
+#  7c. Synthetic tables: the tabular model on Adult, penguins and seattle-weather, 3 seeds
+#      (bench/tabular/run.sh, about 25 minutes); against CTGAN too when CTGAN_SRC names a
+#      folder with checkouts of sdv-dev/CTGAN and sdv-dev/RDT (then also bench/tabular/speed.sh).
 #  8. Kill-and-signal reliability: SIGKILL, SIGINT, SIGTERM and a full disk during prepare,
 #     sample, export and train (reliability.py, about 10 minutes; exits 1 on any failure).
 # The quality protocol of the defaults is bench/quality.sh (about 3 minutes), not run here.
@@ -78,5 +81,8 @@ echo
 echo
 /usr/bin/python3 "$here/report_speed.py" "$gantool" report_speed report_speed.md
 cat report_speed.md
+echo
+bash "$here/tabular/run.sh" "$build" tabular
+if [ -n "${CTGAN_SRC:-}" ]; then bash "$here/tabular/speed.sh" "$build" tabular | tee tabular/speed.md; fi
 echo
 /usr/bin/python3 "$here/reliability.py" "$gantool" reliability

@@ -48,9 +48,11 @@ void check_gan_config(const GanConfig& c, const std::string& what) {
   if (c.batch < 1 || c.d_steps < 1 || c.pack < 1 || c.batch % c.pack != 0)
     fail("{}: batch {}, pack {} and d_steps {} are not possible (pack must divide batch)", what, c.batch, c.pack,
          c.d_steps);
-  if (c.d.in_size() != c.pack * c.data_dim())
-    fail("{}: the discriminator reads {} values, but pack × data_dim is {} × {}", what, c.d.in_size(), c.pack,
-         c.data_dim());
+  if (c.cond_dim < 0 || c.z_dim() < 1)
+    fail("{}: the generator reads {} values, not enough for a conditional vector of {}", what, c.g.in_size(), c.cond_dim);
+  if (c.d.in_size() != c.pack * (c.data_dim() + c.cond_dim))
+    fail("{}: the discriminator reads {} values, but pack × (data_dim + cond_dim) is {} × ({} + {})", what,
+         c.d.in_size(), c.pack, c.data_dim(), c.cond_dim);
   if (c.d.out_size() != 1 || !c.d.heads.empty() || c.d.layers.back().activation != Activation::identity)
     fail("{}: the discriminator must end in one logit (a linear layer of width 1 with the identity)", what);
 }

@@ -26,7 +26,11 @@ struct GanConfig {
   // identity, no heads). check_gan_config says whether the two fit.
   NetSpec g = mlp_spec(/*in=*/2, {{128, 128, 128}, Activation::relu, 0.0f, Activation::identity}, /*out=*/2);
   NetSpec d = mlp_spec(/*in=*/2, {{128, 128, 128}, Activation::leaky_relu, 0.2f, Activation::identity}, /*out=*/1);
-  int64_t z_dim() const { return g.in_size(); }
+  // The tabular model (tabular/): the width of the conditional vector that G reads after
+  // its noise and D after each data row: G reads z_dim + cond_dim values, D
+  // pack·(data_dim + cond_dim). 0 for the other models.
+  int64_t cond_dim = 0;
+  int64_t z_dim() const { return g.in_size() - cond_dim; }
   int64_t data_dim() const { return g.out_size(); }
   Init init = Init::pytorch;
   Prior prior = Prior::normal;

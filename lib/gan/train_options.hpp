@@ -16,6 +16,8 @@ namespace gantool {
 struct TrainOptions {
   std::string data, model, resume;
   int64_t steps = 20000;  // total iterations (with --resume: including those already done)
+  int64_t epochs = 300;   // with --epochs, or the tabular model without --steps: passes over the data
+  std::string arch = "auto";  // auto | mlp | tabular
   uint64_t seed = 1;
   int threads = 0;
   // The game.

@@ -44,6 +44,7 @@ struct Trainer::State {
   Gan& gan;
   ModelMeta& meta;
   TrainPolicy policy;
+  std::function<StepStats()> step;  // an iteration that draws its own data, or empty
   Batcher batcher;
   Tensor real;  // (d_steps·batch, data_dim): the real minibatches of one iteration
   std::vector<const float*> real_ptrs;  // (d_steps): the start of each minibatch in real
@@ -54,6 +55,18 @@ struct Trainer::State {
   int64_t saved_step = -1;    // the step of the model file at policy.model_path
 
   State(Gan& gan, ModelMeta& meta, TrainPolicy policy) : gan(gan), meta(meta), policy(std::move(policy)) {}
+
+  // What both constructors do last: the log opened, the run's totals recorded.
+  void begin() {
+    penalties = has_penalties(gan.config);
+    if (!policy.log_path.empty()) {
+      log.reset(std::fopen(policy.log_path.c_str(), policy.append_log ? "a" : "w"));
+      if (!log) fail("{}: cannot write the log: {}", policy.log_path, std::strerror(errno));
+    }
+    meta.steps_total = policy.steps;
+    seconds_before = meta.seconds;
+    saved_step = policy.saved_step;
+  }
 
   double elapsed() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); }
 
@@ -112,14 +125,14 @@ Trainer::Trainer(Gan& gan, ModelMeta& meta, const Tensor& rows, TrainPolicy poli
   s.batcher = make_batcher(rows, meta.seed, meta.epoch, meta.position);
   s.real = Tensor(c.d_steps * c.batch, c.data_dim());
   for (int64_t j = 0; j < c.d_steps; ++j) s.real_ptrs.push_back(s.real.row(j * c.batch));
-  s.penalties = has_penalties(c);
-  if (!s.policy.log_path.empty()) {
-    s.log.reset(std::fopen(s.policy.log_path.c_str(), s.policy.append_log ? "a" : "w"));
-    if (!s.log) fail("{}: cannot write the log: {}", s.policy.log_path, std::strerror(errno));
-  }
-  meta.steps_total = s.policy.steps;
-  s.seconds_before = meta.seconds;
-  s.saved_step = s.policy.saved_step;
+  s.begin();
+}
+
+Trainer::Trainer(Gan& gan, ModelMeta& meta, std::function<StepStats()> step, TrainPolicy policy)
+    : state_(std::make_unique<State>(gan, meta, std::move(policy))) {
+  State& s = *state_;
+  s.step = std::move(step);
+  s.begin();
 }
 
 Trainer::~Trainer() = default;
@@ -130,11 +143,16 @@ TrainEnd Trainer::run(const TrainHooks& hooks) {
   const TrainPolicy& policy = s.policy;
   const int64_t first_step = meta.steps_done;
   while (meta.steps_done < policy.steps) {
-    next_batch(s.batcher, s.real.data(), s.real.rows());
-    const StepStats stats = gan_step(s.gan, s.real_ptrs.data());
+    StepStats stats;
+    if (s.step) {
+      stats = s.step();
+    } else {
+      next_batch(s.batcher, s.real.data(), s.real.rows());
+      stats = gan_step(s.gan, s.real_ptrs.data());
+      meta.epoch = s.batcher.epoch;
+      meta.position = s.batcher.position;
+    }
     ++meta.steps_done;
-    meta.epoch = s.batcher.epoch;
-    meta.position = s.batcher.position;
     if (!std::isfinite(stats.loss_d) || !std::isfinite(stats.loss_g))
       throw Diverged(fmt::format(
           "training diverged at step {} (loss_d {}, loss_g {}); {}; try a lower learning rate (--lr-d, --lr-g)",
@@ -164,7 +182,7 @@ TrainSession resume_session(const std::string& model, const std::string& data, i
   s.reader = std::make_unique<DatasetReader>(data.empty() ? stored_data(s.meta, model) : parse_data_ref(data));
   check_resume_data(*s.reader, s.meta, s.gan.config, model);
   s.rows = s.reader->read_all_finite();
-  if (s.meta.steps_done >= (steps > 0 ? steps : s.meta.steps_total))
+  if (steps >= 0 && s.meta.steps_done >= (steps > 0 ? steps : s.meta.steps_total))
     fail_usage("{} has already done {} steps; ask for more with --steps", model, s.meta.steps_done);
   return s;
 }
@@ -200,7 +218,8 @@ const std::vector<const char*>& model_flags() {
       "--loss",         "--d-steps", "--pack",   "--prior",        "--z-dim",        "--clip",     "--gp-weight",
       "--r1",           "--g-hidden", "--d-hidden", "--g-activation", "--d-activation", "--g-output", "--g-alpha",
       "--d-alpha",      "--init",    "--optimizer", "--lr-g",        "--lr-d",         "--beta1",    "--beta2",
-      "--momentum",     "--weight-decay", "--batch", "--normalize",  "--seed",         "--lr-decay", "--ema"};
+      "--momentum",     "--weight-decay", "--batch", "--normalize",  "--seed",         "--lr-decay", "--ema",
+      "--arch"};
   return flags;
 }
 

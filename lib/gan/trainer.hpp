@@ -66,6 +66,9 @@ class Trainer {
   // normalized as meta.normalization says; records policy.steps in meta.steps_total; opens
   // policy.log_path (Error naming it on failure).
   Trainer(Gan& gan, ModelMeta& meta, const Tensor& rows, TrainPolicy policy);
+  // The same for a game whose iteration draws its own data (the tabular model:
+  // tabular/tabular_gan.hpp): `step` runs one iteration of gan.
+  Trainer(Gan& gan, ModelMeta& meta, std::function<StepStats()> step, TrainPolicy policy);
   ~Trainer();
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
@@ -94,7 +97,7 @@ struct TrainSession {
 // Reads the model file `model` to continue it, and its training data: `data` (FILE.h5 or
 // FILE.h5:/dataset), else the stored path (stored_data). Throws Error when they do not match
 // (check_resume_data), UsageError when the model has done `steps` steps already (0: its own
-// total, meta.steps_total).
+// total, meta.steps_total; -1: not checked here, for a caller that resolves --epochs first).
 TrainSession resume_session(const std::string& model, const std::string& data, int64_t steps);
 
 // Opens the training data `data` of a new run; throws Error naming it when it has no rows.

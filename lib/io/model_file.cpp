@@ -12,6 +12,7 @@
 #include "core/tempfile.hpp"
 #include "core/version.hpp"
 #include "io/h5.hpp"
+#include "io/tabular_file.hpp"
 #include "io/schema_file.hpp"
 
 namespace gantool {
@@ -65,6 +66,7 @@ void write_config(hid_t file, const GanConfig& c, const std::string& text) {
   write_attr(g, "gp_weight", c.gp_weight);
   write_attr(g, "r1", c.r1);
   write_attr(g, "ema", c.ema);
+  if (c.cond_dim > 0) write_attr(g, "cond_dim", c.cond_dim);
   write_optimizer_config(g, "g", c.opt_g);
   write_optimizer_config(g, "d", c.opt_d);
   write_attr(g, "options", text);
@@ -167,6 +169,7 @@ GanConfig read_config(hid_t file, const std::string& what, int64_t format_versio
   c.gp_weight = read_number_attr(group.get(), "gp_weight") ? r.positive("gp_weight") : c.gp_weight;
   c.r1 = read_number_attr(group.get(), "r1") ? r.number("r1", 0, std::numeric_limits<double>::max()) : 0.0;
   c.ema = r.number("ema", 0, 1, /*open_top=*/true);
+  if (read_number_attr(group.get(), "cond_dim")) c.cond_dim = r.integer("cond_dim", 1, kMaxWidth);
   c.opt_g = r.optimizer("g");
   c.opt_d = r.optimizer("d");
   text = r.text("options");
@@ -318,7 +321,7 @@ void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta,
     H5Id file = create_h5(temp.path(), temp.target());
     const hid_t f = file.get();
     write_attr(f, "format", std::string(kModelFormat));
-    write_attr(f, "format_version", kModelFormatVersion);
+    write_attr(f, "format_version", meta.tabular.columns.empty() ? kModelFormatVersion : kTabularModelFormatVersion);
     write_attr(f, "gantool_version", std::string(version()));
     write_attr(f, "command", meta.command);
     write_attr(f, "seed", meta.seed);
@@ -341,6 +344,7 @@ void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta,
     write_attr(state.get(), "data_position", meta.position);
     write_attr(state.get(), "threads", threads);
     write_data_meta(f, meta);
+    if (!meta.tabular.columns.empty()) write_tabular(f, meta.tabular);
     const int64_t cols = static_cast<int64_t>(history_columns().size());
     write_doubles(f, "history", meta.history, static_cast<int64_t>(meta.history.size()) / cols, cols);
     H5Id table = open_dataset(f, "history", path);
@@ -359,6 +363,11 @@ bool is_model_file(const std::string& path) {
   return file && read_string_attr(file.get(), "format").value_or("") == kModelFormat;
 }
 
+bool model_has_tabular(const std::string& path) {
+  H5Id file = open_h5_read(path);
+  return has_tabular(file.get());
+}
+
 Gan read_model(const std::string& path, ModelMeta& meta, int64_t* threads) {
   H5Id file = open_h5_read(path);
   const hid_t f = file.get();
@@ -368,22 +377,28 @@ Gan read_model(const std::string& path, ModelMeta& meta, int64_t* threads) {
   const int64_t format_version =
       stored_version >= 0 && stored_version < 1e6 && stored_version == std::floor(stored_version)
           ? static_cast<int64_t>(stored_version) : -1;
-  if (format_version != kModelFormatVersion && format_version != 1)
-    fail("{}: model format version {} is not supported by gantool {} (it reads versions 1 and {}); a newer "
-         "gantool wrote it?", path, stored_version, version(), kModelFormatVersion);
+  if (format_version != kModelFormatVersion && format_version != 1 && format_version != kTabularModelFormatVersion)
+    fail("{}: model format version {} is not supported by gantool {} (it reads versions 1 to {}); a newer "
+         "gantool wrote it?", path, stored_version, version(), kTabularModelFormatVersion);
+  const bool tabular = has_tabular(f);
+  if (tabular != (format_version == kTabularModelFormatVersion))
+    fail("{}: model format version {} {} a /tabular group {}", path, format_version, tabular ? "with" : "without",
+         kDamaged);
+  // Versions 2 and 3 share their layout (3 adds /tabular).
+  const int64_t layout_version = format_version == 1 ? 1 : kModelFormatVersion;
 
   std::string text;
   GanConfig config;
   try {
-    config = read_config(f, path, format_version, text);
+    config = read_config(f, path, layout_version, text);
   } catch (const UsageError& e) {  // a stored value no parser knows: not the user's flags
     fail("{}: /config holds a value this gantool does not know ({}); damaged or newer model file?", path, e.what());
   }
   check_stored_sizes(f, config, path);
   Gan gan = make_gan(config, /*seed=*/0);  // the shapes; every value is then read
-  read_network(f, "generator", gan.g, &gan.opt_state_g, format_version, path);
-  read_network(f, "generator_ema", gan.g_ema, nullptr, format_version, path);
-  read_network(f, "discriminator", gan.d, &gan.opt_state_d, format_version, path);
+  read_network(f, "generator", gan.g, &gan.opt_state_g, layout_version, path);
+  read_network(f, "generator_ema", gan.g_ema, nullptr, layout_version, path);
+  read_network(f, "discriminator", gan.d, &gan.opt_state_d, layout_version, path);
   H5Id state = open_group(f, "/state", path);
   const auto counter = [&](const char* name) {
     auto v = read_uint_attr(state.get(), name);
@@ -422,7 +437,11 @@ Gan read_model(const std::string& path, ModelMeta& meta, int64_t* threads) {
   if (!(stored_threads >= 0 && stored_threads <= kMaxThreads) || stored_threads != std::floor(stored_threads))
     fail("{}: /state attribute 'threads' holds {}, expected 0 to {} {}", path, stored_threads, kMaxThreads, kDamaged);
   if (threads) *threads = static_cast<int64_t>(stored_threads);
-  read_data_meta(f, meta, config.data_dim(), path);
+  meta.tabular = tabular ? read_tabular(f, path) : TabularTransform{};
+  if (meta.tabular.columns.empty() ? config.cond_dim != 0
+                                   : config.cond_dim != meta.tabular.cond_dim || config.data_dim() != meta.tabular.data_dim)
+    fail("{}: /config's networks do not fit /tabular's transform {}", path, kDamaged);
+  read_data_meta(f, meta, meta.tabular.columns.empty() ? config.data_dim() : width(meta.tabular.schema), path);
   if (meta.position > meta.data_rows)
     fail("{}: /state attribute 'data_position' holds {}, past the {} rows of the training data {}", path,
          meta.position, meta.data_rows, kDamaged);

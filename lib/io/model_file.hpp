@@ -14,11 +14,15 @@
 #include "core/tensor.hpp"
 #include "data/schema.hpp"
 #include "gan/gan.hpp"
+#include "tabular/transform.hpp"
 
 namespace gantool {
 
 inline constexpr const char* kModelFormat = "gantool-model";
 inline constexpr int64_t kModelFormatVersion = 2;
+// Tabular models (/tabular) are written as version 3, so that a gantool that does not know
+// them says a newer gantool wrote the file.
+inline constexpr int64_t kTabularModelFormatVersion = 3;
 
 // The columns of the /history table, one row per logged step.
 const std::vector<std::string>& history_columns();
@@ -41,6 +45,9 @@ struct ModelMeta {
   int64_t data_rows = 0;
   Schema schema;
   std::vector<double> history;  // row-major (logged steps × history_columns().size())
+  // A tabular model's transform (tabular/transform.hpp), kept in /tabular; no columns for
+  // the other models. Its schema is the table's; `schema` above then holds the same columns.
+  TabularTransform tabular;
 };
 
 // Writes the model atomically (temporary file, then rename), with the thread count it was
@@ -50,6 +57,9 @@ void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta,
 
 // True when `path` is an HDF5 file marked as a gantool model.
 bool is_model_file(const std::string& path);
+
+// True when the model file `path` holds a tabular model's /tabular group.
+bool model_has_tabular(const std::string& path);
 
 // Reads a model written by write_model; throws Error naming the file and the dataset or
 // attribute when it is not a model, has an unknown format version, or is damaged: every

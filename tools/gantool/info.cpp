@@ -165,7 +165,9 @@ void print_model(const std::string& path, bool json) {
                         {"data", meta.data_source},
                         {"columns", column_names(meta.schema)},
                         {"normalization", meta.schema.normalization.method},
-                        {"distribution", meta.schema.distribution.name}};
+                        {"distribution", meta.schema.distribution.name},
+                        {"arch", meta.tabular.columns.empty() ? "mlp" : "tabular"}};
+    if (!meta.tabular.columns.empty()) j["cond_dim"] = c.cond_dim;
     if (logged > 0) {
       nlohmann::json last;
       for (size_t i = 0; i < cols; ++i) last[history_columns()[i]] = meta.history[(logged - 1) * cols + i];
@@ -188,6 +190,17 @@ void print_model(const std::string& path, bool json) {
              optimizer_kind_name(c.opt_d.kind), c.opt_d.lr);
   fmt::print("  data           {} ({} rows; columns {}; normalization {})\n", meta.data_source, meta.data_rows,
              fmt::join(column_names(meta.schema), ", "), meta.schema.normalization.method);
+  if (!meta.tabular.columns.empty()) {
+    int64_t numeric = 0, modes = 0;
+    for (size_t i = 0; i < meta.tabular.columns.size(); ++i)
+      if (meta.tabular.columns[i].cond_offset < 0) {
+        ++numeric;
+        modes += static_cast<int64_t>(meta.tabular.columns[i].mixture.weights.size());
+      }
+    fmt::print("  tabular        {} columns → {} values per row ({} numeric columns with {} modes in all); conditional "
+               "vector of {} over {} discrete columns\n", meta.tabular.columns.size(), c.data_dim(), numeric, modes,
+               c.cond_dim, meta.tabular.columns.size() - static_cast<size_t>(numeric));
+  }
   const TrueDistribution& truth = meta.schema.distribution;
   if (!truth.name.empty())
     fmt::print("  distribution   {} with {} modes of std {}\n", truth.name, truth.modes.rows(), truth.mode_std);

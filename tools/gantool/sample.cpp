@@ -2,7 +2,6 @@
 // a CSV file or stdout. Row i of the output depends on the seed and i alone (noise indexed
 // by row, networks run on fixed tiles: nn/tiled.hpp), so any --batch and thread count give
 // the same bits, and -n 1000 is a prefix of -n 1000000.
-
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -11,6 +10,7 @@
 
 #include "commands.hpp"
 #include "progress.hpp"
+#include "sample.hpp"
 #include "core/error.hpp"
 #include "core/tempfile.hpp"
 #include "core/threads.hpp"
@@ -23,7 +23,6 @@
 #include "nn/tiled.hpp"
 
 namespace gantool {
-
 namespace {
 
 // Substreams of the --seed: the noise of candidate i, its acceptance draw (--reject), and
@@ -46,6 +45,7 @@ struct SampleOptions {
   bool raw = false, save_latent = false, quiet = false, reject = false;
   double reject_gamma = 0;
   int64_t reject_burn_in = 10000;
+  std::vector<std::string> conditions;  // tabular models: COLUMN=VALUE
 };
 
 int64_t round_up(int64_t n, int64_t multiple) { return (n + multiple - 1) / multiple * multiple; }
@@ -82,13 +82,11 @@ void check_flags(const SampleOptions& opt, const CLI::App& cmd) {
 void check_model(const SampleOptions& opt, const GanConfig& c) {
   if (opt.generator == "ema" && c.ema == 0)
     fail("{} keeps no moving average of G (trained with --ema 0); use --generator last", opt.model);
-  if (opt.reject) {
-    if (!outputs_probability(c.loss))
-      fail("--reject needs a discriminator that outputs a probability (--loss nonsaturating or minimax); "
-           "{} was trained with --loss {}", opt.model, gan_loss_name(c.loss));
-    if (c.pack != 1)
-      fail("--reject needs a discriminator that judges one row; {} judges packs of {} (--pack)", opt.model, c.pack);
-  }
+  if (opt.reject && !outputs_probability(c.loss))
+    fail("--reject needs a discriminator that outputs a probability (--loss nonsaturating or minimax); "
+         "{} was trained with --loss {}", opt.model, gan_loss_name(c.loss));
+  if (opt.reject && c.pack != 1)
+    fail("--reject needs a discriminator that judges one row; {} judges packs of {} (--pack)", opt.model, c.pack);
 }
 
 // The --latent noise, checked against the generator and -n (rows_given: -n was given).
@@ -144,10 +142,8 @@ void draw_all(Drawing& d, DatasetReader* latent, int64_t n) {
   const Rng noise_rng = make_rng(d.opt.seed, kNoiseStream);
   for (int64_t first = 0; first < n; first += d.block) {
     const int64_t m = std::min(d.block, n - first);
-    if (latent)
-      latent->read_finite(first, m, d.z.data());
-    else
-      d.draw_noise(noise_rng, first, m);
+    if (latent) latent->read_finite(first, m, d.z.data());
+    else d.draw_noise(noise_rng, first, m);
     d.generator.run(d.z.data(), m, d.x.data());
     require_finite(d.x, m, d.opt.model, "G");
     if (!d.opt.raw) denormalize_rows(d.norm, d.x.data(), m, d.c.data_dim());
@@ -205,8 +201,11 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
   ModelMeta meta;
   Gan gan = read_model(opt.model, meta);
   const GanConfig c = gan.config;
-  refuse_overwrite(opt.out, "-o", opt.model);
   check_model(opt, c);
+  if (!meta.tabular.columns.empty())
+    return sample_tabular(gan, meta, {opt.model, opt.out, opt.rows, opt.seed, opt.conditions, opt.generator, opt.quiet}, cmd);
+  if (!opt.conditions.empty()) fail_usage("--condition needs a tabular model; {} is not one", opt.model);
+  refuse_overwrite(opt.out, "-o", opt.model);
   const bool use_ema = opt.generator == "ema" || (opt.generator == "auto" && c.ema > 0);
   std::unique_ptr<DatasetReader> latent;
   if (!opt.latent.empty()) latent = open_latent(opt, c, rows_given);
@@ -292,6 +291,7 @@ void add_sample_command(CLI::App& app) {
   cmd->add_option("--reject-burn-in", opt->reject_burn_in, "Draws that fix the bound M = max D/(1-D)")
       ->capture_default_str()
       ->group(reject);
+  add_condition_option(cmd, opt->conditions);
   cmd->add_flag("-q,--quiet", opt->quiet, "No progress and no summary");
   add_threads_option(cmd);
   cmd->callback([opt, cmd] { run_sample(*opt, *cmd); });

@@ -36,6 +36,9 @@ void run_score(const ScoreOptions& opt) {
   ModelMeta meta;
   Gan gan = read_model(opt.model, meta);
   const GanConfig& c = gan.config;
+  if (!meta.tabular.columns.empty())
+    fail("{} is a tabular model: its discriminator judges coded rows with their conditional vectors, which score "
+         "does not make; compare its samples with 'gantool report' instead", opt.model);
   if (c.pack != 1)
     fail("the discriminator of {} judges packs of {} rows (--pack {}); score needs one trained with --pack 1",
                opt.model, c.pack, c.pack);

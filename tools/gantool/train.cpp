@@ -19,6 +19,8 @@
 #include "io/dataset_file.hpp"
 #include "io/model_file.hpp"
 #include "progress.hpp"
+#include "tabular/tabular_train.hpp"
+#include "train.hpp"
 
 namespace gantool {
 
@@ -33,31 +35,16 @@ void check_memory(const GanConfig& c, const TrainOptions& o) {
                  "--batch (or the widths --g-hidden, --d-hidden)");
 }
 
-// Every option of the command as TOML, leaving out the unset ones (an empty value would not
-// read back).
-std::string config_text(const CLI::App& cmd) {
-  std::stringstream in(cmd.config_to_str(/*default_also=*/true, /*write_description=*/false));
-  std::string text;
-  for (std::string line; std::getline(in, line);)
-    if (line.size() < 3 || line.compare(line.size() - 3, 3, "=\"\"") != 0) text += line + "\n";
-  return text;
-}
-
 // The loss's own settings (gan/cost.hpp, loss_defaults; wgan-gp: --d-steps 5, --lr-g and
 // --lr-d 1e-4, --beta2 0.9), where not given; set as the options' defaults so that
 // --print-config and the model's options say so.
 void apply_loss_defaults(TrainOptions& opt, CLI::App& cmd) {
   const LossDefaults d = loss_defaults(opt.loss);
-  const auto fallback = [&](const char* flag, auto& field, auto value) {
-    if (cmd.count(flag) > 0 || field == value) return;
-    cmd.get_option(flag)->default_val(value);
-    field = value;
-  };
-  fallback("--d-steps", opt.d_steps, d.d_steps);
-  fallback("--lr-g", opt.lr_g, d.lr_g);
-  fallback("--lr-d", opt.lr_d, d.lr_d);
-  fallback("--beta1", opt.beta1, d.beta1);
-  fallback("--beta2", opt.beta2, d.beta2);
+  default_unless_given(cmd, "--d-steps", opt.d_steps, d.d_steps);
+  default_unless_given(cmd, "--lr-g", opt.lr_g, d.lr_g);
+  default_unless_given(cmd, "--lr-d", opt.lr_d, d.lr_d);
+  default_unless_given(cmd, "--beta1", opt.beta1, d.beta1);
+  default_unless_given(cmd, "--beta2", opt.beta2, d.beta2);
 }
 
 // The flags' checks that need no file.
@@ -72,17 +59,18 @@ void check_flags(TrainOptions& opt, const CLI::App& cmd) {
   if (opt.steps < 1) fail_usage("--steps must be at least 1 (got {})", opt.steps);
   if (opt.log_every < 1) fail_usage("--log-every must be at least 1 (got {})", opt.log_every);
   if (opt.checkpoint_every < 0) fail_usage("--checkpoint-every must not be negative");
+  if (cmd.count("--epochs") > 0 && cmd.count("--steps") > 0) fail_usage("give --steps or --epochs, not both");
+  if (opt.epochs < 1) fail_usage("--epochs must be at least 1 (got {})", opt.epochs);
 }
 
-// "step S/T  R steps/s  ETA E s  loss_d ...": the progress line, and in a pipe a logged line.
-std::string progress_text(const TrainProgress& p, bool penalties) {
-  const double rate = (p.step - p.first_step) / std::max(p.seconds, 1e-9);
-  const double eta = rate > 0 ? (p.steps - p.step) / rate : 0;
-  const StepStats& s = p.stats;
-  std::string text = fmt::format("step {}/{}  {:.0f} steps/s  ETA {:.0f}s  loss_d {:.4f}  loss_g {:.4f}  D(x) {:.3f}  D(G(z)) {:.3f}",
-                                 p.step, p.steps, rate, eta, s.loss_d, s.loss_g, s.d_real, s.d_fake);
-  if (penalties) text += fmt::format("  penalty {:.4f}", s.penalty);
-  return text;
+// Whether the run trains the tabular model: --arch, else (auto) a typed table or a tabular
+// model to resume.
+bool tabular_run(const TrainOptions& opt) {
+  if (opt.arch != "auto" && opt.arch != "mlp" && opt.arch != "tabular")
+    fail_usage("--arch must be auto, mlp or tabular (got '{}')", opt.arch);
+  if (!opt.resume.empty()) return is_tabular_model(opt.resume);
+  if (opt.arch != "auto") return opt.arch == "tabular";
+  return !opt.data.empty() && holds_typed_table(opt.data);
 }
 
 // The closing line: steps, time, the file, and on synthetic data the modes G covers.
@@ -96,7 +84,9 @@ void print_summary(TrainSession& s, const TrainOptions& opt) {
 
 void run_train(TrainOptions opt, CLI::App& cmd) {
   const bool resuming = !opt.resume.empty();
-  if (!resuming) apply_loss_defaults(opt, cmd);
+  const bool tabular = tabular_run(opt);
+  if (!resuming && tabular) apply_tabular_defaults(opt, cmd);
+  if (!resuming && !tabular) apply_loss_defaults(opt, cmd);
   // (A --print-config file states the default 10 for every loss: that is not a mistake.)
   if (!resuming && cmd.count("--gp-weight") > 0 && opt.gp_weight != 10 && opt.loss != "wgan-gp")
     fail_usage("--gp-weight is the weight of --loss wgan-gp's penalty (the loss is {}); for a penalty with any loss use --r1",
@@ -106,10 +96,11 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     return;
   }
   check_flags(opt, cmd);
+  if (tabular) return run_train_tabular(opt, cmd);
   TempFile{opt.model};  // fails now, not after training, when the model's folder is missing
   TrainSession s;
   if (resuming) {
-    s = resume_session(opt.resume, opt.data, cmd.count("--steps") > 0 ? opt.steps : 0);
+    s = resume_session(opt.resume, opt.data, cmd.count("--steps") > 0 ? opt.steps : cmd.count("--epochs") > 0 ? -1 : 0);
     if (cmd.count("--steps") == 0) opt.steps = s.meta.steps_total;
   } else {
     std::unique_ptr<DatasetReader> reader = open_training_data(opt.data);
@@ -118,36 +109,18 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     s = new_session(std::move(reader), opt.data, config, opt.seed, opt.normalize);
     s.meta.config_text = "[train]\n" + config_text(cmd);
   }
+  if (cmd.count("--epochs") > 0) opt.steps = epoch_steps(opt.epochs, s.rows.rows(), s.gan.config.batch);
+  if (resuming && s.meta.steps_done >= opt.steps)
+    fail_usage("{} has already done {} steps; ask for more with --steps or --epochs", opt.resume, s.meta.steps_done);
   refuse_overwrite(opt.model, "--model", s.reader->ref().path);
   if (!opt.log.empty()) refuse_overwrite(opt.log, "--log", s.reader->ref().path);
   // A resume keeps the thread count of the run it continues, unless told otherwise.
   set_threads(training_threads(opt.threads, s.stored_threads, s.gan.config));
   ready_session(s, opt.steps, opt.lr_decay == "linear", command_line());
 
-  ProgressLine line(opt.quiet);
-  const bool plain = !opt.quiet && !line.live();  // a pipe: a line every --log-every steps
-  const bool penalties = has_penalties(s.gan.config);
-  const TrainPolicy policy{.steps = opt.steps,
-                           .log_every = opt.log_every,
-                           .checkpoint_every = opt.checkpoint_every,
-                           .model_path = opt.model,
-                           .log_path = opt.log,
-                           .append_log = resuming,
-                           .saved_step = resuming && opt.model == opt.resume ? s.meta.steps_done : -1,
-                           .continue_command = fmt::format("gantool train --resume {} --steps {}", opt.model, opt.steps)};
+  const TrainPolicy policy = train_policy(opt, s.meta.steps_done);
   Trainer trainer(s.gan, s.meta, s.rows, policy);
-  TrainHooks hooks;
-  hooks.progress = [&](const TrainProgress& p) {
-    if (plain && p.logged) fmt::print(stderr, "train: {}\n", progress_text(p, penalties));
-    if (line.live() && (p.step == p.steps || line.due())) line.show(progress_text(p, penalties));
-  };
-  hooks.stop = interrupt_requested;
-  defer_interrupts();
-  const TrainEnd end = trainer.run(hooks);
-  line.keep();
-  if (end == TrainEnd::stopped)
-    throw Interrupted(fmt::format("interrupted at step {} of {}; the model is saved in {}; continue with: {}",
-                                  s.meta.steps_done, opt.steps, opt.model, policy.continue_command));
+  run_trainer(trainer, opt, s.meta, has_penalties(s.gan.config), policy.continue_command);
   if (!opt.quiet) print_summary(s, opt);
 }
 
@@ -200,6 +173,54 @@ void add_model_options(CLI::App* cmd, TrainOptions& o) {
 
 }  // namespace
 
+std::string config_text(const CLI::App& cmd) {
+  std::stringstream in(cmd.config_to_str(/*default_also=*/true, /*write_description=*/false));
+  std::string text;
+  for (std::string line; std::getline(in, line);)
+    if (line.size() < 3 || line.compare(line.size() - 3, 3, "=\"\"") != 0) text += line + "\n";
+  return text;
+}
+
+std::string progress_text(const TrainProgress& p, bool penalties) {
+  const double rate = (p.step - p.first_step) / std::max(p.seconds, 1e-9);
+  const double eta = rate > 0 ? (p.steps - p.step) / rate : 0;
+  const StepStats& s = p.stats;
+  std::string text = fmt::format("step {}/{}  {:.0f} steps/s  ETA {:.0f}s  loss_d {:.4f}  loss_g {:.4f}  D(x) {:.3f}  D(G(z)) {:.3f}",
+                                 p.step, p.steps, rate, eta, s.loss_d, s.loss_g, s.d_real, s.d_fake);
+  if (penalties) text += fmt::format("  penalty {:.4f}", s.penalty);
+  return text;
+}
+
+TrainPolicy train_policy(const TrainOptions& opt, int64_t steps_done) {
+  const bool resuming = !opt.resume.empty();
+  return TrainPolicy{.steps = opt.steps,
+                     .log_every = opt.log_every,
+                     .checkpoint_every = opt.checkpoint_every,
+                     .model_path = opt.model,
+                     .log_path = opt.log,
+                     .append_log = resuming,
+                     .saved_step = resuming && opt.model == opt.resume ? steps_done : -1,
+                     .continue_command = fmt::format("gantool train --resume {} --steps {}", opt.model, opt.steps)};
+}
+
+void run_trainer(Trainer& trainer, const TrainOptions& opt, const ModelMeta& meta, bool penalties,
+                 const std::string& continue_command) {
+  ProgressLine line(opt.quiet);
+  const bool plain = !opt.quiet && !line.live();  // a pipe: a line every --log-every steps
+  TrainHooks hooks;
+  hooks.progress = [&](const TrainProgress& p) {
+    if (plain && p.logged) fmt::print(stderr, "train: {}\n", progress_text(p, penalties));
+    if (line.live() && (p.step == p.steps || line.due())) line.show(progress_text(p, penalties));
+  };
+  hooks.stop = interrupt_requested;
+  defer_interrupts();
+  const TrainEnd end = trainer.run(hooks);
+  line.keep();
+  if (end == TrainEnd::stopped)
+    throw Interrupted(fmt::format("interrupted at step {} of {}; the model is saved in {}; continue with: {}",
+                                  meta.steps_done, opt.steps, opt.model, continue_command));
+}
+
 void add_train_command(CLI::App& app) {
   auto opt = std::make_shared<TrainOptions>();
   CLI::App* cmd = app.add_subcommand("train", "Train a GAN on a dataset file");
@@ -224,7 +245,11 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--data", opt->data, "Training data: FILE.h5 or FILE.h5:/dataset");
   cmd->add_option("--model", opt->model, "Model file to write (with --resume: by default the resumed file)");
   cmd->add_option("--resume", opt->resume, "Continue training this model file to --steps in total");
-  cmd->add_option("--steps", opt->steps, "Total training iterations")->capture_default_str();
+  cmd->add_option("--steps", opt->steps, "Total training iterations (tabular model: 300 epochs, at least 2000 steps)")->capture_default_str();
+  cmd->add_option("--epochs", opt->epochs, "Instead of --steps: passes over the data (max(1, rows/batch) steps each)");
+  cmd->add_option("--arch", opt->arch,
+                  "auto (tabular for a typed table, else mlp) | mlp | tabular (CTGAN's conditional GAN for mixed tables)")
+      ->capture_default_str();
   cmd->add_option("--seed", opt->seed, "Seed of the initialization, noise and data order")->capture_default_str()->check(seed_check());
   cmd->add_option("--threads", opt->threads,
                   "Threads (default: OMP_NUM_THREADS, else 1 for small networks and all cores for larger ones)")
