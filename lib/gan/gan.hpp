@@ -67,7 +67,7 @@ struct Gan {
   Net g_ema;  // the same network with G's averaged parameters: the one to sample from
   Net d;      // pack·data_dim → 1 (a logit)
   OptimizerState opt_state_g, opt_state_d;  // over each net's parameter block
-  Rng noise_rng;  // draws z
+  Rng noise_rng;  // draws z (tabular model: every random draw of a step)
 
   // Buffers of the step, kept between steps.
   Tensor z;    // ((d_steps + 1)·batch, z_dim): the noise of one iteration

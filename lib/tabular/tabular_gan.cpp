@@ -12,6 +12,11 @@ namespace gantool {
 
 namespace {
 
+// Substreams of sample's --seed: the noise of row i (row-indexed), and per row i the stream
+// of its conditional vector's draw and the stream of its decoding draws.
+constexpr uint64_t kRowNoiseStream = 2;
+constexpr uint64_t kRowConditionStreams = uint64_t{3} << 56, kRowDecodeStreams = uint64_t{4} << 56;
+
 // Gumbel(0, 1) noise, −log(−log u), u uniform in (0, 1).
 void fill_gumbel(Rng& rng, float* dst, int64_t n) {
   fill_uniform(rng, dst, n, 0.0f, 1.0f);
@@ -44,7 +49,7 @@ const Tensor& generate(Gan& gan, TabularData& data) {
   return logits;
 }
 
-// Writes row i of `rows` and its conditional vector into row `to` of D's input.
+// Writes a data row (data_dim) and its conditional vector (cond_dim) into row `to` of D's input.
 void put_row(TabularData& data, int64_t to, const float* row, const float* cond, int64_t data_dim, int64_t cond_dim) {
   float* dst = data.d_src.row(to);
   std::memcpy(dst, row, static_cast<size_t>(data_dim) * sizeof(float));
@@ -235,7 +240,7 @@ void generate_table(TiledForward& g, const GanConfig& c, const TabularTransform&
                     const std::vector<ColumnCondition>& conditions, Table& out) {
   const int64_t z_dim = c.z_dim(), cd = c.cond_dim;
   Tensor src(std::max<int64_t>(n, 1), z_dim + cd), z(std::max<int64_t>(n, 1), z_dim);
-  sample_noise_rows(c.prior, make_rng(seed, 2), first, n, z_dim, z.data());
+  sample_noise_rows(c.prior, make_rng(seed, kRowNoiseStream), first, n, z_dim, z.data());
   // With conditions: the conditioned category with the fewest training rows.
   const ColumnCondition* fixed = nullptr;
   for (const ColumnCondition& cc : conditions) {
@@ -254,7 +259,7 @@ void generate_table(TiledForward& g, const GanConfig& c, const TabularTransform&
     if (fixed) {
       row[z_dim + t.columns[static_cast<size_t>(fixed->column)].cond_offset + fixed->category] = 1;
     } else if (!discrete.empty()) {  // a column uniformly, then a category by its training frequency
-      Rng rng{seed, (uint64_t{3} << 56) + static_cast<uint64_t>(first + i), 0};
+      Rng rng{seed, kRowConditionStreams + static_cast<uint64_t>(first + i), 0};
       const ColumnCode& code = t.columns[static_cast<size_t>(discrete[below(rng, discrete.size())])];
       int64_t total = 0;
       for (const int64_t k : code.counts) total += k;
@@ -272,7 +277,7 @@ void generate_table(TiledForward& g, const GanConfig& c, const TabularTransform&
   resize_rows(out, n);
   int64_t kept = 0;
   for (int64_t i = 0; i < n; ++i) {
-    Rng rng{seed, (uint64_t{4} << 56) + static_cast<uint64_t>(first + i), 0};
+    Rng rng{seed, kRowDecodeStreams + static_cast<uint64_t>(first + i), 0};
     decode_row(t, logits.row(i), rng, out, kept);
     bool ok = true;
     for (const ColumnCondition& cc : conditions) {

@@ -11,6 +11,9 @@ namespace gantool {
 
 namespace {
 
+// The substream of the seed that the transform's mixture fits draw from (make_gan takes 0 and 1).
+constexpr uint64_t kTransformStream = 5;
+
 // Reads every row of the table file `data`.
 Table read_table(const std::string& data, DataRef& ref) {
   ref = parse_data_ref(data);
@@ -40,7 +43,7 @@ TabularSession new_tabular_session(const std::string& data, const TabularShape& 
   TabularSession s;
   DataRef ref;
   s.table = read_table(data, ref);
-  Rng rng = make_rng(seed, 5);
+  Rng rng = make_rng(seed, kTransformStream);
   try {
     s.meta.tabular = fit_transform(s.table, kMaxModes, kMinModeWeight, rng);
   } catch (const Error& e) {
