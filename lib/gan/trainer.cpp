@@ -204,11 +204,14 @@ TrainSession new_session(std::unique_ptr<DatasetReader> reader, const std::strin
   return s;
 }
 
-void ready_session(TrainSession& s, int64_t steps, bool linear_decay, const std::string& command) {
-  GanConfig& c = s.gan.config;
-  const bool decay = s.resumed ? c.opt_g.decay_steps > 0 : linear_decay;
+void set_lr_decay(GanConfig& c, int64_t steps, bool resumed, bool linear_decay) {
+  const bool decay = resumed ? c.opt_g.decay_steps > 0 : linear_decay;
   c.opt_g.decay_steps = decay ? steps : 0;
   c.opt_d.decay_steps = decay ? steps * c.d_steps : 0;
+}
+
+void ready_session(TrainSession& s, int64_t steps, bool linear_decay, const std::string& command) {
+  set_lr_decay(s.gan.config, steps, s.resumed, linear_decay);
   renormalize_rows(s.reader->meta().schema.normalization, s.meta.schema.normalization, s.rows.data(), s.rows.rows(), s.rows.cols());
   s.meta.command = command;
 }

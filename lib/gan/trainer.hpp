@@ -109,6 +109,10 @@ std::unique_ptr<DatasetReader> open_training_data(const std::string& data);
 TrainSession new_session(std::unique_ptr<DatasetReader> reader, const std::string& data, const GanConfig& config,
                          uint64_t seed, const std::string& normalize);
 
+// Sets both optimizers' linear learning-rate decay to end at `steps` (G's updates; D's are
+// d_steps times as many) when `linear_decay`, or, on a resume, when the run decayed before.
+void set_lr_decay(GanConfig& c, int64_t steps, bool resumed, bool linear_decay);
+
 // Readies a session to train to `steps`: the learning rate decays linearly to 0 at `steps`
 // when `linear_decay` (on a resume: when it decayed before), the rows are rewritten in
 // meta.normalization, and meta records `command`.

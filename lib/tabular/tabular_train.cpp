@@ -15,9 +15,8 @@ namespace {
 constexpr uint64_t kTransformStream = 5;
 
 // Reads every row of the table file `data`.
-Table read_table(const std::string& data, DataRef& ref) {
-  ref = parse_data_ref(data);
-  TableReader reader(ref);
+Table read_table(const std::string& data) {
+  TableReader reader(parse_data_ref(data));
   if (reader.rows() == 0) fail("{}: has no rows to train on", data);
   return reader.read_all();
 }
@@ -41,8 +40,7 @@ int64_t epoch_steps(int64_t epochs, int64_t rows, int64_t batch) { return epochs
 TabularSession new_tabular_session(const std::string& data, const TabularShape& shape, const GanConfig& game,
                                    uint64_t seed) {
   TabularSession s;
-  DataRef ref;
-  s.table = read_table(data, ref);
+  s.table = read_table(data);
   Rng rng = make_rng(seed, kTransformStream);
   try {
     s.meta.tabular = fit_transform(s.table, kMaxModes, kMinModeWeight, rng);
@@ -62,8 +60,7 @@ TabularSession resume_tabular_session(const std::string& model, const std::strin
   s.gan = read_model(model, s.meta, &s.stored_threads);
   s.resumed = true;
   const std::string path = data.empty() ? stored_data(s.meta, model).path : data;
-  DataRef ref;
-  s.table = read_table(path, ref);
+  s.table = read_table(path);
   const std::vector<std::string> names = column_names(s.table.schema), stored = column_names(s.meta.tabular.schema);
   if (s.table.rows != s.meta.data_rows || names != stored)
     fail("{}: holds {} rows of columns {}, but {} was trained on {} rows of {}; an exact resume needs the same data "

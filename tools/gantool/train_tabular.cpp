@@ -67,9 +67,7 @@ void run_train_tabular(TrainOptions opt, CLI::App& cmd) {
   if (!opt.log.empty()) refuse_overwrite(opt.log, "--log", s.meta.data_source);
   set_threads(training_threads(opt.threads, s.stored_threads, s.gan.config));
   GanConfig& c = s.gan.config;
-  const bool decay = resuming ? c.opt_g.decay_steps > 0 : opt.lr_decay == "linear";
-  c.opt_g.decay_steps = decay ? opt.steps : 0;
-  c.opt_d.decay_steps = decay ? opt.steps * c.d_steps : 0;
+  set_lr_decay(c, opt.steps, resuming, opt.lr_decay == "linear");
   s.meta.command = command_line();
 
   const TrainPolicy policy = train_policy(opt, s.meta.steps_done);
