@@ -5,7 +5,7 @@
 # training split) and `gantool report` on the held-out 20% (Adult: --target income).
 # Usage: bench/tabular/run.sh BUILD_DIR WORK_DIR
 # Environment: SEEDS (default "1 2 3"), DATASETS (default "penguins seattle adult"), EPOCHS
-# (CTGAN's, 300), GANTOOL_EPOCHS (unset: gantool's default, 300 epochs and at least 2,000
+# (CTGAN's, 300), GANTOOL_EPOCHS (unset: gantool's default, 300 epochs and at least 5,000
 # steps), THREADS (2), CTGAN_SRC (a folder with checkouts of sdv-dev/CTGAN and sdv-dev/RDT;
 # unset: gantool only). Figures: WORK_DIR/tabular.md (bench/tabular/summary.py).
 set -eu

@@ -31,6 +31,8 @@ struct TrainOptions {
   double ema = 0.999;
   // The networks.
   std::string g_hidden = "128,128,128", d_hidden = "256,256";
+  double d_dropout = 0;  // the tabular model's D: dropout after each hidden layer
+  std::string g_blocks = "plain";  // the tabular model's G: plain | residual
   std::string g_activation = "relu", d_activation = "leaky_relu", g_output = "identity";
   double g_alpha = -1, d_alpha = -1;  // <0: the activation's default
   std::string init = "pytorch";

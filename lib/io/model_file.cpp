@@ -249,9 +249,11 @@ void read_views(hid_t group, const ParamBlock& block, float* values, const ViewP
 void check_stored_sizes(hid_t file, const GanConfig& config, const std::string& what) {
   double floats = 0;
   for (const char* name : {"generator", "generator_ema", "discriminator"}) {
-    const std::vector<ParamView> views = param_views(std::string(name) == "discriminator" ? config.d : config.g);
+    const NetSpec& spec = std::string(name) == "discriminator" ? config.d : config.g;
+    const std::vector<ParamView> views = param_views(spec);
     H5Id group = open_group(file, std::string("/") + name, what);
     check_views(group.get(), views, ViewPaths{}, what);
+    check_views(group.get(), state_views(spec), ViewPaths{}, what);
     floats += 5.0 * static_cast<double>(views.back().offset + views.back().size);
   }
   const double memory = physical_memory();
@@ -263,6 +265,7 @@ void check_stored_sizes(hid_t file, const GanConfig& config, const std::string& 
 void write_network(hid_t file, const std::string& name, const Net& net) {
   H5Id group = create_group(file, name);
   write_views(group.get(), net.params, net.params.values.data(), ViewPaths{});
+  write_views(group.get(), net.state, net.state.values.data(), ViewPaths{});  // batch norm's running statistics
 }
 
 void write_optimizer_state(hid_t file, const std::string& name, const OptimizerState& state, const Net& net) {
@@ -278,6 +281,13 @@ void read_network(hid_t file, const std::string& name, Net& net, OptimizerState*
   H5Id group = open_group(file, "/" + name, what);
   check_views(group.get(), net.params.views, ViewPaths{}, what);
   read_views(group.get(), net.params, net.params.values.data(), ViewPaths{}, what);
+  check_views(group.get(), net.state.views, ViewPaths{}, what);
+  read_views(group.get(), net.state, net.state.values.data(), ViewPaths{}, what);
+  for (const ParamView& v : net.state.views)  // a variance is not negative
+    if (v.name.ends_with("bn_var"))
+      for (int64_t i = 0; i < v.size; ++i)
+        if (net.state.value(v)[i] < 0)
+          fail("{}: /{}/{} holds a negative variance {}", what, name, v.name, kDamaged);
   if (!state) return;
   H5Id opt = open_group(file, "/optimizer/" + name, what);
   const double step = read_number_attr(opt.get(), "step").value_or(-1);

@@ -13,6 +13,9 @@
 // graph: ā_i = ã_i + (ā_{i+1}·W_{i+1}) ⊙ f_i'(a_i), W̄_i += ā_iᵀ·x_i, b̄_i += Σ ā_i.
 // Biases enter only through that last pass, so for relu and leaky relu (f'' = 0) they get
 // nothing and the whole adjoint is one weight product and one product per layer.
+// A layer with dropout in the last forward outputs s_i ⊙ f_i(a_i) with fixed scales s_i
+// (0 or 1/(1 − p)): every f_i' and f_i'' above is then s_i ⊙ f_i' and s_i ⊙ f_i'', and x_{i+1}
+// is the output after the scales.
 #include "core/error.hpp"
 #include "nn/net.hpp"
 
@@ -31,6 +34,7 @@ const Tensor& Net::input_gradient(int64_t first, int64_t rows) {
   GANTOOL_ASSERT(src_ != nullptr && out() == 1 && spec_.heads.empty() &&
                  layers.back().linear.activation == Activation::identity);
   GANTOOL_ASSERT(first >= 0 && rows > 0 && first + rows <= batch_);
+  for (const LayerSpec& s : spec_.layers) GANTOOL_ASSERT(!s.batch_norm && !s.concat);
   const size_t n = layers.size();
   InputGradient& ig = ig_;
   ig.first = first;
@@ -43,7 +47,8 @@ const Tensor& Net::input_gradient(int64_t first, int64_t rows) {
     Linear& layer = layers[i].linear;
     Tensor& delta = ig.delta[i];  // holds g_i, written by the layer above
     if (i + 1 < n) {
-      if (has_curvature(layer.activation)) ig.g[i] = delta;  // kept for ã_i (no allocation once sized)
+      apply_dropout(i, first, rows, delta.data());
+      if (has_curvature(layer.activation)) ig.g[i] = delta;  // g_i ⊙ s_i, kept for ã_i (no allocation once sized)
       activation_backward(layer.activation, layer.alpha, dst_[i].row(first), delta.data(), delta.size());
     }
     Tensor& below = i > 0 ? ig.delta[i - 1] : ig.u;
@@ -83,7 +88,8 @@ void Net::add_input_gradient_backward(const float* diff_u) {
       activation_curvature(layer.activation, layer.alpha, y, curve.data(), curve.size());
       top = static_cast<int64_t>(i);
     }
-    activation_backward(layer.activation, layer.alpha, y, bar.data(), bar.size());  // ḡ_i
+    activation_backward(layer.activation, layer.alpha, y, bar.data(), bar.size());
+    apply_dropout(i, first, rows, bar.data());  // ḡ_i
     g_bar = bar.data();
   }
 
@@ -95,13 +101,14 @@ void Net::add_input_gradient_backward(const float* diff_u) {
     float* a_bar = nullptr;
     if (i < top) {
       Tensor& from_above = ig.bar[i];
+      apply_dropout(i, first, rows, from_above.data());
       activation_backward(layer.activation, layer.alpha, y, from_above.data(), from_above.size());
       a_bar = from_above.data();
       if (has_curvature(layer.activation)) add_into(a_bar, ig.curve[i].data(), from_above.size());
     } else {
       a_bar = ig.curve[i].data();
     }
-    const float* x = i == 0 ? src_ + first * in() : dst_[i - 1].row(first);
+    const float* x = i == 0 ? src_ + first * in() : output(static_cast<size_t>(i - 1), first);
     layer.weight_product(x, a_bar, ig.dw[i].data(), ig.db[i].data(), rows);
     add_into(diff_weights(i), ig.dw[i].data(), ig.dw[i].size());
     add_into(diff_bias(i), ig.db[i].data(), ig.db[i].size());

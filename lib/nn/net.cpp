@@ -68,64 +68,107 @@ void initialize(float* w, int64_t w_size, float* b, int64_t b_size, double in, d
 
 }  // namespace
 
-std::vector<ParamView> param_views(const NetSpec& spec) {
+namespace {
+
+// Views laid out one after another, each starting on a multiple of kParamAlign.
+struct ViewLayout {
   std::vector<ParamView> views;
   int64_t end = 0;
-  const auto add = [&](std::string name, std::vector<int64_t> shape) {
+  void add(std::string name, std::vector<int64_t> shape) {
     const int64_t offset = (end + ParamBlock::kParamAlign - 1) / ParamBlock::kParamAlign * ParamBlock::kParamAlign;
     views.push_back({std::move(name), shape, offset, shape_size(shape)});
     end = offset + views.back().size;
-  };
-  int64_t in = spec.in_size();
+  }
+};
+
+// A block of these views, zeros in values and grads.
+void allocate(ParamBlock& block, std::vector<ParamView> views) {
+  block.views = std::move(views);
+  const int64_t size = block.views.empty() ? 0 : block.views.back().offset + block.views.back().size;
+  block.values.assign(static_cast<size_t>(size), 0.0f);
+  block.grads.assign(static_cast<size_t>(size), 0.0f);
+}
+
+}  // namespace
+
+std::vector<ParamView> param_views(const NetSpec& spec) {
+  ViewLayout layout;
+  const std::vector<int64_t> inputs = spec.layer_inputs();
   for (size_t l = 0; l < spec.layers.size(); ++l) {
     const LayerSpec& s = spec.layers[l];
     switch (s.kind) {
       case LayerKind::linear:
-        add(fmt::format("layer{}/weights", l), {s.out, in});
-        add(fmt::format("layer{}/bias", l), {s.out});
-        in = s.out;
+        layout.add(fmt::format("layer{}/weights", l), {s.out, inputs[l]});
+        layout.add(fmt::format("layer{}/bias", l), {s.out});
+        if (s.batch_norm) {
+          layout.add(fmt::format("layer{}/bn_scale", l), {s.out});
+          layout.add(fmt::format("layer{}/bn_shift", l), {s.out});
+        }
         break;
     }
   }
-  return views;
+  return layout.views;
+}
+
+std::vector<ParamView> state_views(const NetSpec& spec) {
+  ViewLayout layout;
+  for (size_t l = 0; l < spec.layers.size(); ++l)
+    if (spec.layers[l].batch_norm) {
+      layout.add(fmt::format("layer{}/bn_mean", l), {spec.layers[l].out});
+      layout.add(fmt::format("layer{}/bn_var", l), {spec.layers[l].out});
+    }
+  return layout.views;
 }
 
 Net::Net(const NetSpec& spec, Init init, Rng& rng) : spec_(spec) {
   check_net_spec(spec, "network");
-  params.views = param_views(spec);
-  const ParamView& last = params.views.back();
-  params.values.assign(static_cast<size_t>(last.offset + last.size), 0.0f);
-  params.grads.assign(params.values.size(), 0.0f);
+  allocate(params, param_views(spec));
+  allocate(state, state_views(spec));
   build_layers();
-  for (Layer& layer : layers) {
+  for (size_t l = 0; l < layers.size(); ++l) {
+    const Layer& layer = layers[l];
     const ParamView& w = params.views[layer.weights_view];
     const ParamView& b = params.views[layer.bias_view];
     initialize(params.value(w), w.size, params.value(b), b.size, static_cast<double>(w.shape[1]),
                static_cast<double>(w.shape[0]), init, rng);
+    if (!spec.layers[l].batch_norm) continue;
+    std::fill_n(params.value(params.views[layer.scale_view]), layer.linear.out(), 1.0f);  // γ 1, β 0
+    std::fill_n(state.value(state.views[layer.var_view]), layer.linear.out(), 1.0f);      // running μ 0, σ² 1
   }
 }
 
 void Net::build_layers() {
   std::vector<int64_t> shape = spec_.in;
-  size_t view = 0;  // param_views' order: each layer's weights, then its bias
+  size_t view = 0, state_view = 0;  // param_views' and state_views' order
   for (const LayerSpec& s : spec_.layers) {
     switch (s.kind) {
-      case LayerKind::linear:
-        layers.push_back({s.kind, shape, {s.out}, Linear(shape_size(shape), s.out, s.activation, s.alpha), view,
-                          view + 1});
+      case LayerKind::linear: {
+        const int64_t in = shape_size(shape);
+        // With batch norm the activation comes after it, outside the inner product.
+        Linear linear(in, s.out, s.batch_norm ? Activation::identity : s.activation, s.batch_norm ? 0.0f : s.alpha);
+        Layer layer{s.kind, shape, {s.out + (s.concat ? in : 0)}, std::move(linear), view, view + 1};
         view += 2;
-        shape = {s.out};
+        if (s.batch_norm) {
+          layer.scale_view = view++;
+          layer.shift_view = view++;
+          layer.mean_view = state_view++;
+          layer.var_view = state_view++;
+        }
+        shape = layer.out_shape;
+        layers.push_back(std::move(layer));
         break;
+      }
     }
   }
-  dst_.resize(layers.size());
-  diff_.resize(layers.size());
+  for (std::vector<Tensor>* v : {&dst_, &diff_, &keep_, &dropped_, &hat_, &inv_std_, &cat_, &diff_head_})
+    v->resize(layers.size());
 }
 
 Net Net::copy() const {
   Net n;
   n.spec_ = spec_;
   n.params = params;
+  n.state = state;
   std::fill(n.params.grads.begin(), n.params.grads.end(), 0.0f);
   n.build_layers();
   return n;
@@ -154,14 +197,125 @@ void Net::apply_heads(float* x, int64_t batch, bool backward, const float* y) {
   }
 }
 
-const Tensor& Net::forward(const float* src, int64_t batch) {
+const float* Net::output(size_t l, int64_t first) const {
+  const LayerSpec& s = spec_.layers[l];
+  if (s.concat) return cat_[l].row(first);
+  return dropout_on_ && s.dropout > 0.0f ? dropped_[l].row(first) : dst_[l].row(first);
+}
+
+void Net::apply_dropout(size_t l, int64_t first, int64_t rows, float* x) const {
+  if (!dropout_on_ || spec_.layers[l].dropout <= 0.0f) return;
+  const float* keep = keep_[l].row(first);
+  const int64_t n = rows * layers[l].linear.out();
+  for (int64_t i = 0; i < n; ++i) x[i] *= keep[i];
+}
+
+void Net::batch_norm_forward(size_t l, int64_t batch, bool training) {
+  const LayerSpec& s = spec_.layers[l];
+  const Layer& layer = layers[l];
+  const int64_t out = layer.linear.out();
+  float* hat = hat_[l].data();  // holds a
+  inv_std_[l].resize(1, out);
+  float* inv_std = inv_std_[l].data();
+  float* mean = state.value(state.views[layer.mean_view]);
+  float* var = state.value(state.views[layer.var_view]);
+  const float* gamma = params.value(params.views[layer.scale_view]);
+  const float* beta = params.value(params.views[layer.shift_view]);
+  for (int64_t j = 0; j < out; ++j) {
+    double m = mean[j], v = var[j];
+    if (training) {  // the batch's mean and (biased) variance, in double
+      double sum = 0, sq = 0;
+      for (int64_t r = 0; r < batch; ++r) sum += hat[r * out + j];
+      m = sum / double(batch);
+      for (int64_t r = 0; r < batch; ++r) sq += (hat[r * out + j] - m) * (hat[r * out + j] - m);
+      v = sq / double(batch);
+      const double unbiased = batch > 1 ? sq / double(batch - 1) : v;
+      mean[j] = static_cast<float>((1 - kBatchNormMomentum) * mean[j] + kBatchNormMomentum * m);
+      var[j] = static_cast<float>((1 - kBatchNormMomentum) * var[j] + kBatchNormMomentum * unbiased);
+    }
+    inv_std[j] = static_cast<float>(1 / std::sqrt(v + kBatchNormEps));
+    const auto mf = static_cast<float>(m);
+    for (int64_t r = 0; r < batch; ++r) {
+      float& x = hat[r * out + j];
+      x = (x - mf) * inv_std[j];
+      dst_[l].data()[r * out + j] = gamma[j] * x + beta[j];
+    }
+  }
+  activation_forward(s.activation, s.alpha, dst_[l].data(), dst_[l].data(), batch * out);
+}
+
+void Net::batch_norm_backward(size_t l, float* diff, bool param_grads) {
+  const LayerSpec& s = spec_.layers[l];
+  const Layer& layer = layers[l];
+  const int64_t out = layer.linear.out(), batch = batch_;
+  activation_backward(s.activation, s.alpha, dst_[l].data(), diff, batch * out);  // at γ ⊙ â + β
+  const float* hat = hat_[l].data();
+  const float* inv_std = inv_std_[l].data();
+  const float* gamma = params.value(params.views[layer.scale_view]);
+  float* d_gamma = params.grad(params.views[layer.scale_view]);
+  float* d_beta = params.grad(params.views[layer.shift_view]);
+  for (int64_t j = 0; j < out; ++j) {
+    double sum = 0, dot = 0;  // Σ dz, Σ dz ⊙ â
+    for (int64_t r = 0; r < batch; ++r) {
+      sum += diff[r * out + j];
+      dot += double(diff[r * out + j]) * hat[r * out + j];
+    }
+    if (param_grads) {
+      d_gamma[j] = static_cast<float>(dot);
+      d_beta[j] = static_cast<float>(sum);
+    }
+    if (!training_) {  // the running statistics are constants: a is only scaled
+      for (int64_t r = 0; r < batch; ++r) diff[r * out + j] *= gamma[j] * inv_std[j];
+      continue;
+    }
+    // da = γ/(Nσ) ⊙ (N dz − Σ dz − â Σ dz ⊙ â)
+    const double n = double(batch), k = double(gamma[j]) * inv_std[j] / n;
+    for (int64_t r = 0; r < batch; ++r)
+      diff[r * out + j] = static_cast<float>(k * (n * diff[r * out + j] - sum - hat[r * out + j] * dot));
+  }
+}
+
+const Tensor& Net::forward(const float* src, int64_t batch, Rng* training) {
   src_ = src;
   batch_ = batch;
+  dropout_on_ = training != nullptr;
+  training_ = training != nullptr;
   const float* x = src;
   for (size_t l = 0; l < layers.size(); ++l) {
-    dst_[l].resize(batch, layers[l].linear.out());  // no allocation once the largest batch was seen
-    layers[l].linear.forward(x, dst_[l].data(), batch, weights(l), bias(l));
-    x = dst_[l].data();
+    const LayerSpec& s = spec_.layers[l];
+    const int64_t out = layers[l].linear.out(), in = layers[l].linear.in();
+    dst_[l].resize(batch, out);  // no allocation once the largest batch was seen
+    if (s.batch_norm) {
+      hat_[l].resize(batch, out);
+      layers[l].linear.forward(x, hat_[l].data(), batch, weights(l), bias(l));
+      batch_norm_forward(l, batch, training != nullptr);
+    } else {
+      layers[l].linear.forward(x, dst_[l].data(), batch, weights(l), bias(l));
+    }
+    const float* y = dst_[l].data();
+    if (training && s.dropout > 0.0f) {
+      Tensor& keep = keep_[l];
+      Tensor& dropped = dropped_[l];
+      keep.resize(batch, out);
+      dropped.resize(batch, out);
+      fill_uniform(*training, keep.data(), keep.size(), 0.0f, 1.0f);
+      const float scale = 1.0f / (1.0f - s.dropout);
+      for (int64_t i = 0; i < keep.size(); ++i) {
+        keep.data()[i] = keep.data()[i] >= s.dropout ? scale : 0.0f;
+        dropped.data()[i] = y[i] * keep.data()[i];
+      }
+      y = dropped.data();
+    }
+    if (s.concat) {
+      Tensor& cat = cat_[l];
+      cat.resize(batch, out + in);
+      for (int64_t r = 0; r < batch; ++r) {
+        std::memcpy(cat.row(r), y + r * out, static_cast<size_t>(out) * sizeof(float));
+        std::memcpy(cat.row(r) + out, x + r * in, static_cast<size_t>(in) * sizeof(float));
+      }
+      y = cat.data();
+    }
+    x = y;
   }
   if (!spec_.heads.empty()) apply_heads(dst_.back().data(), batch, /*backward=*/false);
   return dst_.back();
@@ -177,14 +331,37 @@ void Net::backward(const float* diff_dst, bool param_grads, float* diff_src, int
   if (!spec_.heads.empty()) apply_heads(diff_[last].data(), rows, /*backward=*/true, dst_[last].row(first));
   for (size_t l = last + 1; l-- > 0;) {
     if (l == 0 && !param_grads && !diff_src) break;  // nothing wanted from the first layer
-    const float* src = l == 0 ? src_ + first * in() : dst_[l - 1].row(first);
+    const LayerSpec& s = spec_.layers[l];
+    Linear& linear = layers[l].linear;
+    const int64_t out = linear.out(), in = linear.in();
+    const float* src = l == 0 ? src_ + first * in : output(l - 1, first);
     float* diff_below = diff_src;
     if (l > 0) {
-      diff_[l - 1].resize(rows, layers[l - 1].linear.out());
+      diff_[l - 1].resize(rows, in);
       diff_below = diff_[l - 1].data();
     }
-    layers[l].linear.backward(src, dst_[l].row(first), diff_[l].data(), diff_below, rows, weights(l),
-                              param_grads ? diff_weights(l) : nullptr, param_grads ? diff_bias(l) : nullptr);
+    float* diff = diff_[l].data();  // (rows, out), or (rows, out + in) with concat
+    if (s.concat) {
+      diff_head_[l].resize(rows, out);
+      for (int64_t r = 0; r < rows; ++r)
+        std::memcpy(diff_head_[l].row(r), diff + r * (out + in), static_cast<size_t>(out) * sizeof(float));
+      diff = diff_head_[l].data();
+    }
+    apply_dropout(l, first, rows, diff);
+    if (s.batch_norm) {
+      GANTOOL_ASSERT(first == 0 && rows == batch_);  // the batch's statistics couple every row
+      batch_norm_backward(l, diff, param_grads);
+      if (param_grads) linear.weight_product(src, diff, diff_weights(l), diff_bias(l), rows);
+      if (diff_below) linear.product_transposed(diff, diff_below, rows, weights(l));
+    } else {
+      linear.backward(src, dst_[l].row(first), diff, diff_below, rows, weights(l),
+                      param_grads ? diff_weights(l) : nullptr, param_grads ? diff_bias(l) : nullptr);
+    }
+    if (s.concat && diff_below) {  // the input's copy in the output: its gradient adds
+      const float* full = diff_[l].data();
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t i = 0; i < in; ++i) diff_below[r * in + i] += full[r * (out + in) + out + i];
+    }
   }
 }
 

@@ -60,16 +60,23 @@ struct ParamBlock {
   Param param() { return {values.data(), grads.data(), size()}; }
 };
 
-// The views of a net of this spec, in order (layer by layer: weights, then bias), with
-// their offsets; nothing is allocated (a model reader checks stored shapes first).
+// The views of a net of this spec, in order (layer by layer: weights, then bias, then with
+// batch norm its scale γ and shift β), with their offsets; nothing is allocated (a model
+// reader checks stored shapes first).
 std::vector<ParamView> param_views(const NetSpec& spec);
+
+// The views of its state: what a training forward updates but no gradient trains, layer by
+// layer: with batch norm the running mean and variance ("layer0/bn_mean", "layer0/bn_var").
+std::vector<ParamView> state_views(const NetSpec& spec);
 
 // One layer of a net.
 struct Layer {
   LayerKind kind = LayerKind::linear;
   std::vector<int64_t> in_shape, out_shape;  // of one sample
-  Linear linear;                             // kind linear: its primitives and activation
+  Linear linear;                             // kind linear: its primitives and (without batch norm) activation
   size_t weights_view = 0, bias_view = 0;    // indices of its views in the net's block
+  size_t scale_view = 0, shift_view = 0;     // with batch norm: γ and β in the block
+  size_t mean_view = 0, var_view = 0;        // with batch norm: the running statistics in the state
 };
 
 // A network: its spec, its layers (each with its oneDNN primitives, made once per batch
@@ -94,13 +101,18 @@ class Net {
 
   std::vector<Layer> layers;
   ParamBlock params;
+  ParamBlock state;  // batch norm's running statistics (views of state_views; no gradients)
 
   // src (batch, in) → the returned (batch, out). src must stay unchanged until backward();
-  // the result stays valid until the next forward().
-  const Tensor& forward(const float* src, int64_t batch);
+  // the result stays valid until the next forward(). With `training` (a training forward),
+  // layers with a dropout rate draw their masks from it, and backward() and the input
+  // gradient go through the same masks, and batch norm uses the batch's statistics and
+  // updates the running ones; without it (evaluation), dropout is left out and batch norm
+  // uses the running statistics.
+  const Tensor& forward(const float* src, int64_t batch, Rng* training = nullptr);
 
   // Backward through rows [first, first + rows) of the last forward (rows < 0: all of
-  // them). diff_dst (rows, out) is the loss's gradient with respect to those outputs.
+  // them; all of them when a layer has batch norm, which couples the rows). diff_dst (rows, out) is the loss's gradient with respect to those outputs.
   // Overwrites params.grads when param_grads; writes the gradient with respect to the input
   // into diff_src (rows, in) when non-null.
   void backward(const float* diff_dst, bool param_grads, float* diff_src, int64_t first = 0,
@@ -108,7 +120,7 @@ class Net {
 
   // Double backpropagation, for penalties on the input gradient (Gulrajani et al. 2017's
   // WGAN-GP, Mescheder et al. 2018's R1). Needs out() == 1, no heads and the last layer's
-  // activation to be the identity. (nn/input_gradient.cpp)
+  // activation to be the identity, and no batch norm or concat. (nn/input_gradient.cpp)
   //
   // u = ∂out/∂input (rows, in) for rows [first, first + rows) of the last forward. Valid
   // until the next call.
@@ -130,12 +142,32 @@ class Net {
   // parameters params.views already lays out.
   void build_layers();
   void apply_heads(float* dst, int64_t batch, bool backward, const float* y = nullptr);
+  // Layer l's output as the next layer reads it (after dropout and concat), from row `first`.
+  const float* output(size_t l, int64_t first) const;
+  // Batch norm of layer l on a (batch, out), the linear part's output, in place into â,
+  // and y = f(γ ⊙ â + β) into dst_[l]; and its backward: diff (batch, out), the gradient at
+  // y, becomes the gradient at a, with γ's and β's gradients written when param_grads.
+  void batch_norm_forward(size_t l, int64_t batch, bool training);
+  void batch_norm_backward(size_t l, float* diff, bool param_grads);
+  // x (rows, out_l) *= layer l's dropout scales of rows [first, first + rows), when the last
+  // forward applied dropout there: a gradient at its output becomes one at its activation's.
+  void apply_dropout(size_t l, int64_t first, int64_t rows, float* x) const;
 
   NetSpec spec_;
   const float* src_ = nullptr;
   int64_t batch_ = 0;
   std::vector<Tensor> dst_;   // dst_[l] (batch, out_l): output of layer l
   std::vector<Tensor> diff_;  // diff_[l] (rows, out_l): gradient at the output of layer l
+  // Layers with dropout, when the last forward applied it: the scales (batch, out_l), each
+  // 0 or 1/(1 − p), and the output after them.
+  std::vector<Tensor> keep_, dropped_;
+  bool dropout_on_ = false;
+  bool training_ = false;  // the last forward was a training forward
+  // Layers with batch norm: â (batch, out) and 1/√(σ² + ε) (1, out) of the last forward.
+  std::vector<Tensor> hat_, inv_std_;
+  // Layers with concat: the output [y, input] (batch, out + in), and the gradient at y
+  // (rows, out) split from the gradient at the output.
+  std::vector<Tensor> cat_, diff_head_;
 
   // Buffers of double backpropagation, per layer l (rows, out_l) unless said otherwise.
   struct InputGradient {

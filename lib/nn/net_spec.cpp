@@ -34,6 +34,16 @@ int64_t NetSpec::in_size() const { return shape_size(in); }
 
 int64_t NetSpec::out_size() const { return layers.empty() ? 0 : layers.back().out; }
 
+std::vector<int64_t> NetSpec::layer_inputs() const {
+  std::vector<int64_t> inputs;
+  int64_t width = in_size();
+  for (const LayerSpec& layer : layers) {
+    inputs.push_back(width);
+    width = layer.out + (layer.concat ? width : 0);
+  }
+  return inputs;
+}
+
 void check_net_spec(const NetSpec& spec, const std::string& what) {
   if (spec.in.empty() || spec.in.size() > 4)
     fail("{}: a network's input has {} dimensions, expected 1 to 4", what, spec.in.size());
@@ -51,7 +61,15 @@ void check_net_spec(const NetSpec& spec, const std::string& what) {
       fail("{}: layer {} has width {}, expected 1 to {}", what, l, layer.out, kMaxWidth);
     if (!std::isfinite(layer.alpha) || (layer.activation == Activation::leaky_relu && layer.alpha < 0))
       fail("{}: layer {} has activation parameter {}", what, l, layer.alpha);
+    if (!(layer.dropout >= 0.0f && layer.dropout < 1.0f))
+      fail("{}: layer {} has dropout rate {}, expected 0 to below 1", what, l, layer.dropout);
+    if ((layer.dropout > 0.0f || layer.batch_norm || layer.concat) && l + 1 == spec.layers.size())
+      fail("{}: the last layer has {} (only hidden layers may)", what,
+           layer.dropout > 0.0f ? "dropout" : layer.batch_norm ? "batch norm" : "concat");
   }
+  const std::vector<int64_t> inputs = spec.layer_inputs();
+  for (size_t l = 0; l < inputs.size(); ++l)
+    if (inputs[l] > kMaxWidth) fail("{}: layer {} reads {} values, more than {}", what, l, inputs[l], kMaxWidth);
   if (spec.heads.empty()) return;
   if (spec.layers.back().activation != Activation::identity)
     fail("{}: a network with output heads needs an identity last layer", what);
@@ -120,8 +138,12 @@ std::vector<std::string> words(const std::string& text) {
 
 std::string format_net_spec(const NetSpec& spec) {
   std::string text = fmt::format("in {}", fmt::join(spec.in, "x"));
-  for (const LayerSpec& l : spec.layers)
+  for (const LayerSpec& l : spec.layers) {
     text += fmt::format("; {} {} {}", layer_kind_name(l.kind), l.out, activation_text(l.activation, l.alpha));
+    if (l.batch_norm) text += " batch_norm";
+    if (l.dropout > 0.0f) text += fmt::format(" dropout:{}", l.dropout);
+    if (l.concat) text += " concat";
+  }
   if (!spec.heads.empty()) {
     text += "; heads";
     for (size_t i = 0; i < spec.heads.size(); ++i)
@@ -153,11 +175,30 @@ NetSpec parse_net_spec(const std::string& text, const std::string& what) {
       }
       if (i + 1 != parts.size()) fail("{}: heads must come last", where);
     } else {
-      if (w.size() != 3) fail("{}: expected 'KIND WIDTH ACTIVATION'", where);
+      if (w.size() < 3 || w.size() > 6)
+        fail("{}: expected 'KIND WIDTH ACTIVATION [batch_norm] [dropout:RATE] [concat]'", where);
       LayerSpec layer;
       layer.kind = parse_layer_kind(w[0], where);
       layer.out = parse_count(w[1], where);
       parse_activation_text(w[2], where, layer.activation, layer.alpha);
+      bool dropout = false;
+      for (size_t k = 3; k < w.size(); ++k) {
+        const std::string prefix = "dropout:";
+        if (w[k] == "batch_norm" && !layer.batch_norm) {
+          layer.batch_norm = true;
+        } else if (w[k] == "concat" && !layer.concat) {
+          layer.concat = true;
+        } else if (w[k].compare(0, prefix.size(), prefix) == 0 && !dropout) {
+          const std::string number = w[k].substr(prefix.size());
+          char* end = nullptr;
+          errno = 0;
+          layer.dropout = std::strtof(number.c_str(), &end);
+          if (number.empty() || *end != '\0' || errno != 0) fail("{}: '{}' is not 'dropout:RATE'", where, w[k]);
+          dropout = true;
+        } else {
+          fail("{}: '{}' is not batch_norm, dropout:RATE or concat (each at most once)", where, w[k]);
+        }
+      }
       spec.layers.push_back(layer);
     }
   }
@@ -178,7 +219,7 @@ bool mlp_flags(const NetSpec& spec, MlpFlags& flags) {
   flags = MlpFlags{};
   for (size_t l = 0; l < spec.layers.size(); ++l) {
     const LayerSpec& layer = spec.layers[l];
-    if (layer.kind != LayerKind::linear) return false;
+    if (layer.kind != LayerKind::linear || layer.dropout != 0.0f || layer.batch_norm || layer.concat) return false;
     if (l + 1 == spec.layers.size()) {
       flags.out_activation = layer.activation;
       if (layer.alpha != 0.0f) return false;

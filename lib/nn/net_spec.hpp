@@ -19,14 +19,30 @@ enum class LayerKind { linear };
 LayerKind parse_layer_kind(const std::string& name, const std::string& what);
 const char* layer_kind_name(LayerKind kind);
 
-// One layer: for linear, dst (batch, out) = activation(src · weightsᵀ + bias).
+// One layer: for linear, a = src · weightsᵀ + bias (batch, out), then
+//   with batch_norm, a normalized per feature (Ioffe & Szegedy 2015): by the batch's mean and
+//     variance in a training forward (Net::forward with an Rng), which also moves the running
+//     statistics (momentum 0.1, unbiased variance, as PyTorch's BatchNorm1d), and by the
+//     running statistics in an evaluation forward; then scaled by γ and shifted by β;
+//   the activation;
+//   with a dropout rate p > 0, in a training forward, each value kept with probability 1 − p
+//     and scaled by 1/(1 − p) (Srivastava et al. 2014, inverted dropout; evaluation forwards
+//     leave it out);
+//   with concat, the layer's input appended: dst (batch, out + in), CTGAN's residual block.
 struct LayerSpec {
   LayerKind kind = LayerKind::linear;
-  int64_t out = 1;                            // output features
+  int64_t out = 1;                            // output features (before concat)
   Activation activation = Activation::identity;
   float alpha = 0.0f;                         // the activation's parameter (leaky slope, elu α)
+  float dropout = 0.0f;                       // in [0, 1)
+  bool batch_norm = false;
+  bool concat = false;
   bool operator==(const LayerSpec&) const = default;
 };
+
+// Batch norm's ε and the running statistics' momentum (PyTorch's defaults).
+inline constexpr float kBatchNormEps = 1e-5f;
+inline constexpr float kBatchNormMomentum = 0.1f;
 
 // A segment of the output's columns with an activation of its own (e.g. one head per
 // column of a table). Heads cover the last layer's output in order.
@@ -46,6 +62,9 @@ struct NetSpec {
 
   int64_t in_size() const;   // values per input sample
   int64_t out_size() const;  // values per output sample
+  // The values each layer reads per sample: in_size(), then the widths before it (each
+  // out, plus its input with concat).
+  std::vector<int64_t> layer_inputs() const;
   bool operator==(const NetSpec&) const = default;
 };
 
@@ -57,11 +76,13 @@ inline constexpr int64_t kMaxWidth = int64_t{1} << 24;
 
 // Throws Error "{what}: ..." unless the spec is possible: an input shape of 1 to 4
 // positive dimensions, at least one layer, widths from 1 to kMaxWidth, finite alphas, and
-// heads (when given) that cover the output after an identity last layer.
+// heads (when given) that cover the output after an identity last layer, dropout rates in
+// [0, 1), and a last layer without dropout, batch norm or concat.
 void check_net_spec(const NetSpec& spec, const std::string& what);
 
 // The spec as one line of text, e.g. "in 2; linear 128 relu; linear 2 identity", with
-// "leaky_relu:0.2" for an activation with a parameter and "; heads 1 tanh, 3 identity".
+// "leaky_relu:0.2" for an activation with a parameter, then " batch_norm", " dropout:0.5"
+// and " concat" for a layer with them, and "; heads 1 tanh, 3 identity".
 // parse_net_spec reads it back exactly (alphas round-trip bit for bit) and checks it;
 // it throws Error naming `what` and the part it could not read.
 std::string format_net_spec(const NetSpec& spec);

@@ -41,7 +41,7 @@ void draw_generator_input(Gan& gan, TabularData& data) {
 const Tensor& generate(Gan& gan, TabularData& data) {
   const GanConfig& c = gan.config;
   draw_generator_input(gan, data);
-  const Tensor& logits = gan.g.forward(data.g_src.data(), c.batch);
+  const Tensor& logits = gan.g.forward(data.g_src.data(), c.batch, &gan.noise_rng);  // training: batch norm's batch statistics
   for (int64_t i = 0; i < c.batch; ++i)  // only the one-hots take noise
     for (const OutputBlock& b : data.blocks)
       if (b.softmax) fill_gumbel(gan.noise_rng, data.gumbel.row(i) + b.offset, b.width);
@@ -87,7 +87,7 @@ void discriminator_update(Gan& gan, TabularData& data, StepStats& stats) {
       for (int64_t j = p * width; j < (p + 1) * width; ++j) x_hat[j] = eps * real[j] + (1.0f - eps) * fake[j];
     }
   }
-  const Tensor& logits = gan.d.forward(data.d_src.data(), (interpolates ? 3 : 2) * n);
+  const Tensor& logits = gan.d.forward(data.d_src.data(), (interpolates ? 3 : 2) * n, &gan.noise_rng);
   float* diff = data.diff_logits.data();
   stats.loss_d = discriminator_loss(c.loss, logits.data(), n, logits.data() + n, n, diff, diff + n);
   const bool probability = outputs_probability(c.loss);
@@ -125,29 +125,14 @@ void generator_update(Gan& gan, TabularData& data, StepStats& stats) {
   const int64_t batch = c.batch, dd = c.data_dim(), cd = c.cond_dim, n = batch / c.pack;
   const Tensor& logits_g = generate(gan, data);
   for (int64_t i = 0; i < batch; ++i) put_row(data, i, data.fake.row(i), data.cond.row(i), dd, cd);
-  const Tensor& logits_d = gan.d.forward(data.d_src.data(), n);
+  const Tensor& logits_d = gan.d.forward(data.d_src.data(), n, &gan.noise_rng);
   stats.loss_g = generator_loss(c.loss, logits_d.data(), n, data.diff_logits.data());
   gan.d.backward(data.diff_logits.data(), /*param_grads=*/false, data.diff_src.data(), 0, n);
   // D's input rows are (batch, dd + cd) contiguously: take each row's data part.
   for (int64_t i = 0; i < batch; ++i)
     std::memcpy(data.diff_g.row(i), data.diff_src.data() + i * (dd + cd), static_cast<size_t>(dd) * sizeof(float));
   heads_backward(data.blocks, data.fake.data(), data.diff_g.data(), batch, dd);
-  double ce = 0;
-  for (int64_t i = 0; i < batch; ++i) {
-    const Condition& cond = data.conds[static_cast<size_t>(i)];
-    if (cond.column < 0) continue;
-    const ColumnCode& code = t.columns[static_cast<size_t>(data.sampler.discrete[static_cast<size_t>(cond.column)])];
-    const float* x = logits_g.row(i) + code.offset;
-    float* d = data.diff_g.row(i) + code.offset;
-    float top = x[0];
-    for (int64_t j = 1; j < code.width; ++j) top = std::max(top, x[j]);
-    double sum = 0;
-    for (int64_t j = 0; j < code.width; ++j) sum += std::exp(double(x[j]) - top);
-    ce += std::log(sum) + top - x[cond.category];
-    for (int64_t j = 0; j < code.width; ++j)
-      d[j] += static_cast<float>((std::exp(double(x[j]) - top) / sum - (j == cond.category)) / double(batch));
-  }
-  stats.loss_g += ce / double(batch);
+  stats.loss_g += condition_loss(t, data.sampler, data.conds, logits_g.data(), batch, data.diff_g.data());
   gan.g.backward(data.diff_g.data(), /*param_grads=*/true, /*diff_src=*/nullptr);
   const Param g = gan.g.params.param();
   optimizer_step(c.opt_g, gan.opt_state_g, {&g, 1});
@@ -157,9 +142,30 @@ void generator_update(Gan& gan, TabularData& data, StepStats& stats) {
   float* avg = gan.g_ema.params.values.data();
   const float* now = gan.g.params.values.data();
   for (size_t i = 0; i < gan.g.params.values.size(); ++i) avg[i] = beta * avg[i] + (1 - beta) * now[i];
+  gan.g_ema.state.values = gan.g.state.values;  // batch norm's running statistics: G's (no allocation: same size)
 }
 
 }  // namespace
+
+double condition_loss(const TabularTransform& t, const CondSampler& sampler, const std::vector<Condition>& conds,
+                      const float* logits, int64_t rows, float* diff) {
+  double ce = 0;
+  for (int64_t i = 0; i < rows; ++i) {
+    const Condition& cond = conds[static_cast<size_t>(i)];
+    if (cond.column < 0) continue;
+    const ColumnCode& code = t.columns[static_cast<size_t>(sampler.discrete[static_cast<size_t>(cond.column)])];
+    const float* x = logits + i * t.data_dim + code.offset;
+    float* d = diff + i * t.data_dim + code.offset;
+    float top = x[0];
+    for (int64_t j = 1; j < code.width; ++j) top = std::max(top, x[j]);
+    double sum = 0;
+    for (int64_t j = 0; j < code.width; ++j) sum += std::exp(double(x[j]) - top);
+    ce += std::log(sum) + top - x[cond.category];
+    for (int64_t j = 0; j < code.width; ++j)
+      d[j] += static_cast<float>((std::exp(double(x[j]) - top) / sum - (j == cond.category)) / double(rows));
+  }
+  return ce / double(rows);
+}
 
 void heads_forward(const std::vector<OutputBlock>& blocks, const float* src, const float* gumbel, float* dst,
                    int64_t rows, int64_t data_dim) {
@@ -201,6 +207,8 @@ GanConfig tabular_config(const TabularTransform& t, const TabularShape& shape, G
   game.cond_dim = t.cond_dim;
   game.g = mlp_spec(shape.z_dim + t.cond_dim, {shape.g_hidden, Activation::relu, 0.0f, Activation::identity}, t.data_dim);
   game.d = mlp_spec(game.pack * (t.data_dim + t.cond_dim), {shape.d_hidden, Activation::leaky_relu, 0.2f, Activation::identity}, 1);
+  for (size_t l = 0; l + 1 < game.d.layers.size(); ++l) game.d.layers[l].dropout = shape.d_dropout;
+  for (size_t l = 0; l + 1 < game.g.layers.size(); ++l) game.g.layers[l].batch_norm = game.g.layers[l].concat = shape.g_residual;
   return game;
 }
 
@@ -236,19 +244,35 @@ StepStats tabular_step(Gan& gan, TabularData& data) {
   return stats;
 }
 
-void generate_table(TiledForward& g, const GanConfig& c, const TabularTransform& t, uint64_t seed, int64_t first, int64_t n,
-                    const std::vector<ColumnCondition>& conditions, Table& out) {
-  const int64_t z_dim = c.z_dim(), cd = c.cond_dim;
-  Tensor src(std::max<int64_t>(n, 1), z_dim + cd), z(std::max<int64_t>(n, 1), z_dim);
-  sample_noise_rows(c.prior, make_rng(seed, kRowNoiseStream), first, n, z_dim, z.data());
-  // With conditions: the conditioned category with the fewest training rows.
-  const ColumnCondition* fixed = nullptr;
+double condition_share(const TabularTransform& t, const std::vector<ColumnCondition>& conditions) {
+  double share = 1;
+  for (const ColumnCondition& cc : conditions) {
+    const std::vector<int64_t>& counts = t.columns[static_cast<size_t>(cc.column)].counts;
+    int64_t total = 0;
+    for (const int64_t k : counts) total += k;
+    share *= double(counts[static_cast<size_t>(cc.category)]) / double(std::max<int64_t>(total, 1));
+  }
+  return share;
+}
+
+const ColumnCondition* fixed_condition(const TabularTransform& t, const std::vector<ColumnCondition>& conditions) {
+  if (conditions.empty() || condition_share(t, conditions) >= kMinRejectionShare) return nullptr;
+  const ColumnCondition* fixed = nullptr;  // the conditioned category with the fewest training rows
   for (const ColumnCondition& cc : conditions) {
     const ColumnCode& code = t.columns[static_cast<size_t>(cc.column)];
     if (!fixed || code.counts[static_cast<size_t>(cc.category)] <
                       t.columns[static_cast<size_t>(fixed->column)].counts[static_cast<size_t>(fixed->category)])
       fixed = &cc;
   }
+  return fixed;
+}
+
+void generate_table(TiledForward& g, const GanConfig& c, const TabularTransform& t, uint64_t seed, int64_t first, int64_t n,
+                    const std::vector<ColumnCondition>& conditions, Table& out) {
+  const int64_t z_dim = c.z_dim(), cd = c.cond_dim;
+  Tensor src(std::max<int64_t>(n, 1), z_dim + cd), z(std::max<int64_t>(n, 1), z_dim);
+  sample_noise_rows(c.prior, make_rng(seed, kRowNoiseStream), first, n, z_dim, z.data());
+  const ColumnCondition* fixed = fixed_condition(t, conditions);
   std::vector<int64_t> discrete;
   for (size_t col = 0; col < t.columns.size(); ++col)
     if (t.columns[col].cond_offset >= 0) discrete.push_back(static_cast<int64_t>(col));

@@ -32,12 +32,23 @@ void heads_forward(const std::vector<OutputBlock>& blocks, const float* src, con
 // y ⊙ (diff − ⟨diff, y⟩)/τ.
 void heads_backward(const std::vector<OutputBlock>& blocks, const float* y, float* diff, int64_t rows, int64_t data_dim);
 
-// The networks and game of a tabular model: G z_dim + cond_dim → g_hidden (ReLU) →
-// data_dim logits; D pack·(data_dim + cond_dim) → d_hidden (leaky ReLU 0.2) → 1.
+// G's conditional loss (CTGAN §4.3): the cross-entropy of each row's asked-for category
+// under the softmax of its column's logits (rows (rows, data_dim)), summed over the rows
+// with a condition and divided by all rows; its gradient with respect to the logits is
+// added to diff (rows, data_dim).
+double condition_loss(const TabularTransform& t, const CondSampler& sampler, const std::vector<Condition>& conds,
+                      const float* logits, int64_t rows, float* diff);
+
+// The networks and game of a tabular model: G z_dim + cond_dim → g_hidden → data_dim
+// logits, each hidden layer linear and ReLU, with g_residual as CTGAN's residual block
+// (linear, batch norm, ReLU, its input appended); D pack·(data_dim + cond_dim) → d_hidden
+// (leaky ReLU 0.2, each followed by dropout at d_dropout while training) → 1.
 struct TabularShape {
   int64_t z_dim = 128;
   std::vector<int64_t> g_hidden = {256, 256};
   std::vector<int64_t> d_hidden = {256, 256};
+  float d_dropout = 0.0f;
+  bool g_residual = true;
 };
 GanConfig tabular_config(const TabularTransform& t, const TabularShape& shape, GanConfig game);
 
@@ -76,12 +87,28 @@ struct ColumnCondition {
   int64_t column = -1, category = -1;
 };
 
+// The share of training rows that would meet every condition if the columns were
+// independent: the product of each conditioned category's share.
+double condition_share(const TabularTransform& t, const std::vector<ColumnCondition>& conditions);
+
+// Conditions down to this estimated share are met by drawing rows as without conditions and
+// keeping those that meet them (at most ~1/share attempts per row): the kept rows then follow
+// the joint distribution G learned, conditioned exactly. Rarer ones put the rarest
+// conditioned category into every row's conditional vector (CTGAN's way, §4.3), which G's
+// cross-entropy makes cheap to meet but which follows the other columns less faithfully
+// (measured in README, "Synthetic tables").
+inline constexpr double kMinRejectionShare = 0.01;
+
+// The condition whose category every conditional vector holds, or nullptr when the
+// conditions are met by rejection alone (none given, or their share ≥ kMinRejectionShare).
+const ColumnCondition* fixed_condition(const TabularTransform& t, const std::vector<ColumnCondition>& conditions);
+
 // Rows [first, first + n) of G's synthetic table into `out` (resized to n rows), G's
 // forward on tiles (nn/tiled.hpp; first a multiple of its tile): row i is drawn from
-// (seed, i) alone, whatever the blocks and thread count. Without conditions each row's conditional vector is drawn
-// with the training frequencies. With conditions, attempt i uses the rarest conditioned
-// category as its vector and is kept only when every condition holds; `out` then holds the
-// kept rows of attempts [first, first + n) (fewer than n).
+// (seed, i) alone, whatever the blocks and thread count. Each row's conditional vector is
+// drawn with the training frequencies, or holds fixed_condition(t, conditions) when there
+// is one. With conditions, attempt i is kept only when every condition holds; `out` then
+// holds the kept rows of attempts [first, first + n) (fewer than n).
 void generate_table(TiledForward& g, const GanConfig& c, const TabularTransform& t, uint64_t seed, int64_t first, int64_t n,
                     const std::vector<ColumnCondition>& conditions, Table& out);
 

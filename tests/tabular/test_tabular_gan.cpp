@@ -33,6 +33,27 @@ Table small_table(int64_t rows) {
   return table;
 }
 
+// Every row of `kept` has a = a_code and b = b_code.
+void check_meets(const Table& kept, int64_t a_code, int64_t b_code) {
+  CHECK(kept.rows > 0);
+  for (int64_t r = 0; r < kept.rows; ++r) {
+    CHECK(kept.columns[0].ints[r] == a_code);
+    CHECK(kept.columns[1].ints[r] == b_code);
+  }
+}
+
+// The central difference of loss at x[i] (x restored).
+template <typename F>
+double central(std::vector<double>& x, size_t i, F loss, double h = 1e-5) {
+  const double keep = x[i];
+  x[i] = keep + h;
+  const double up = loss(x);
+  x[i] = keep - h;
+  const double down = loss(x);
+  x[i] = keep;
+  return (up - down) / (2 * h);
+}
+
 GanConfig small_game() {
   GanConfig game;
   game.loss = GanLoss::wgan_gp;
@@ -86,15 +107,7 @@ TEST_CASE("tabular gan: the heads' backward matches finite differences", "[tabul
     return total;
   };
   std::vector<double> s(src.begin(), src.end());
-  for (size_t i = 0; i < s.size(); ++i) {
-    const double h = 1e-5, keep = s[i];
-    s[i] = keep + h;
-    const double up = loss(s);
-    s[i] = keep - h;
-    const double down = loss(s);
-    s[i] = keep;
-    CHECK(diff[i] == Approx((up - down) / (2 * h)).margin(1e-4).epsilon(1e-3));
-  }
+  for (size_t i = 0; i < s.size(); ++i) CHECK(diff[i] == Approx(central(s, i, loss)).margin(1e-4).epsilon(1e-3));
 }
 
 TEST_CASE("tabular gan: the same seed gives the same bits, step by step", "[tabular]") {
@@ -128,9 +141,77 @@ TEST_CASE("tabular gan: generated rows depend on (seed, row) alone and meet thei
   // Conditions on both discrete columns at once: every kept row meets both.
   Table kept;
   generate_table(one, config, t, 11, 0, 2048, {{0, 1}, {1, 0}}, kept);
-  CHECK(kept.rows > 0);
-  for (int64_t r = 0; r < kept.rows; ++r) {
-    CHECK(kept.columns[0].ints[r] == 1);
-    CHECK(kept.columns[1].ints[r] == 0);
+  check_meets(kept, 1, 0);
+}
+
+TEST_CASE("tabular gan: common conditions are met by rejection, rare ones through the conditional vector", "[tabular]") {
+  const Small s;
+  TabularTransform t = s.transform;
+  const GanConfig& config = s.config;
+  // small_table(300): a is p, q, r about a third each; b is yes exactly when a is r.
+  const std::vector<int64_t>& a = t.columns[0].counts;
+  const std::vector<int64_t>& b = t.columns[1].counts;
+  const double share_q = double(a[1]) / 300, share_yes = double(b[1]) / 300;
+  CHECK(condition_share(t, {}) == 1.0);
+  CHECK(condition_share(t, {{0, 1}}) == Approx(share_q));
+  CHECK(condition_share(t, {{0, 1}, {1, 1}}) == Approx(share_q * share_yes));  // as if independent
+  CHECK(fixed_condition(t, {}) == nullptr);
+  CHECK(fixed_condition(t, {{0, 1}, {1, 1}}) == nullptr);  // ~11%: rejection
+  // A category of 2 rows in 300 (0.67%) is rarer than kMinRejectionShare: its conditional
+  // vector is fixed, and with two conditions the rarer one's.
+  t.columns[0].counts = {149, 149, 2};
+  const std::vector<ColumnCondition> rare = {{1, 0}, {0, 2}};
+  const ColumnCondition* fixed = fixed_condition(t, rare);
+  REQUIRE(fixed != nullptr);
+  CHECK(fixed->column == 0);
+  CHECK(fixed->category == 2);
+  // Either way every kept row meets the conditions; through rejection the kept rows are the
+  // unconditioned rows that meet them, row for row.
+  Gan gan = make_gan(config, 5);
+  TiledForward g(gan.g, 1);
+  Table all, kept;
+  generate_table(g, config, s.transform, 3, 0, 1024, {}, all);
+  generate_table(g, config, s.transform, 3, 0, 1024, {{0, 1}}, kept);
+  int64_t k = 0;
+  for (int64_t r = 0; r < all.rows; ++r) {
+    if (all.columns[0].ints[r] != 1) continue;
+    REQUIRE(k < kept.rows);
+    for (int64_t c = 0; c < 3; ++c) REQUIRE(number_at(kept, c, k) == number_at(all, c, r));
+    ++k;
+  }
+  CHECK(k == kept.rows);
+  CHECK(k > 0);
+  Table forced;
+  generate_table(g, config, t, 3, 0, 1024, rare, forced);
+  check_meets(forced, 2, 0);
+}
+
+TEST_CASE("tabular gan: the conditional loss and its gradient against log-softmax and finite differences", "[tabular]") {
+  const Small s;
+  const TabularTransform& t = s.transform;
+  const CondSampler sampler = make_cond_sampler(t, s.table);
+  REQUIRE(sampler.discrete.size() == 2);
+  // Rows asking for a = r, b = no, nothing (a row without a condition adds nothing) and a = p.
+  const std::vector<Condition> conds = {{0, 2}, {1, 0}, {}, {0, 0}};
+  const int64_t rows = 4, dim = t.data_dim;
+  Rng rng = make_rng(8);
+  std::vector<float> logits(rows * dim), diff(rows * dim, 0.5f);
+  for (float& x : logits) x = static_cast<float>(2 * normal(rng));
+  const auto loss = [&](const std::vector<double>& x) {
+    double total = 0;
+    for (int64_t r = 0; r < rows; ++r) {
+      if (conds[r].column < 0) continue;
+      const ColumnCode& code = t.columns[static_cast<size_t>(sampler.discrete[static_cast<size_t>(conds[r].column)])];
+      double sum = 0;
+      for (int64_t j = 0; j < code.width; ++j) sum += std::exp(x[r * dim + code.offset + j]);
+      total -= x[r * dim + code.offset + conds[r].category] - std::log(sum);
+    }
+    return total / rows;
+  };
+  std::vector<double> x(logits.begin(), logits.end());
+  CHECK(condition_loss(t, sampler, conds, logits.data(), rows, diff.data()) == Approx(loss(x)).epsilon(1e-6));
+  for (size_t i = 0; i < x.size(); ++i) {
+    INFO("logit " << i);
+    CHECK(diff[i] - 0.5f == Approx(central(x, i, loss)).margin(1e-5));  // added to what diff held
   }
 }

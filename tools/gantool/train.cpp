@@ -92,11 +92,19 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     fail_usage("--gp-weight is the weight of --loss wgan-gp's penalty (the loss is {}); for a penalty with any loss use --r1",
                opt.loss);
   if (opt.print_config) {
-    fmt::print("[train]\n{}", config_text(cmd));
+    std::string text = config_text(cmd);
+    // A tabular run's length is 300 epochs (at least kMinTabularSteps steps) unless --steps
+    // is given: the MLP's default steps line would replace that rule.
+    if (tabular && cmd.count("--steps") == 0)
+      if (const size_t at = text.find("\nsteps="); at != std::string::npos) text.erase(at + 1, text.find('\n', at + 1) - at);
+    if (tabular && text.rfind("steps=", 0) == 0) text.erase(0, text.find('\n') + 1);
+    fmt::print("[train]\n{}", text);
     return;
   }
   check_flags(opt, cmd);
   if (tabular) return run_train_tabular(opt, cmd);
+  if (opt.d_dropout != 0) fail_usage("--d-dropout applies to the tabular model (--arch tabular) only");
+  if (opt.g_blocks != "plain") fail_usage("--g-blocks applies to the tabular model (--arch tabular) only");
   TempFile{opt.model};  // fails now, not after training, when the model's folder is missing
   TrainSession s;
   if (resuming) {
@@ -143,6 +151,9 @@ void add_model_options(CLI::App* cmd, TrainOptions& o) {
   group = "The networks";
   add("--g-hidden", o.g_hidden, "G's hidden widths");
   add("--d-hidden", o.d_hidden, "D's hidden widths");
+  add("--d-dropout", o.d_dropout, "Tabular model: dropout rate after each of D's hidden layers");
+  add("--g-blocks", o.g_blocks,
+      "Tabular model: G's hidden layers, plain (linear, ReLU) | residual (CTGAN's: linear, batch norm, ReLU, input appended)");
   add("--g-activation", o.g_activation, "G's hidden activation: identity relu leaky_relu elu tanh sigmoid softplus");
   add("--d-activation", o.d_activation, "D's hidden activation");
   add("--g-output", o.g_output, "G's output activation");
@@ -245,7 +256,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--data", opt->data, "Training data: FILE.h5 or FILE.h5:/dataset");
   cmd->add_option("--model", opt->model, "Model file to write (with --resume: by default the resumed file)");
   cmd->add_option("--resume", opt->resume, "Continue training this model file to --steps in total");
-  cmd->add_option("--steps", opt->steps, "Total training iterations (tabular model: 300 epochs, at least 2000 steps)")->capture_default_str();
+  cmd->add_option("--steps", opt->steps, "Total training iterations (tabular model: 300 epochs, at least 5000 steps)")->capture_default_str();
   cmd->add_option("--epochs", opt->epochs, "Instead of --steps: passes over the data (max(1, rows/batch) steps each)");
   cmd->add_option("--arch", opt->arch,
                   "auto (tabular for a typed table, else mlp) | mlp | tabular (CTGAN's conditional GAN for mixed tables)")
