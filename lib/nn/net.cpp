@@ -160,7 +160,7 @@ void Net::build_layers() {
       }
     }
   }
-  for (std::vector<Tensor>* v : {&dst_, &diff_, &keep_, &dropped_, &hat_, &inv_std_, &cat_, &diff_head_})
+  for (std::vector<Tensor>* v : {&dst_, &diff_, &keep_, &dropped_, &hat_, &inv_std_, &shift_, &cat_, &diff_head_})
     v->resize(layers.size());
 }
 
@@ -210,38 +210,50 @@ void Net::apply_dropout(size_t l, int64_t first, int64_t rows, float* x) const {
   for (int64_t i = 0; i < n; ++i) x[i] *= keep[i];
 }
 
+// Row by row (the rows are contiguous), with per-feature sums in double.
 void Net::batch_norm_forward(size_t l, int64_t batch, bool training) {
   const LayerSpec& s = spec_.layers[l];
   const Layer& layer = layers[l];
   const int64_t out = layer.linear.out();
   float* hat = hat_[l].data();  // holds a
   inv_std_[l].resize(1, out);
+  shift_[l].resize(1, out);
   float* inv_std = inv_std_[l].data();
+  float* centre = shift_[l].data();
   float* mean = state.value(state.views[layer.mean_view]);
   float* var = state.value(state.views[layer.var_view]);
   const float* gamma = params.value(params.views[layer.scale_view]);
   const float* beta = params.value(params.views[layer.shift_view]);
-  for (int64_t j = 0; j < out; ++j) {
-    double m = mean[j], v = var[j];
-    if (training) {  // the batch's mean and (biased) variance, in double
-      double sum = 0, sq = 0;
-      for (int64_t r = 0; r < batch; ++r) sum += hat[r * out + j];
-      m = sum / double(batch);
-      for (int64_t r = 0; r < batch; ++r) sq += (hat[r * out + j] - m) * (hat[r * out + j] - m);
-      v = sq / double(batch);
-      const double unbiased = batch > 1 ? sq / double(batch - 1) : v;
-      mean[j] = static_cast<float>((1 - kBatchNormMomentum) * mean[j] + kBatchNormMomentum * m);
+  if (training) {  // the batch's mean and (biased) variance
+    sums_.assign(static_cast<size_t>(2 * out), 0.0);  // no allocation once sized
+    double* sum = sums_.data();
+    double* sq = sums_.data() + out;
+    for (int64_t r = 0; r < batch; ++r)
+      for (int64_t j = 0; j < out; ++j) sum[j] += hat[r * out + j];
+    for (int64_t j = 0; j < out; ++j) sum[j] /= double(batch);
+    for (int64_t r = 0; r < batch; ++r)
+      for (int64_t j = 0; j < out; ++j) sq[j] += (hat[r * out + j] - sum[j]) * (hat[r * out + j] - sum[j]);
+    for (int64_t j = 0; j < out; ++j) {
+      const double v = sq[j] / double(batch), unbiased = batch > 1 ? sq[j] / double(batch - 1) : v;
+      mean[j] = static_cast<float>((1 - kBatchNormMomentum) * mean[j] + kBatchNormMomentum * sum[j]);
       var[j] = static_cast<float>((1 - kBatchNormMomentum) * var[j] + kBatchNormMomentum * unbiased);
+      inv_std[j] = static_cast<float>(1 / std::sqrt(v + kBatchNormEps));
+      centre[j] = static_cast<float>(sum[j]);
     }
-    inv_std[j] = static_cast<float>(1 / std::sqrt(v + kBatchNormEps));
-    const auto mf = static_cast<float>(m);
-    for (int64_t r = 0; r < batch; ++r) {
-      float& x = hat[r * out + j];
-      x = (x - mf) * inv_std[j];
-      dst_[l].data()[r * out + j] = gamma[j] * x + beta[j];
+  } else {
+    for (int64_t j = 0; j < out; ++j) {
+      inv_std[j] = static_cast<float>(1 / std::sqrt(double(var[j]) + kBatchNormEps));
+      centre[j] = mean[j];
     }
   }
-  activation_forward(s.activation, s.alpha, dst_[l].data(), dst_[l].data(), batch * out);
+  float* y = dst_[l].data();
+  for (int64_t r = 0; r < batch; ++r)
+    for (int64_t j = 0; j < out; ++j) {
+      float& x = hat[r * out + j];
+      x = (x - centre[j]) * inv_std[j];
+      y[r * out + j] = gamma[j] * x + beta[j];
+    }
+  activation_forward(s.activation, s.alpha, y, y, batch * out);
 }
 
 void Net::batch_norm_backward(size_t l, float* diff, bool param_grads) {
@@ -252,27 +264,33 @@ void Net::batch_norm_backward(size_t l, float* diff, bool param_grads) {
   const float* hat = hat_[l].data();
   const float* inv_std = inv_std_[l].data();
   const float* gamma = params.value(params.views[layer.scale_view]);
-  float* d_gamma = params.grad(params.views[layer.scale_view]);
-  float* d_beta = params.grad(params.views[layer.shift_view]);
-  for (int64_t j = 0; j < out; ++j) {
-    double sum = 0, dot = 0;  // Σ dz, Σ dz ⊙ â
-    for (int64_t r = 0; r < batch; ++r) {
-      sum += diff[r * out + j];
-      dot += double(diff[r * out + j]) * hat[r * out + j];
+  sums_.assign(static_cast<size_t>(2 * out), 0.0);
+  double* sum = sums_.data();        // Σ dz
+  double* dot = sums_.data() + out;  // Σ dz ⊙ â
+  for (int64_t r = 0; r < batch; ++r)
+    for (int64_t j = 0; j < out; ++j) {
+      sum[j] += diff[r * out + j];
+      dot[j] += double(diff[r * out + j]) * hat[r * out + j];
     }
-    if (param_grads) {
-      d_gamma[j] = static_cast<float>(dot);
-      d_beta[j] = static_cast<float>(sum);
+  if (param_grads) {
+    float* d_gamma = params.grad(params.views[layer.scale_view]);
+    float* d_beta = params.grad(params.views[layer.shift_view]);
+    for (int64_t j = 0; j < out; ++j) {
+      d_gamma[j] = static_cast<float>(dot[j]);
+      d_beta[j] = static_cast<float>(sum[j]);
     }
-    if (!training_) {  // the running statistics are constants: a is only scaled
-      for (int64_t r = 0; r < batch; ++r) diff[r * out + j] *= gamma[j] * inv_std[j];
-      continue;
-    }
-    // da = γ/(Nσ) ⊙ (N dz − Σ dz − â Σ dz ⊙ â)
-    const double n = double(batch), k = double(gamma[j]) * inv_std[j] / n;
-    for (int64_t r = 0; r < batch; ++r)
-      diff[r * out + j] = static_cast<float>(k * (n * diff[r * out + j] - sum - hat[r * out + j] * dot));
   }
+  if (!training_) {  // the running statistics are constants: a is only scaled
+    for (int64_t r = 0; r < batch; ++r)
+      for (int64_t j = 0; j < out; ++j) diff[r * out + j] *= gamma[j] * inv_std[j];
+    return;
+  }
+  // da = γ/(Nσ) ⊙ (N dz − Σ dz − â Σ dz ⊙ â)
+  const double n = double(batch);
+  for (int64_t r = 0; r < batch; ++r)
+    for (int64_t j = 0; j < out; ++j)
+      diff[r * out + j] = static_cast<float>(double(gamma[j]) * inv_std[j] / n *
+                                             (n * diff[r * out + j] - sum[j] - hat[r * out + j] * dot[j]));
 }
 
 const Tensor& Net::forward(const float* src, int64_t batch, Rng* training) {

@@ -163,8 +163,10 @@ class Net {
   std::vector<Tensor> keep_, dropped_;
   bool dropout_on_ = false;
   bool training_ = false;  // the last forward was a training forward
-  // Layers with batch norm: â (batch, out) and 1/√(σ² + ε) (1, out) of the last forward.
-  std::vector<Tensor> hat_, inv_std_;
+  // Layers with batch norm: â (batch, out), 1/√(σ² + ε) and the mean (1, out) of the last
+  // forward, and per-feature sums (2·out) in double.
+  std::vector<Tensor> hat_, inv_std_, shift_;
+  std::vector<double> sums_;
   // Layers with concat: the output [y, input] (batch, out + in), and the gradient at y
   // (rows, out) split from the gradient at the output.
   std::vector<Tensor> cat_, diff_head_;
