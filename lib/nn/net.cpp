@@ -200,18 +200,18 @@ void Net::apply_heads(float* x, int64_t batch, bool backward, const float* y) {
 const float* Net::output(size_t l, int64_t first) const {
   const LayerSpec& s = spec_.layers[l];
   if (s.concat) return cat_[l].row(first);
-  return dropout_on_ && s.dropout > 0.0f ? dropped_[l].row(first) : dst_[l].row(first);
+  return training_ && s.dropout > 0.0f ? dropped_[l].row(first) : dst_[l].row(first);
 }
 
 void Net::apply_dropout(size_t l, int64_t first, int64_t rows, float* x) const {
-  if (!dropout_on_ || spec_.layers[l].dropout <= 0.0f) return;
+  if (!training_ || spec_.layers[l].dropout <= 0.0f) return;
   const float* keep = keep_[l].row(first);
   const int64_t n = rows * layers[l].linear.out();
   for (int64_t i = 0; i < n; ++i) x[i] *= keep[i];
 }
 
 // Row by row (the rows are contiguous), with per-feature sums in double.
-void Net::batch_norm_forward(size_t l, int64_t batch, bool training) {
+void Net::batch_norm_forward(size_t l, int64_t batch) {
   const LayerSpec& s = spec_.layers[l];
   const Layer& layer = layers[l];
   const int64_t out = layer.linear.out();
@@ -224,7 +224,7 @@ void Net::batch_norm_forward(size_t l, int64_t batch, bool training) {
   float* var = state.value(state.views[layer.var_view]);
   const float* gamma = params.value(params.views[layer.scale_view]);
   const float* beta = params.value(params.views[layer.shift_view]);
-  if (training) {  // the batch's mean and (biased) variance
+  if (training_) {  // the batch's mean and (biased) variance
     sums_.assign(static_cast<size_t>(2 * out), 0.0);  // no allocation once sized
     double* sum = sums_.data();
     double* sq = sums_.data() + out;
@@ -296,7 +296,6 @@ void Net::batch_norm_backward(size_t l, float* diff, bool param_grads) {
 const Tensor& Net::forward(const float* src, int64_t batch, Rng* training) {
   src_ = src;
   batch_ = batch;
-  dropout_on_ = training != nullptr;
   training_ = training != nullptr;
   const float* x = src;
   for (size_t l = 0; l < layers.size(); ++l) {
@@ -306,7 +305,7 @@ const Tensor& Net::forward(const float* src, int64_t batch, Rng* training) {
     if (s.batch_norm) {
       hat_[l].resize(batch, out);
       layers[l].linear.forward(x, hat_[l].data(), batch, weights(l), bias(l));
-      batch_norm_forward(l, batch, training != nullptr);
+      batch_norm_forward(l, batch);
     } else {
       layers[l].linear.forward(x, dst_[l].data(), batch, weights(l), bias(l));
     }

@@ -144,10 +144,10 @@ class Net {
   void apply_heads(float* dst, int64_t batch, bool backward, const float* y = nullptr);
   // Layer l's output as the next layer reads it (after dropout and concat), from row `first`.
   const float* output(size_t l, int64_t first) const;
-  // Batch norm of layer l on a (batch, out), the linear part's output, in place into â,
+  // Batch norm of layer l (training_ or not) on a (batch, out), the linear part's output, in place into â,
   // and y = f(γ ⊙ â + β) into dst_[l]; and its backward: diff (batch, out), the gradient at
   // y, becomes the gradient at a, with γ's and β's gradients written when param_grads.
-  void batch_norm_forward(size_t l, int64_t batch, bool training);
+  void batch_norm_forward(size_t l, int64_t batch);
   void batch_norm_backward(size_t l, float* diff, bool param_grads);
   // x (rows, out_l) *= layer l's dropout scales of rows [first, first + rows), when the last
   // forward applied dropout there: a gradient at its output becomes one at its activation's.
@@ -161,7 +161,6 @@ class Net {
   // Layers with dropout, when the last forward applied it: the scales (batch, out_l), each
   // 0 or 1/(1 − p), and the output after them.
   std::vector<Tensor> keep_, dropped_;
-  bool dropout_on_ = false;
   bool training_ = false;  // the last forward was a training forward
   // Layers with batch norm: â (batch, out), 1/√(σ² + ε) and the mean (1, out) of the last
   // forward, and per-feature sums (2·out) in double.

@@ -31,7 +31,7 @@ void draw_generator_input(Gan& gan, TabularData& data) {
   const bool conditional = !data.sampler.discrete.empty();
   for (int64_t i = 0; i < batch; ++i) {
     sample_noise(c.prior, gan.noise_rng, data.g_src.row(i), z_dim);
-    data.conds[static_cast<size_t>(i)] = conditional ? draw_condition(data.sampler, /*log_frequency=*/true, gan.noise_rng) : Condition{};
+    data.conds[static_cast<size_t>(i)] = conditional ? draw_condition(data.sampler, gan.noise_rng) : Condition{};
     write_cond(t, data.sampler, data.conds[static_cast<size_t>(i)], data.cond.row(i));
     std::memcpy(data.g_src.row(i) + z_dim, data.cond.row(i), static_cast<size_t>(t.cond_dim) * sizeof(float));
   }
@@ -273,25 +273,13 @@ void generate_table(TiledForward& g, const GanConfig& c, const TabularTransform&
   Tensor src(std::max<int64_t>(n, 1), z_dim + cd), z(std::max<int64_t>(n, 1), z_dim);
   sample_noise_rows(c.prior, make_rng(seed, kRowNoiseStream), first, n, z_dim, z.data());
   const ColumnCondition* fixed = fixed_condition(t, conditions);
-  std::vector<int64_t> discrete;
-  for (size_t col = 0; col < t.columns.size(); ++col)
-    if (t.columns[col].cond_offset >= 0) discrete.push_back(static_cast<int64_t>(col));
   for (int64_t i = 0; i < n; ++i) {
     float* row = src.row(i);
     std::memcpy(row, z.row(i), static_cast<size_t>(z_dim) * sizeof(float));
     std::fill(row + z_dim, row + z_dim + cd, 0.0f);
-    if (fixed) {
-      row[z_dim + t.columns[static_cast<size_t>(fixed->column)].cond_offset + fixed->category] = 1;
-    } else if (!discrete.empty()) {  // a column uniformly, then a category by its training frequency
-      Rng rng{seed, kRowConditionStreams + static_cast<uint64_t>(first + i), 0};
-      const ColumnCode& code = t.columns[static_cast<size_t>(discrete[below(rng, discrete.size())])];
-      int64_t total = 0;
-      for (const int64_t k : code.counts) total += k;
-      auto u = static_cast<int64_t>(below(rng, static_cast<uint64_t>(std::max<int64_t>(total, 1))));
-      int64_t k = 0;
-      while (k + 1 < code.width && u >= code.counts[static_cast<size_t>(k)]) u -= code.counts[static_cast<size_t>(k++)];
-      row[z_dim + code.cond_offset + k] = 1;
-    }
+    Rng rng{seed, kRowConditionStreams + static_cast<uint64_t>(first + i), 0};
+    const ColumnCondition cond = fixed ? *fixed : draw_sampling_condition(t, rng);
+    if (cond.column >= 0) row[z_dim + t.columns[static_cast<size_t>(cond.column)].cond_offset + cond.category] = 1;
   }
   Tensor logits(std::max<int64_t>(n, 1), t.data_dim);
   g.run(src.data(), n, logits.data());

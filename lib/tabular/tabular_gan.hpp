@@ -81,12 +81,6 @@ TabularData make_tabular_data(const Gan& gan, const TabularTransform& t, const T
 // same bits, resumed or not.
 StepStats tabular_step(Gan& gan, TabularData& data);
 
-// A condition for sampling: discrete column `column` (an index into the table's columns)
-// holds category `category`.
-struct ColumnCondition {
-  int64_t column = -1, category = -1;
-};
-
 // The share of training rows that would meet every condition if the columns were
 // independent: the product of each conditioned category's share.
 double condition_share(const TabularTransform& t, const std::vector<ColumnCondition>& conditions);

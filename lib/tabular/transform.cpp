@@ -323,28 +323,40 @@ CondSampler make_cond_sampler(const TabularTransform& t, const Table& table) {
     std::vector<int64_t> order(static_cast<size_t>(table.rows)), next(start.begin(), start.end() - 1);
     for (int64_t r = 0; r < table.rows; ++r)
       order[static_cast<size_t>(next[static_cast<size_t>(category_index(table, static_cast<int64_t>(c), r))]++)] = r;
-    std::vector<double> log_cdf, freq_cdf;
-    double log_sum = 0, freq_sum = 0;
+    std::vector<double> log_cdf;
+    double log_sum = 0;
     for (const int64_t n : count) {
       log_sum += std::log(double(n) + 1) * (n > 0);  // a category without training rows is never asked for
-      freq_sum += double(n);
       log_cdf.push_back(log_sum);
-      freq_cdf.push_back(freq_sum);
     }
     s.order.push_back(std::move(order));
     s.start.push_back(std::move(start));
     s.log_cdf.push_back(std::move(log_cdf));
-    s.freq_cdf.push_back(std::move(freq_cdf));
   }
   return s;
 }
 
-Condition draw_condition(const CondSampler& s, bool log_frequency, Rng& rng) {
+Condition draw_condition(const CondSampler& s, Rng& rng) {
   Condition cond;
   cond.column = static_cast<int64_t>(below(rng, s.discrete.size()));
-  const auto j = static_cast<size_t>(cond.column);
-  cond.category = draw_cdf(log_frequency ? s.log_cdf[j] : s.freq_cdf[j], rng);
+  cond.category = draw_cdf(s.log_cdf[static_cast<size_t>(cond.column)], rng);
   return cond;
+}
+
+ColumnCondition draw_sampling_condition(const TabularTransform& t, Rng& rng) {
+  const auto discrete = static_cast<uint64_t>(
+      std::count_if(t.columns.begin(), t.columns.end(), [](const ColumnCode& code) { return code.cond_offset >= 0; }));
+  if (discrete == 0) return {};
+  auto j = static_cast<int64_t>(below(rng, discrete));  // the j-th discrete column
+  size_t col = 0;
+  while (t.columns[col].cond_offset < 0 || j-- > 0) ++col;
+  const ColumnCode& code = t.columns[col];
+  int64_t total = 0;
+  for (const int64_t k : code.counts) total += k;
+  auto u = static_cast<int64_t>(below(rng, static_cast<uint64_t>(std::max<int64_t>(total, 1))));
+  int64_t k = 0;
+  while (k + 1 < code.width && u >= code.counts[static_cast<size_t>(k)]) u -= code.counts[static_cast<size_t>(k++)];
+  return {static_cast<int64_t>(col), k};
 }
 
 int64_t draw_row(const CondSampler& s, const Condition& cond, Rng& rng) {

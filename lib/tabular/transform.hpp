@@ -97,9 +97,8 @@ struct CondSampler {
   // Per discrete column: row indices grouped by category, and where each category's group
   // starts (categories + 1 entries).
   std::vector<std::vector<int64_t>> order, start;
-  // Per discrete column: cumulative probabilities of its categories, ∝ log(count + 1) (for
-  // training) and ∝ count (for sampling without a condition).
-  std::vector<std::vector<double>> log_cdf, freq_cdf;
+  // Per discrete column: cumulative probabilities of its categories, ∝ log(count + 1).
+  std::vector<std::vector<double>> log_cdf;
 };
 CondSampler make_cond_sampler(const TabularTransform& t, const Table& table);
 
@@ -109,12 +108,23 @@ struct Condition {
   int64_t column = -1, category = -1;
 };
 
-// Draws a condition: a discrete column uniformly, then a category with the log-frequency
-// (training) or the frequency (sampling) distribution.
-Condition draw_condition(const CondSampler& s, bool log_frequency, Rng& rng);
+// Draws a training condition: a discrete column uniformly, then a category with the
+// log-frequency distribution.
+Condition draw_condition(const CondSampler& s, Rng& rng);
 
 // A real row holding the condition's category, uniformly among them.
 int64_t draw_row(const CondSampler& s, const Condition& cond, Rng& rng);
+
+// A condition for sampling: discrete column `column` (an index into the table's columns)
+// holds category `category`.
+struct ColumnCondition {
+  int64_t column = -1, category = -1;
+};
+
+// The condition of a row sampled without one (CTGAN's original conditional vector): a
+// discrete column of t uniformly, then a category with its training frequency
+// (ColumnCode::counts); {-1, -1} when t has no discrete column. Allocates nothing.
+ColumnCondition draw_sampling_condition(const TabularTransform& t, Rng& rng);
 
 // Writes the conditional vector of cond into dst (cond_dim): zeros, a one at its category.
 void write_cond(const TabularTransform& t, const CondSampler& s, const Condition& cond, float* dst);

@@ -158,7 +158,7 @@ TEST_CASE("tabular transform: conditions follow log-frequencies, rows match them
   std::map<std::pair<int64_t, int64_t>, int> seen;
   const int draws = 200000;
   for (int i = 0; i < draws; ++i) {
-    const Condition c = draw_condition(s, /*log_frequency=*/true, rng);
+    const Condition c = draw_condition(s, rng);
     ++seen[{c.column, c.category}];
     const int64_t r = draw_row(s, c, rng);
     REQUIRE(category_index(table, s.discrete[c.column], r) == c.category);
@@ -167,10 +167,10 @@ TEST_CASE("tabular transform: conditions follow log-frequencies, rows match them
   CHECK(seen[{0, 0}] / double(draws) == Approx(0.5 * std::log(901) / la).margin(0.005));
   CHECK(seen[{0, 2}] / double(draws) == Approx(0.5 * std::log(11) / la).margin(0.005));
   CHECK(seen[{1, 1}] / double(draws) == Approx(0.25).margin(0.005));
-  // Sampling conditions follow the plain frequencies.
+  // Sampling conditions follow the plain frequencies (a and b are the table's columns 0 and 1).
   int zero = 0;
   for (int i = 0; i < draws; ++i) {
-    const Condition c = draw_condition(s, /*log_frequency=*/false, rng);
+    const ColumnCondition c = draw_sampling_condition(t, rng);
     zero += c.column == 0 && c.category == 0;
   }
   CHECK(zero / double(draws) == Approx(0.5 * 0.9).margin(0.005));

@@ -92,13 +92,9 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     fail_usage("--gp-weight is the weight of --loss wgan-gp's penalty (the loss is {}); for a penalty with any loss use --r1",
                opt.loss);
   if (opt.print_config) {
-    std::string text = config_text(cmd);
     // A tabular run's length is 300 epochs (at least kMinTabularSteps steps) unless --steps
     // is given: the MLP's default steps line would replace that rule.
-    if (tabular && cmd.count("--steps") == 0)
-      if (const size_t at = text.find("\nsteps="); at != std::string::npos) text.erase(at + 1, text.find('\n', at + 1) - at);
-    if (tabular && text.rfind("steps=", 0) == 0) text.erase(0, text.find('\n') + 1);
-    fmt::print("[train]\n{}", text);
+    fmt::print("[train]\n{}", config_text(cmd, /*without_steps=*/tabular && cmd.count("--steps") == 0));
     return;
   }
   check_flags(opt, cmd);
@@ -184,11 +180,12 @@ void add_model_options(CLI::App* cmd, TrainOptions& o) {
 
 }  // namespace
 
-std::string config_text(const CLI::App& cmd) {
+std::string config_text(const CLI::App& cmd, bool without_steps) {
   std::stringstream in(cmd.config_to_str(/*default_also=*/true, /*write_description=*/false));
   std::string text;
   for (std::string line; std::getline(in, line);)
-    if (line.size() < 3 || line.compare(line.size() - 3, 3, "=\"\"") != 0) text += line + "\n";
+    if ((line.size() < 3 || line.compare(line.size() - 3, 3, "=\"\"") != 0) && !(without_steps && line.starts_with("steps=")))
+      text += line + "\n";
   return text;
 }
 

@@ -10,8 +10,9 @@
 
 namespace gantool {
 
-// Every option of the command as TOML, leaving out the unset ones.
-std::string config_text(const CLI::App& cmd);
+// Every option of the command as TOML, leaving out the unset ones (and `steps` when
+// without_steps: a tabular run's length rule, 300 epochs, is not the MLP's default steps).
+std::string config_text(const CLI::App& cmd, bool without_steps = false);
 
 // "step S/T  R steps/s  ETA E s  loss_d ...": the progress line.
 std::string progress_text(const TrainProgress& p, bool penalties);

@@ -71,7 +71,7 @@ void run_train_tabular(TrainOptions opt, CLI::App& cmd) {
     require_memory(training_bytes(s.gan.config),
                    fmt::format("train: --batch {} on {} encoded values per row", opt.batch, s.gan.config.data_dim()),
                    "--batch (or the widths --g-hidden, --d-hidden)");
-    s.meta.config_text = "[train]\n" + config_text(cmd);
+    s.meta.config_text = "[train]\n" + config_text(cmd, /*without_steps=*/cmd.count("--steps") == 0);
     if (cmd.count("--epochs") > 0)
       opt.steps = epoch_steps(opt.epochs, s.table.rows, opt.batch);
     else if (cmd.count("--steps") == 0)  // 300 epochs, and at least kMinTabularSteps
