@@ -1,7 +1,7 @@
 #!/bin/sh
 # make demo: the main pipeline (prepare, info, export, train, sample, score, eval-jsd), on
 # the built-in 8-mode ring; then a short WGAN-GP training; then a real table (Adult) imported
-# and reported on; then a synthetic table (penguins) from the tabular model.
+# and reported on; then a synthetic table (penguins) from the tabular model; then pictures.
 # Usage: tools/demo.sh path/to/gantool OUTPUT_DIR
 set -eu
 gantool=$1
@@ -36,8 +36,9 @@ run "$gantool" info "$out/scores.h5"
 run "$gantool" eval-jsd "$out/ring_test.h5" "$out/fake.h5"
 run "$gantool" eval-jsd "$out/ring_test.h5" "$out/fake_reject.h5"
 # A gradient penalty: WGAN-GP (5 critic steps per step; λ = 1 suits 2-D data, README), short.
+# --snapshot-every keeps G and D every 500 steps, for the pictures at the end.
 run "$gantool" train --data "$out/ring.h5" --model "$out/wgan.h5" --loss wgan-gp --gp-weight 1 \
-    --steps 3000 --threads 2 --log-every 1000
+    --steps 3000 --threads 2 --log-every 500 --snapshot-every 500
 run "$gantool" sample --model "$out/wgan.h5" -n 20000 -o "$out/fake_wgan.h5"
 run "$gantool" eval-jsd "$out/ring_test.h5" "$out/fake_wgan.h5"
 # A real table: the Adult census extract (data/adult.csv.gz, 32,561 rows), its column kinds
@@ -66,4 +67,16 @@ echo "\$ gantool sample --model penguins_gan.h5 -n 5 -o - --condition species=Ge
 "$gantool" sample --model "$out/penguins_gan.h5" -n 5 -o - --condition species=Gentoo --condition sex=female
 echo
 run "$gantool" report "$out/penguins_test.h5" "$out/penguins_synth.h5" --train "$out/penguins_train.h5"
+# Pictures, drawn by gnuplot: the ring's samples over held-out rows, the two runs' histories,
+# D over the plane with the data and G's samples (the seeds' D* = p_data / (p_data + p_g)),
+# and the WGAN-GP critic as training went (its snapshots). Drawn from the output folder, so
+# that the pictures name the files as a person would.
+gantool=$(cd "$(dirname "$gantool")" && pwd)/$(basename "$gantool")
+cd "$out"
+run "$gantool" plot samples ring_test.h5 fake.h5 -o samples.png --size 640x560
+run "$gantool" plot history gan.h5 wgan.h5 -o history.png --size 900x720
+run "$gantool" plot critic gan.h5 --data ring_test.h5 -o critic.png --size 640x560
+run "$gantool" plot critic wgan.h5 --data ring_test.h5 --every 1000 -o critic_training.png --size 1200x420
+run "$gantool" plot samples penguins_test.h5 penguins_synth.h5 --columns species,bill_length_mm,flipper_length_mm,sex \
+    -o penguins.png --size 960x960
 echo "demo: files in $out"

@@ -44,6 +44,7 @@ struct TrainOptions {
   std::string lr_decay = "none";
   // Output.
   int64_t checkpoint_every = 0;
+  int64_t snapshot_every = -1;  // -1: as the resumed model did (none for a new one)
   int64_t log_every = 500;
   std::string log;
   bool quiet = false;

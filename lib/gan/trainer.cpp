@@ -49,7 +49,7 @@ struct Trainer::State {
   Tensor real;  // (d_steps·batch, data_dim): the real minibatches of one iteration
   std::vector<const float*> real_ptrs;  // (d_steps): the start of each minibatch in real
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> log{nullptr, std::fclose};
-  bool penalties = false;  // record the gradient penalties' part of loss_d in the log
+  bool penalties = false;  // the loss has gradient penalties (their part of loss_d is recorded)
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   double seconds_before = 0;  // wall time of the runs before this one
   int64_t saved_step = -1;    // the step of the model file at policy.model_path
@@ -106,13 +106,13 @@ struct Trainer::State {
   // Appends a history row for the step just done, and its log line.
   void record(const StepStats& stats) {
     const GradientNorms norms = gradient_norms(gan);
-    const double row[] = {double(meta.steps_done), stats.loss_d, stats.loss_g, stats.d_real, stats.d_fake,
+    const double row[] = {double(meta.steps_done), stats.loss_d, stats.loss_g, stats.d_real,
+                          stats.d_fake,            penalties ? stats.penalty : 0.0,
                           norms.d,                 norms.g,      seconds_before + elapsed()};
     meta.history.insert(meta.history.end(), std::begin(row), std::end(row));
     if (!log) return;
     nlohmann::json j;
     for (size_t i = 0; i < history_columns().size(); ++i) j[history_columns()[i]] = row[i];
-    if (penalties) j["penalty"] = stats.penalty;  // the part of loss_d
     const std::string text = j.dump() + "\n";
     if (std::fputs(text.c_str(), log.get()) < 0 || std::fflush(log.get()) != 0) log_failed(errno);
   }
@@ -161,6 +161,7 @@ TrainEnd Trainer::run(const TrainHooks& hooks) {
     const bool logged = step % policy.log_every == 0 || step == policy.steps;
     if (logged) s.record(stats);
     if (hooks.progress) hooks.progress(TrainProgress{step, policy.steps, first_step, s.elapsed(), stats, logged});
+    if (policy.snapshot_every > 0 && step % policy.snapshot_every == 0) meta.snapshots.push_back(snapshot(s.gan, step));
     if (policy.checkpoint_every > 0 && step % policy.checkpoint_every == 0 && step != policy.steps) s.save();
     if (step < policy.steps && hooks.stop && hooks.stop()) {  // at the last step, just finish
       if (s.saved_step != step) s.save();

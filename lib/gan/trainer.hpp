@@ -27,6 +27,7 @@ struct TrainPolicy {
   int64_t steps = 20000;         // total steps, counting those done before a resume
   int64_t log_every = 500;       // steps between history rows (also at the last step)
   int64_t checkpoint_every = 0;  // steps between checkpoints (0: only at the end)
+  int64_t snapshot_every = 0;    // steps between snapshots of G and D kept in the model (0: none)
   std::string model_path;        // where the model is written
   std::string log_path;          // one JSON object per history row ("": no log)
   bool append_log = false;       // continue the log of a resumed run rather than replace it

@@ -1,6 +1,7 @@
 // Model files in HDF5: writing and reading a Gan with its training state.
 #include "io/model_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -18,8 +19,8 @@
 namespace gantool {
 
 const std::vector<std::string>& history_columns() {
-  static const std::vector<std::string> names = {"step",   "loss_d",      "loss_g",      "d_real",
-                                                 "d_fake", "grad_norm_d", "grad_norm_g", "seconds"};
+  static const std::vector<std::string> names = {"step",        "loss_d",      "loss_g",  "d_real", "d_fake",
+                                                 "penalty",     "grad_norm_d", "grad_norm_g", "seconds"};
   return names;
 }
 
@@ -302,6 +303,81 @@ void read_network(hid_t file, const std::string& name, Net& net, OptimizerState*
   }
 }
 
+// ---- the history and the snapshots ---------------------------------------------
+
+// The history table, its columns found by name (files before the penalty column get NaN
+// there).
+std::vector<double> read_history(hid_t file, const std::string& what) {
+  int64_t rows = 0, cols = 0;
+  std::vector<double> stored = read_doubles(file, "history", rows, cols, what);
+  if (rows == 0) return {};
+  H5Id table = open_dataset(file, "history", what);
+  const std::vector<std::string> names = read_strings_attr(table.get(), "columns").value_or(std::vector<std::string>{});
+  const std::vector<std::string>& want = history_columns();
+  if (static_cast<int64_t>(names.size()) != cols)
+    fail("{}: /history has {} columns but its attribute 'columns' names {} {}", what, cols, names.size(), kDamaged);
+  std::vector<double> history(static_cast<size_t>(rows) * want.size(), NAN);
+  for (size_t j = 0; j < want.size(); ++j) {
+    const auto at = std::find(names.begin(), names.end(), want[j]);
+    if (at == names.end()) {
+      if (want[j] == "penalty") continue;  // files from before the column have NaN there
+      fail("{}: /history has no column '{}' {}", what, want[j], kDamaged);
+    }
+    const size_t from = static_cast<size_t>(at - names.begin());
+    for (int64_t r = 0; r < rows; ++r) history[r * want.size() + j] = stored[r * cols + from];
+  }
+  return history;
+}
+
+void write_snapshots(hid_t file, const ModelMeta& meta, const Gan& gan) {
+  const std::vector<Snapshot>& snapshots = meta.snapshots;
+  H5Id group = create_group(file, "snapshots");
+  const hid_t g = group.get();
+  write_attr(g, "every", meta.snapshot_every);
+  std::vector<int64_t> steps;
+  std::vector<float> gv, gs, dv;
+  for (const Snapshot& s : snapshots) {
+    steps.push_back(s.step);
+    gv.insert(gv.end(), s.g.begin(), s.g.end());
+    gs.insert(gs.end(), s.g_state.begin(), s.g_state.end());
+    dv.insert(dv.end(), s.d.begin(), s.d.end());
+  }
+  const auto n = static_cast<int64_t>(snapshots.size());
+  write_attr(g, "steps", steps);
+  write_floats(g, "generator", gv.data(), n, gan.g.params.size());
+  if (gan.g.state.size() > 0) write_floats(g, "generator_state", gs.data(), n, gan.g.state.size());
+  write_floats(g, "discriminator", dv.data(), n, gan.d.params.size());
+}
+
+void read_snapshots(hid_t file, const Gan& gan, ModelMeta& meta, const std::string& what) {
+  H5Id group = open_group(file, "snapshots", what);
+  const hid_t g = group.get();
+  const double every = read_number_attr(g, "every").value_or(0);
+  if (!(every >= 0 && every <= 9.2e18) || every != std::floor(every))
+    fail("{}: /snapshots attribute 'every' holds {}, not a step count {}", what, every, kDamaged);
+  meta.snapshot_every = static_cast<int64_t>(every);
+  const std::vector<int64_t> steps = read_ints_attr(g, "steps").value_or(std::vector<int64_t>{});
+  for (size_t i = 0; i < steps.size(); ++i)
+    if (steps[i] < 1 || steps[i] > meta.steps_done || (i > 0 && steps[i] <= steps[i - 1]))
+      fail("{}: /snapshots attribute 'steps' is not an increasing list of steps {}", what, kDamaged);
+  const auto n = static_cast<int64_t>(steps.size());
+  const int64_t gn = gan.g.params.size(), sn = gan.g.state.size(), dn = gan.d.params.size();
+  if (static_cast<double>(n) * (gn + sn + dn) > double(int64_t{1} << 28))
+    fail("{}: /snapshots claims {} snapshots, more than gantool ever writes {}", what, n, kDamaged);
+  std::vector<float> gv(n * gn), gs(n * sn), dv(n * dn);
+  read_floats(g, "generator", gv.data(), n, gn, what);
+  if (sn > 0) read_floats(g, "generator_state", gs.data(), n, sn, what);
+  read_floats(g, "discriminator", dv.data(), n, dn, what);
+  meta.snapshots.resize(n);
+  for (int64_t i = 0; i < n; ++i) {
+    Snapshot& s = meta.snapshots[i];
+    s.step = steps[i];
+    s.g.assign(gv.begin() + i * gn, gv.begin() + (i + 1) * gn);
+    s.g_state.assign(gs.begin() + i * sn, gs.begin() + (i + 1) * sn);
+    s.d.assign(dv.begin() + i * dn, dv.begin() + (i + 1) * dn);
+  }
+}
+
 // ---- the training data's description ----------------------------------------------
 
 void write_data_meta(hid_t file, const ModelMeta& meta) {
@@ -324,6 +400,11 @@ void read_data_meta(hid_t file, ModelMeta& meta, int64_t data_dim, const std::st
 }
 
 }  // namespace
+
+Snapshot snapshot(const Gan& gan, int64_t step) {
+  const Net& g = gan.config.ema > 0 ? gan.g_ema : gan.g;
+  return Snapshot{step, g.params.values, g.state.values, gan.d.params.values};
+}
 
 void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta, int64_t threads) {
   TempFile temp(path);
@@ -360,6 +441,7 @@ void write_model(const std::string& path, const Gan& gan, const ModelMeta& meta,
     H5Id table = open_dataset(f, "history", path);
     write_attr(table.get(), "columns", history_columns());
     table.reset();
+    if (meta.snapshot_every > 0 || !meta.snapshots.empty()) write_snapshots(f, meta, gan);
     close_h5(file);
   }
   temp.commit();
@@ -455,10 +537,10 @@ Gan read_model(const std::string& path, ModelMeta& meta, int64_t* threads) {
   if (meta.position > meta.data_rows)
     fail("{}: /state attribute 'data_position' holds {}, past the {} rows of the training data {}", path,
          meta.position, meta.data_rows, kDamaged);
-  int64_t rows = 0, cols = 0;
-  meta.history = read_doubles(f, "history", rows, cols, path);
-  if (rows > 0 && cols != static_cast<int64_t>(history_columns().size()))
-    fail("{}: /history has {} columns, expected {} {}", path, cols, history_columns().size(), kDamaged);
+  meta.history = h5_exists(f, "history") ? read_history(f, path) : std::vector<double>{};
+  meta.snapshots.clear();
+  meta.snapshot_every = 0;
+  if (h5_exists(f, "snapshots")) read_snapshots(f, gan, meta, path);
   return gan;
 }
 

@@ -27,6 +27,20 @@ inline constexpr int64_t kTabularModelFormatVersion = 3;
 // The columns of the /history table, one row per logged step.
 const std::vector<std::string>& history_columns();
 
+// The sampling generator's and the discriminator's parameters after one step (train
+// --snapshot-every), for pictures of how training went (plot critic).
+struct Snapshot {
+  int64_t step = 0;
+  std::vector<float> g, g_state;  // the sampling G's (the EMA when on) params.values and state.values
+  std::vector<float> d;           // D's params.values
+};
+
+// The most snapshots a model keeps (train refuses a --snapshot-every that would keep more).
+inline constexpr int64_t kMaxSnapshots = 10000;
+
+// The snapshot of `gan` after `step`.
+Snapshot snapshot(const Gan& gan, int64_t step);
+
 // What a model file holds besides the Gan itself.
 struct ModelMeta {
   int64_t format_version = kModelFormatVersion;  // of the file it was read from
@@ -44,7 +58,9 @@ struct ModelMeta {
   std::string data_source;
   int64_t data_rows = 0;
   Schema schema;
-  std::vector<double> history;  // row-major (logged steps × history_columns().size())
+  std::vector<double> history;  // row-major (logged steps × history_columns().size()); empty if none
+  std::vector<Snapshot> snapshots;  // in step order
+  int64_t snapshot_every = 0;       // the run's --snapshot-every (0: none), which a resume keeps
   // A tabular model's transform (tabular/transform.hpp), kept in /tabular; no columns for
   // the other models. Its schema is the table's; `schema` above then holds the same columns.
   TabularTransform tabular;

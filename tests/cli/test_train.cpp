@@ -59,7 +59,7 @@ TEST_CASE("train: writes a model file that info and h5py read", "[train]") {
       "f = h5py.File('gan.h5', 'r')\n"
       "print(f.attrs['format'], f['generator/layer0/weights'].shape, f['discriminator/layer2/bias'].shape,\n"
       "      f['history'].shape, list(f['history'].attrs['columns'])[:3], int(f['optimizer/generator'].attrs['step']))\n");
-  CHECK(s.read("py.txt") == "gantool-model (16, 2) (1,) (3, 8) ['step', 'loss_d', 'loss_g'] 120\n");
+  CHECK(s.read("py.txt") == "gantool-model (16, 2) (1,) (3, 9) ['step', 'loss_d', 'loss_g'] 120\n");
   CHECK(s.run("info gan.h5").out.find("120 of 120 steps") != std::string::npos);
   CHECK(s.run("export gan.h5:/history --no-header").out.size() > 0);
 }

@@ -208,6 +208,7 @@ int run_gantool(int argc, char** argv) {
   add_score_command(app);
   add_eval_jsd_command(app);
   add_report_command(app);
+  add_plot_command(app);
 
   const int status = parse_and_run(app, argc, argv);
   // Results that did not reach stdout are a failed run, not a success (exit 0 and an empty

@@ -168,6 +168,11 @@ void print_model(const std::string& path, bool json) {
                         {"distribution", meta.schema.distribution.name},
                         {"arch", meta.tabular.columns.empty() ? "mlp" : "tabular"}};
     if (!meta.tabular.columns.empty()) j["cond_dim"] = c.cond_dim;
+    if (meta.snapshot_every > 0 || !meta.snapshots.empty()) {
+      std::vector<int64_t> steps;
+      for (const Snapshot& s : meta.snapshots) steps.push_back(s.step);
+      j["snapshots"] = {{"every", meta.snapshot_every}, {"steps", steps}};
+    }
     if (logged > 0) {
       nlohmann::json last;
       for (size_t i = 0; i < cols; ++i) last[history_columns()[i]] = meta.history[(logged - 1) * cols + i];
@@ -209,6 +214,9 @@ void print_model(const std::string& path, bool json) {
     fmt::print("  last logged    step {:.0f}: loss_d {:.4f}, loss_g {:.4f}, D(x) {:.3f}, D(G(z)) {:.3f} ({} rows in /history)\n",
                last[0], last[1], last[2], last[3], last[4], logged);
   }
+  if (!meta.snapshots.empty())
+    fmt::print("  snapshots      {} of G and D (every {} steps, steps {} to {}): gantool plot critic {} --every N\n",
+               meta.snapshots.size(), meta.snapshot_every, meta.snapshots.front().step, meta.snapshots.back().step, path);
 }
 
 // A file without /data: say what it holds and how to name a dataset.

@@ -59,6 +59,7 @@ void check_flags(TrainOptions& opt, const CLI::App& cmd) {
   if (opt.steps < 1) fail_usage("--steps must be at least 1 (got {})", opt.steps);
   if (opt.log_every < 1) fail_usage("--log-every must be at least 1 (got {})", opt.log_every);
   if (opt.checkpoint_every < 0) fail_usage("--checkpoint-every must not be negative");
+  if (opt.snapshot_every < -1) fail_usage("--snapshot-every must not be negative (0: none)");
   if (cmd.count("--epochs") > 0 && cmd.count("--steps") > 0) fail_usage("give --steps or --epochs, not both");
   if (opt.epochs < 1) fail_usage("--epochs must be at least 1 (got {})", opt.epochs);
 }
@@ -71,6 +72,19 @@ bool tabular_run(const TrainOptions& opt) {
   if (!opt.resume.empty()) return is_tabular_model(opt.resume);
   if (opt.arch != "auto") return opt.arch == "tabular";
   return !opt.data.empty() && holds_typed_table(opt.data);
+}
+
+// Refuses a --snapshot-every that would keep more snapshots than fit in memory (or in reason).
+void check_snapshots(const TrainSession& s, int64_t steps) {
+  const int64_t every = s.meta.snapshot_every;
+  if (every == 0) return;
+  const int64_t count = static_cast<int64_t>(s.meta.snapshots.size()) + (steps - s.meta.steps_done) / every;
+  if (count > kMaxSnapshots)
+    fail_usage("--snapshot-every {} would keep {} snapshots of {} steps; keep at most {} (a larger --snapshot-every)",
+               every, count, steps, kMaxSnapshots);
+  const double floats = double(s.gan.g.params.size() + s.gan.g.state.size() + s.gan.d.params.size());
+  require_memory(3 * 4 * floats * double(count), fmt::format("train: --snapshot-every {} ({} snapshots)", every, count),
+                 "--snapshot-every (a larger interval)");
 }
 
 // The closing line: steps, time, the file, and on synthetic data the modes G covers.
@@ -122,7 +136,10 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
   set_threads(training_threads(opt.threads, s.stored_threads, s.gan.config));
   ready_session(s, opt.steps, opt.lr_decay == "linear", command_line());
 
-  const TrainPolicy policy = train_policy(opt, s.meta.steps_done);
+  if (opt.snapshot_every >= 0) s.meta.snapshot_every = opt.snapshot_every;
+  check_snapshots(s, opt.steps);
+  TrainPolicy policy = train_policy(opt, s.meta.steps_done);
+  policy.snapshot_every = s.meta.snapshot_every;
   Trainer trainer(s.gan, s.meta, s.rows, policy);
   run_trainer(trainer, opt, s.meta, has_penalties(s.gan.config), policy.continue_command);
   if (!opt.quiet) print_summary(s, opt);
@@ -172,6 +189,10 @@ void add_model_options(CLI::App* cmd, TrainOptions& o) {
   group = "Output";
   add("--checkpoint-every", o.checkpoint_every, "Write the model every N steps (0: at the end only)");
   add("--log-every", o.log_every, "Steps between history rows (and lines, in a pipe)");
+  cmd->add_option("--snapshot-every", o.snapshot_every,
+                  "Keep G's and D's weights every N steps in the model, for `gantool plot critic --every` "
+                  "(0: none; default: as the resumed model did, else none)")
+      ->group(group);
   cmd->add_option("--log", o.log, "Also write one JSON object per logged step to this file")->group(group);
   cmd->add_flag("-q,--quiet", o.quiet, "No progress and no summary")->group(group);
   cmd->add_flag("--print-config", o.print_config, "Print every resolved option as a --config file, then exit")

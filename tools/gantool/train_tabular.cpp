@@ -38,6 +38,8 @@ void apply_tabular_defaults(TrainOptions& opt, CLI::App& cmd) {
 
 void run_train_tabular(TrainOptions opt, CLI::App& cmd) {
   const bool resuming = !opt.resume.empty();
+  if (opt.snapshot_every > 0)
+    fail_usage("--snapshot-every applies to the MLP GAN (--arch mlp): its pictures, plot critic, are of 2-D data");
   TempFile{opt.model};  // fails now, not after training, when the model's folder is missing
   TabularSession s;
   if (resuming) {

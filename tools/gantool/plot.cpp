@@ -1,0 +1,237 @@
+// gantool plot: pictures drawn by gnuplot (lib/plot) — samples over the data, training
+// histories, and the discriminator's surface over the plane. Binds the flags of each verb,
+// reads the files, and hands plain data to the library's figures.
+#include <algorithm>
+#include <memory>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "commands.hpp"
+#include "core/error.hpp"
+#include "core/tempfile.hpp"
+#include "data/normalize.hpp"
+#include "io/csv_table.hpp"
+#include "io/dataset_file.hpp"
+#include "io/model_file.hpp"
+#include "io/table_file.hpp"
+#include "plot/critic.hpp"
+#include "plot/figures.hpp"
+#include "plot/gnuplot.hpp"
+
+namespace gantool {
+
+namespace {
+
+struct PlotOptions {
+  std::vector<std::string> inputs;
+  std::string out, size, title, script;
+  std::string columns;  // samples
+  std::string data;     // critic
+  int64_t every = 0, points = 2000;
+  bool quiet = false;
+};
+
+// Checks the outputs before any work: the picture's format, the script's name, and that
+// neither replaces an input.
+void check_outputs(const PlotOptions& opt, const std::vector<std::string>& inputs) {
+  figure_format(opt.out, "-o");
+  if (!opt.script.empty() && opt.script == opt.out) fail_usage("--script and -o name the same file {}", opt.out);
+  for (const std::string& in : inputs) {
+    refuse_overwrite(opt.out, "-o", parse_data_ref(in).path);
+    if (!opt.script.empty()) refuse_overwrite(opt.script, "--script", parse_data_ref(in).path);
+  }
+  TempFile{opt.out};  // fails now when the folder is missing or not writable
+}
+
+// The size asked for, else `automatic`.
+FigureSize figure_size(const PlotOptions& opt, FigureSize automatic) {
+  return opt.size.empty() ? automatic : parse_figure_size(opt.size, "--size");
+}
+
+void draw(const Figure& figure, const PlotOptions& opt, FigureSize automatic) {
+  RenderOptions r;
+  r.output = opt.out;
+  r.size = figure_size(opt, automatic);
+  r.script = opt.script;
+  r.header_comment = "# " + command_line() + "\n";
+  render(figure, r);
+  if (!opt.quiet)
+    fmt::print(stderr, "plot: wrote {} ({} × {}){}\n", opt.out, r.size.width, r.size.height,
+               opt.script.empty() ? "" : "; its gnuplot script: " + opt.script);
+}
+
+// The inputs' names for a default title: "a.h5, b.h5 and c.h5".
+std::string listing(const std::vector<std::string>& names) {
+  std::string text;
+  for (size_t i = 0; i < names.size(); ++i)
+    text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return text;
+}
+
+// Re-codes discrete column c of `t` to the categories of `into` (appending the ones it lacks).
+void align_categories(Column& into, Table& t, int64_t c) {
+  Column& column = t.schema.columns[c];
+  std::vector<int64_t> code(column.categories.size());
+  for (size_t k = 0; k < column.categories.size(); ++k) {
+    const auto at = std::find(into.categories.begin(), into.categories.end(), column.categories[k]);
+    code[k] = at - into.categories.begin();
+    if (at == into.categories.end()) into.categories.push_back(column.categories[k]);
+  }
+  for (int64_t& v : t.columns[c].ints)
+    if (v >= 0) v = code[v];
+  column.categories = into.categories;
+}
+
+void run_plot_samples(const PlotOptions& opt) {
+  check_outputs(opt, opt.inputs);
+  std::vector<SampleSet> sets;
+  std::vector<std::string> chosen;  // the columns' names, from the first input
+  for (const std::string& input : opt.inputs) {
+    TableReader reader(parse_data_ref(input));
+    const std::vector<std::string> names = column_names(reader.meta().schema);
+    std::vector<int64_t> keep;
+    if (chosen.empty()) {
+      keep = select_columns(opt.columns, names, "--columns");
+      if (opt.columns.empty() && keep.size() > 4) keep.resize(4);
+      if (static_cast<int64_t>(keep.size()) > kMaxPairColumns)
+        fail_usage("--columns names {} columns; a pair plot shows at most {}", keep.size(), kMaxPairColumns);
+      for (const int64_t k : keep) chosen.push_back(names[k]);
+    } else {
+      for (const std::string& name : chosen) {
+        const auto at = std::find(names.begin(), names.end(), name);
+        if (at == names.end())
+          fail("{}: has no column {} (the columns drawn are {}, from {}); choose ones both have with --columns",
+               reader.ref().display(), quote_for_message(name), fmt::join(chosen, ", "), opt.inputs[0]);
+        keep.push_back(at - names.begin());
+      }
+    }
+    if (reader.rows() == 0) fail("{}: has no rows to draw", reader.ref().display());
+    sets.push_back(SampleSet{reader.ref().display(), keep_columns(reader.read_all(), keep)});
+  }
+  // The same kind of column in every input, and one list of categories.
+  Schema& first = sets[0].table.schema;
+  for (size_t i = 1; i < sets.size(); ++i)
+    for (size_t c = 0; c < chosen.size(); ++c) {
+      Column& column = sets[i].table.schema.columns[c];
+      if (is_discrete(column.kind) != is_discrete(first.columns[c].kind))
+        fail("{}: column {} is {} but {} in {}; plot columns of the same kind", sets[i].label,
+             quote_for_message(chosen[c]), is_discrete(column.kind) ? "discrete" : "numeric",
+             is_discrete(first.columns[c].kind) ? "discrete" : "numeric", sets[0].label);
+      if (is_discrete(column.kind)) align_categories(first.columns[c], sets[i].table, static_cast<int64_t>(c));
+    }
+  for (size_t i = 1; i < sets.size(); ++i)
+    for (size_t c = 0; c < chosen.size(); ++c)
+      if (is_discrete(first.columns[c].kind)) sets[i].table.schema.columns[c].categories = first.columns[c].categories;
+  std::vector<std::string> labels;
+  for (const SampleSet& s : sets) labels.push_back(s.label);
+  const std::string title = opt.title.empty() ? listing(labels) : opt.title;
+  const auto n = static_cast<int64_t>(chosen.size());
+  bool large = false;
+  for (const SampleSet& s : sets) large = large || s.table.rows > kMaxScatterRows;
+  const FigureSize automatic = n == 1   ? FigureSize{800, 500}
+                               : n == 2 && large ? FigureSize{std::min<int64_t>(520 * sets.size(), 2600), 500}
+                               : n == 2 ? FigureSize{800, 700}
+                                        : FigureSize{std::min<int64_t>(280 * n, 1800), std::min<int64_t>(280 * n, 1800)};
+  draw(samples_figure(sets, title), opt, automatic);
+}
+
+void run_plot_history(const PlotOptions& opt) {
+  check_outputs(opt, opt.inputs);
+  std::vector<HistorySet> sets;
+  for (const std::string& input : opt.inputs) {
+    ModelMeta meta;
+    read_model(input, meta);
+    if (meta.history.empty())
+      fail("{}: holds no training history (/history is missing or empty): nothing to plot", input);
+    sets.push_back(HistorySet{input, std::move(meta.history)});
+  }
+  const std::string title = opt.title.empty() ? "training of " + listing(opt.inputs) : opt.title;
+  draw(history_figure(sets, title), opt, FigureSize{1000, 900});
+}
+
+void run_plot_critic(const PlotOptions& opt) {
+  const std::string& model = opt.inputs[0];
+  if (opt.every < 0) fail_usage("--every must not be negative (got {})", opt.every);
+  if (opt.points < 1 || opt.points > 1000000) fail_usage("--points must be 1 to 1000000 (got {})", opt.points);
+  check_outputs(opt, {model, opt.data});
+  ModelMeta meta;
+  const Gan gan = read_model(model, meta);
+  if (!meta.tabular.columns.empty())
+    fail_usage("{} is a tabular model: its discriminator judges coded rows with their conditions, not points of a "
+               "plane; see its samples with plot samples", model);
+  DatasetReader reader(parse_data_ref(opt.data));
+  if (reader.cols() != gan.config.data_dim())
+    fail("{}: has {} columns but {} was trained on {}", reader.ref().display(), reader.cols(), model,
+         gan.config.data_dim());
+  if (reader.rows() == 0) fail("{}: has no rows to draw", reader.ref().display());
+  Tensor real = reader.read_all();
+  denormalize_rows(reader.meta().schema.normalization, real.data(), real.rows(), real.cols());
+  const CriticPicture picture = critic_picture(gan, meta, real, opt.every, opt.points, model);
+  const auto [rows, cols] = panel_layout(static_cast<int64_t>(picture.panels.size()));
+  const std::string title = opt.title.empty() ? fmt::format("D and G of {} over {}", model, reader.ref().display())
+                                              : opt.title;
+  draw(critic_figure(picture, title), opt, FigureSize{std::min<int64_t>(560 * cols, 2400), std::min<int64_t>(480 * rows, 2000)});
+}
+
+// The flags every verb has.
+void add_common(CLI::App* cmd, PlotOptions& opt) {
+  cmd->add_option("-o,--out", opt.out, "The picture: FILE.png, FILE.svg or FILE.pdf")->required();
+  cmd->add_option("--size", opt.size, "WIDTHxHEIGHT in pixels (PDF: points), e.g. 1200x900 (default: by the picture)");
+  cmd->add_option("--title", opt.title, "The picture's title (default: the inputs' names)");
+  cmd->add_option("--script", opt.script,
+                  "Also write the gnuplot script, its data inline, to this file (run it with: gnuplot FILE.gp)");
+  cmd->add_flag("-q,--quiet", opt.quiet, "No summary line");
+}
+
+}  // namespace
+
+void add_plot_command(CLI::App& app) {
+  auto opt = std::make_shared<PlotOptions>();
+  CLI::App* plot = app.add_subcommand("plot", "Draw pictures of data, samples, training and the discriminator (gnuplot)");
+  plot->require_subcommand(1);
+  plot->footer(
+      "Pictures are drawn by gnuplot (Debian's gnuplot-nox); the output's extension picks PNG, SVG or PDF.\n"
+      "--script FILE.gp keeps the gnuplot script, with its data inline, for a person to edit and rerun.");
+
+  CLI::App* samples = plot->add_subcommand("samples", "Samples over the data: scatter, density map, or pair plot");
+  samples->footer(
+      "Two numeric columns: the files' points over each other (density maps, one per file, above 50,000 rows).\n"
+      "One column: overlaid histograms. More columns, or a categorical one: a pair plot with each column's\n"
+      "marginal on the diagonal (categories as side-by-side bars, jittered in the scatter panels).\n\n"
+      "Examples:\n"
+      "  gantool plot samples ring.h5 fake.h5 -o samples.png\n"
+      "  gantool plot samples adult.h5 synth.h5 --columns age,sex,income -o pairs.svg");
+  samples->add_option("inputs", opt->inputs, "REAL.h5 [FAKE.h5 ...]: dataset files (or FILE.h5:/dataset)")
+      ->required();
+  samples->add_option("--columns", opt->columns, "The columns to draw: names or numbers from 1 (default: the first 4)");
+  add_common(samples, *opt);
+  samples->callback([opt] { run_plot_samples(*opt); });
+
+  CLI::App* history = plot->add_subcommand("history", "Losses, D(x), D(G(z)), penalty and speed against the step");
+  history->footer(
+      "From each model's /history (one row every --log-every steps of train); several models are overlaid.\n\n"
+      "Example:\n"
+      "  gantool plot history gan.h5 wgan.h5 -o history.png");
+  history->add_option("inputs", opt->inputs, "MODEL.h5 [MODEL.h5 ...]: model files written by train")->required();
+  add_common(history, *opt);
+  history->callback([opt] { run_plot_history(*opt); });
+
+  CLI::App* critic = plot->add_subcommand("critic", "D's output over the plane, with real and generated samples (2-D data)");
+  critic->footer(
+      "The heat map is D(x) at each point: for the cross-entropy losses the probability that x is real (the\n"
+      "optimal D is p_data / (p_data + p_g), ½ where G has learned the data), else the critic's raw score.\n"
+      "With --every N, one panel per snapshot kept by `train --snapshot-every` at a multiple of N, and the end.\n\n"
+      "Examples:\n"
+      "  gantool plot critic gan.h5 --data ring.h5 -o critic.png\n"
+      "  gantool train --data ring.h5 --model gan.h5 --steps 8000 --snapshot-every 1000\n"
+      "  gantool plot critic gan.h5 --data ring.h5 --every 2000 -o training.png");
+  critic->add_option("inputs", opt->inputs, "MODEL.h5: a model trained on 2-D data")->required()->expected(1);
+  critic->add_option("--data", opt->data, "The real data (FILE.h5), drawn over D")->required();
+  critic->add_option("--every", opt->every, "A panel for each snapshot whose step is a multiple of N (0: the end only)");
+  critic->add_option("--points", opt->points, "Real and generated points drawn in each panel")->capture_default_str();
+  add_common(critic, *opt);
+  critic->callback([opt] { run_plot_critic(*opt); });
+}
+
+}  // namespace gantool
