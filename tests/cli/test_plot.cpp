@@ -74,7 +74,7 @@ TEST_CASE("plot samples: a typed table's categories, a pair plot, columns by nam
   std::string csv = "kind,size,count,day\n";
   for (int i = 0; i < 60; ++i)
     csv += std::string(i % 3 == 0 ? "cat" : i % 3 == 1 ? "dog" : "") + "," + std::to_string(i * 0.5) + "," +
-           std::to_string(i % 7) + ",2024-01-" + std::to_string(1 + i % 28) + "\n";
+           std::to_string(i % 7) + ",2024-01-" + (i % 28 < 9 ? "0" : "") + std::to_string(1 + i % 28) + "\n";
   s.write("pets.csv", csv);
   REQUIRE(s.run("prepare -q --from pets.csv --split 0.5 --test-out b.h5 -o a.h5").status == 0);
   Result r = s.run("plot samples a.h5 b.h5 -o pairs.png");
@@ -184,6 +184,13 @@ TEST_CASE("plot: bad input is one clear line, and no picture", "[plot]") {
   check_error(s.run("plot samples ring.h5 seven.h5 -o s.png"), 1, {"seven.h5", "has no column 'x'"});
   check_error(s.run("plot samples ring.h5 --columns z -o s.png"), 2, {"--columns", "'z'"});
   check_error(s.run("plot history ring.h5 -o h.png"), 1, {"ring.h5", "not a gantool model"});
+  check_error(s.run("plot samples gan.h5 -o s.png"), 2, {"gan.h5 is a model file", "gantool sample"});
+  s.python("import h5py, numpy as np\nwith h5py.File('nan.h5', 'w') as f: f['data'] = np.full((50, 2), np.nan, np.float32)\n");
+  check_error(s.run("plot samples nan.h5 -o s.png"), 1, {"nan.h5", "missing or not finite", "nothing to draw"});
+  check_error(s.run("plot samples seven.h5 -o s.png --size 400x400"), 2,
+              {"--size 400x400", "4 × 4 panels", "at least 600x600"});
+  check_error(s.run("train --data ring.h5 --model x.h5 --steps 100 --snapshot-every 500" + kSmall), 2,
+              {"--snapshot-every 500 keeps no snapshot in 100 steps"});
   CHECK(s.run("plot").status == 2);
   for (const std::string& f : s.files()) {
     INFO(f);

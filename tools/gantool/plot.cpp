@@ -2,6 +2,7 @@
 // histories, and the discriminator's surface over the plane. Binds the flags of each verb,
 // reads the files, and hands plain data to the library's figures.
 #include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/tempfile.hpp"
 #include "data/normalize.hpp"
+#include "gan/losses.hpp"
 #include "io/csv_table.hpp"
 #include "io/dataset_file.hpp"
 #include "io/model_file.hpp"
@@ -57,7 +59,8 @@ void draw(const Figure& figure, const PlotOptions& opt, FigureSize automatic) {
   r.header_comment = "# " + command_line() + "\n";
   render(figure, r);
   if (!opt.quiet)
-    fmt::print(stderr, "plot: wrote {} ({} × {}){}\n", opt.out, r.size.width, r.size.height,
+    fmt::print(stderr, "plot: wrote {} ({} × {} {}){}\n", opt.out, r.size.width, r.size.height,
+               figure_format(opt.out, "-o") == FigureFormat::pdf ? "points" : "pixels",
                opt.script.empty() ? "" : "; its gnuplot script: " + opt.script);
 }
 
@@ -67,6 +70,22 @@ std::string listing(const std::vector<std::string>& names) {
   for (size_t i = 0; i < names.size(); ++i)
     text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
   return text;
+}
+
+// True when some value of the table is present and finite.
+bool has_value(const Table& t) {
+  for (int64_t c = 0; c < width(t.schema); ++c)
+    for (int64_t r = 0; r < t.rows; ++r)
+      if (std::isfinite(number_at(t, c, r))) return true;
+  return false;
+}
+
+// Refuses a --size that leaves panels too small to read (below min_w × min_h pixels).
+void check_panels(const FigureSize& size, PanelLayout layout, int64_t min_w, int64_t min_h, const PlotOptions& opt) {
+  if (opt.size.empty() || (size.width >= layout.cols * min_w && size.height >= layout.rows * min_h)) return;
+  fail_usage("--size {} leaves {} × {} panels of {} × {} pixels: give at least {}x{} (or leave --size out)", opt.size,
+             layout.rows, layout.cols, size.width / layout.cols, size.height / layout.rows, layout.cols * min_w,
+             layout.rows * min_h);
 }
 
 // Re-codes discrete column c of `t` to the categories of `into` (appending the ones it lacks).
@@ -88,11 +107,14 @@ void run_plot_samples(const PlotOptions& opt) {
   std::vector<SampleSet> sets;
   std::vector<std::string> chosen;  // the columns' names, from the first input
   for (const std::string& input : opt.inputs) {
+    if (is_model_file(input))
+      fail_usage("{} is a model file: draw its samples (gantool sample --model {} -n 5000 -o fake.h5, then plot "
+                 "samples), its training (plot history) or its discriminator (plot critic)", input, input);
     TableReader reader(parse_data_ref(input));
     const std::vector<std::string> names = column_names(reader.meta().schema);
     std::vector<int64_t> keep;
     if (chosen.empty()) {
-      keep = select_columns(opt.columns, names, "--columns");
+      keep = select_columns(opt.columns, names, reader.ref().display());
       if (opt.columns.empty() && keep.size() > 4) keep.resize(4);
       if (static_cast<int64_t>(keep.size()) > kMaxPairColumns)
         fail_usage("--columns names {} columns; a pair plot shows at most {}", keep.size(), kMaxPairColumns);
@@ -108,6 +130,9 @@ void run_plot_samples(const PlotOptions& opt) {
     }
     if (reader.rows() == 0) fail("{}: has no rows to draw", reader.ref().display());
     sets.push_back(SampleSet{reader.ref().display(), keep_columns(reader.read_all(), keep)});
+    if (!has_value(sets.back().table))
+      fail("{}: every value of the columns drawn ({}) is missing or not finite: nothing to draw",
+           reader.ref().display(), fmt::join(chosen, ", "));
   }
   // The same kind of column in every input, and one list of categories.
   Schema& first = sets[0].table.schema;
@@ -129,10 +154,16 @@ void run_plot_samples(const PlotOptions& opt) {
   const auto n = static_cast<int64_t>(chosen.size());
   bool large = false;
   for (const SampleSet& s : sets) large = large || s.table.rows > kMaxScatterRows;
-  const FigureSize automatic = n == 1   ? FigureSize{800, 500}
-                               : n == 2 && large ? FigureSize{std::min<int64_t>(520 * sets.size(), 2600), 500}
-                               : n == 2 ? FigureSize{800, 700}
-                                        : FigureSize{std::min<int64_t>(280 * n, 1800), std::min<int64_t>(280 * n, 1800)};
+  bool discrete = false;
+  for (const Column& c : first.columns) discrete = discrete || is_discrete(c.kind);
+  const bool pairs = n > 2 || (n == 2 && discrete), density = n == 2 && !discrete && large;
+  const FigureSize automatic = n == 1    ? FigureSize{800, 500}
+                               : density ? FigureSize{std::min<int64_t>(520 * sets.size(), 2600), 500}
+                               : !pairs  ? FigureSize{800, 700}
+                                         : FigureSize{std::min<int64_t>(280 * n, 1800), std::min<int64_t>(280 * n, 1800)};
+  const FigureSize size = figure_size(opt, automatic);
+  if (pairs) check_panels(size, {n, n}, 150, 150, opt);
+  if (density) check_panels(size, {1, static_cast<int64_t>(sets.size())}, 240, 200, opt);
   draw(samples_figure(sets, title), opt, automatic);
 }
 
@@ -141,11 +172,15 @@ void run_plot_history(const PlotOptions& opt) {
   std::vector<HistorySet> sets;
   for (const std::string& input : opt.inputs) {
     ModelMeta meta;
-    read_model(input, meta);
+    const Gan gan = read_model(input, meta);
     if (meta.history.empty())
       fail("{}: holds no training history (/history is missing or empty): nothing to plot", input);
-    sets.push_back(HistorySet{input, std::move(meta.history)});
+    // The loss says what D(x) is: a probability, or a critic's score on a scale of its own.
+    const std::string loss = gan_loss_name(gan.config.loss);
+    sets.push_back(HistorySet{fmt::format("{} ({}{})", input, meta.tabular.columns.empty() ? "" : "tabular, ", loss),
+                              std::move(meta.history)});
   }
+  check_panels(figure_size(opt, {1000, 900}), {3, 2}, 240, 150, opt);
   const std::string title = opt.title.empty() ? "training of " + listing(opt.inputs) : opt.title;
   draw(history_figure(sets, title), opt, FigureSize{1000, 900});
 }
@@ -168,7 +203,9 @@ void run_plot_critic(const PlotOptions& opt) {
   Tensor real = reader.read_all();
   denormalize_rows(reader.meta().schema.normalization, real.data(), real.rows(), real.cols());
   const CriticPicture picture = critic_picture(gan, meta, real, opt.every, opt.points, model);
-  const auto [rows, cols] = panel_layout(static_cast<int64_t>(picture.panels.size()));
+  const PanelLayout layout = panel_layout(static_cast<int64_t>(picture.panels.size()));
+  const auto [rows, cols] = layout;
+  check_panels(figure_size(opt, {560 * cols, 480 * rows}), layout, 280, 240, opt);
   const std::string title = opt.title.empty() ? fmt::format("D and G of {} over {}", model, reader.ref().display())
                                               : opt.title;
   draw(critic_figure(picture, title), opt, FigureSize{std::min<int64_t>(560 * cols, 2400), std::min<int64_t>(480 * rows, 2000)});

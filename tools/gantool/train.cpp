@@ -78,7 +78,9 @@ bool tabular_run(const TrainOptions& opt) {
 void check_snapshots(const TrainSession& s, int64_t steps) {
   const int64_t every = s.meta.snapshot_every;
   if (every == 0) return;
-  const int64_t count = static_cast<int64_t>(s.meta.snapshots.size()) + (steps - s.meta.steps_done) / every;
+  const int64_t count = static_cast<int64_t>(s.meta.snapshots.size()) + steps / every - s.meta.steps_done / every;
+  if (count == 0)
+    fail_usage("--snapshot-every {} keeps no snapshot in {} steps: give at most {}", every, steps, steps);
   if (count > kMaxSnapshots)
     fail_usage("--snapshot-every {} would keep {} snapshots of {} steps; keep at most {} (a larger --snapshot-every)",
                every, count, steps, kMaxSnapshots);
