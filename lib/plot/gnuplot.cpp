@@ -71,11 +71,13 @@ std::string script_text(const Figure& figure, const RenderOptions& o, const std:
   return text;
 }
 
-void write_text(const std::string& path, const std::string& what, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
+// Writes `text` to the temporary file; errors name the file the user asked for.
+void write_text(const TempFile& file, const std::string& text) {
+  errno = 0;
+  std::ofstream out(file.path(), std::ios::binary);
   out << text;
   out.close();
-  if (!out) fail("{}: cannot write {} ({})", path, what, std::strerror(errno));
+  if (!out) fail("{}: cannot write ({})", file.target(), errno ? std::strerror(errno) : "write error");
 }
 
 // Runs gnuplot on `script`; throws Error with its last error line when it fails.
@@ -195,11 +197,12 @@ const char* series_colour(int64_t i) {
 void render(const Figure& figure, const RenderOptions& o) {
   figure_format(o.output, "-o");
   TempFile picture(o.output);
+  write_text(picture, "");  // a place gnuplot can write: said now, naming the picture
   {
     // The script gnuplot runs writes the temporary picture; it sits beside the picture as
     // a temporary of its own, removed on every way out.
     TempFile script(o.output + ".gp");
-    write_text(script.path(), "the gnuplot script", script_text(figure, o, picture.path()));
+    write_text(script, script_text(figure, o, picture.path()));
     run_gnuplot(script.path());
   }
   std::error_code ec;
@@ -207,7 +210,7 @@ void render(const Figure& figure, const RenderOptions& o) {
     fail("gnuplot wrote no picture to {}", o.output);
   if (!o.script.empty()) {
     TempFile kept(o.script);
-    write_text(kept.path(), "the gnuplot script", script_text(figure, o, o.output));
+    write_text(kept, script_text(figure, o, o.output));
     kept.commit();
   }
   picture.commit();

@@ -176,6 +176,10 @@ TEST_CASE("plot: bad input is one clear line, and no picture", "[plot]") {
               {"gnuplot is not installed", "gnuplot-nox"});
   // Outputs: a folder that does not exist, an unknown extension, a bad size, an input as output.
   check_error(s.run("plot samples ring.h5 -o no/such/dir/s.png"), 1, {"no/such/dir/s.png"});
+  check_error(s.run("plot samples ring.h5 -o /proc/s.png"), 1, {"/proc/s.png: cannot write"});
+  std::filesystem::create_directory(s / "dir.png");
+  check_error(s.run("plot samples ring.h5 -o dir.png"), 1, {"dir.png", "folder"});
+  std::filesystem::remove(s / "dir.png");
   check_error(s.run("plot samples ring.h5 -o s.jpg"), 2, {"-o", "s.jpg", ".png, .svg or .pdf"});
   check_error(s.run("plot samples ring.h5 -o s.png --size 10x10"), 2, {"--size", "64 to 10000"});
   check_error(s.run("plot history gan.h5 -o gan.h5"), 2, {"-o"});

@@ -200,6 +200,11 @@ void run_plot_critic(const PlotOptions& opt) {
     fail("{}: has {} columns but {} was trained on {}", reader.ref().display(), reader.cols(), model,
          gan.config.data_dim());
   if (reader.rows() == 0) fail("{}: has no rows to draw", reader.ref().display());
+  const std::string& trained_on = meta.schema.distribution.name;
+  const std::string& given = reader.meta().schema.distribution.name;
+  if (!opt.quiet && !trained_on.empty() && !given.empty() && trained_on != given)
+    fmt::print(stderr, "plot critic: note: {} holds {} data, but {} was trained on {} data\n", reader.ref().display(),
+               given, model, trained_on);
   Tensor real = reader.read_all();
   denormalize_rows(reader.meta().schema.normalization, real.data(), real.rows(), real.cols());
   const CriticPicture picture = critic_picture(gan, meta, real, opt.every, opt.points, model);
