@@ -17,6 +17,7 @@ void add_train_command(CLI::App& app);
 void add_sample_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_eval_jsd_command(CLI::App& app);
+void add_eval_modes_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 
 // Prints what `gantool info` says of a typed table (info_table.cpp), as text or one JSON line.
