@@ -15,6 +15,8 @@
 #  7c. Synthetic tables: the tabular model on Adult, penguins and seattle-weather, 3 seeds
 #      (bench/tabular/run.sh, about 25 minutes); against CTGAN too when CTGAN_SRC names a
 #      folder with checkouts of sdv-dev/CTGAN and sdv-dev/RDT (then also bench/tabular/speed.sh).
+#  7d. The mode-collapse sweep (examples/mode-collapse) at make -j1 and -j2: its throughput on
+#      2 cores (sweep_throughput.sh, about 7 minutes).
 #  8. Kill-and-signal reliability: SIGKILL, SIGINT, SIGTERM and a full disk during prepare,
 #     sample, export and train (reliability.py, about 10 minutes; exits 1 on any failure).
 # The quality protocol of the defaults is bench/quality.sh (about 3 minutes), not run here.
@@ -84,5 +86,7 @@ cat report_speed.md
 echo
 bash "$here/tabular/run.sh" "$build" tabular
 if [ -n "${CTGAN_SRC:-}" ]; then bash "$here/tabular/speed.sh" "$build" tabular | tee tabular/speed.md; fi
+echo
+sh "$here/sweep_throughput.sh" "$gantool" sweep_throughput
 echo
 /usr/bin/python3 "$here/reliability.py" "$gantool" reliability

@@ -1,10 +1,13 @@
 // Mode coverage of samples against known mixture modes (definitions in metrics/modes.hpp).
 #include "metrics/modes.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "core/error.hpp"
+#include "data/row_source.hpp"
+#include "data/schema.hpp"
 
 namespace gantool {
 
@@ -47,50 +50,113 @@ double kl_to_uniform(const std::vector<int64_t>& counts) {
   return kl;
 }
 
+// Recomputes the summary figures of stats from its counts and rows.
+void summarize(ModeStats& stats) {
+  int64_t high_quality = 0;
+  stats.covered = 0;
+  for (int64_t c : stats.counts) {
+    high_quality += c;
+    if (c > 0) ++stats.covered;
+  }
+  stats.high_quality =
+      stats.rows > 0 ? static_cast<double>(high_quality) / static_cast<double>(stats.rows) : 0.0;
+  stats.kl_to_uniform = kl_to_uniform(stats.counts);
+}
+
+// True when every coordinate of x (d) is finite.
+bool finite_row(const float* x, int64_t d) {
+  for (int64_t c = 0; c < d; ++c)
+    if (!std::isfinite(x[c])) return false;
+  return true;
+}
+
+// The index of the mode (K, d) nearest to x (d), ties to the lowest, and its squared distance.
+int64_t nearest_mode(const float* x, const Tensor& modes, double& best_d2) {
+  int64_t best = 0;
+  best_d2 = std::numeric_limits<double>::infinity();
+  for (int64_t k = 0; k < modes.rows(); ++k) {
+    const float* mu = modes.row(k);
+    double d2 = 0;
+    for (int64_t c = 0; c < modes.cols(); ++c) {
+      const double diff = static_cast<double>(x[c]) - static_cast<double>(mu[c]);
+      d2 += diff * diff;
+    }
+    if (d2 < best_d2) {  // strict: ties keep the lowest index
+      best_d2 = d2;
+      best = k;
+    }
+  }
+  return best;
+}
+
 }  // namespace
+
+void add_mode_stats(ModeStats& stats, const Tensor& samples, const Tensor& modes, double mode_std,
+                    double radius_std) {
+  // samples (n, d), modes (K, d)
+  check_mode_args(samples, modes, mode_std, radius_std);
+  if (stats.modes == 0) {
+    stats.modes = modes.rows();
+    stats.counts.assign(static_cast<size_t>(modes.rows()), 0);
+  }
+  if (stats.modes != modes.rows() || static_cast<int64_t>(stats.counts.size()) != modes.rows())
+    fail("mode statistics: {} modes added to statistics of {}; score every block against the same modes",
+         modes.rows(), stats.modes);
+  const double radius = radius_std * mode_std;
+  const double radius2 = radius * radius;
+  for (int64_t i = 0; i < samples.rows(); ++i) {
+    const float* x = samples.row(i);
+    ++stats.rows;
+    if (!finite_row(x, samples.cols())) {
+      ++stats.nonfinite;  // never high quality
+      continue;
+    }
+    // A finite float difference squared in double cannot overflow: best_d2 is finite, and
+    // the comparison holds even when radius2 is inf.
+    double best_d2 = 0;
+    const int64_t best = nearest_mode(x, modes, best_d2);
+    if (best_d2 <= radius2) ++stats.counts[static_cast<size_t>(best)];
+  }
+  summarize(stats);
+}
 
 ModeStats mode_stats(const Tensor& samples, const Tensor& modes, double mode_std,
                      double radius_std) {
-  // samples (n, d), modes (K, d)
-  check_mode_args(samples, modes, mode_std, radius_std);
-  const int64_t n = samples.rows(), num_modes = modes.rows(), d = modes.cols();
-  const double radius = radius_std * mode_std;
-  const double radius2 = radius * radius;
-
   ModeStats stats;
-  stats.modes = num_modes;
-  stats.counts.assign(static_cast<size_t>(num_modes), 0);
-  int64_t high_quality = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    const float* x = samples.row(i);
-    int64_t best = 0;
-    double best_d2 = std::numeric_limits<double>::infinity();
-    for (int64_t k = 0; k < num_modes; ++k) {
-      const float* mu = modes.row(k);
-      double d2 = 0;
-      for (int64_t c = 0; c < d; ++c) {
-        const double diff = static_cast<double>(x[c]) - static_cast<double>(mu[c]);
-        d2 += diff * diff;
-      }
-      if (d2 < best_d2) {  // strict: ties keep the lowest index
-        best_d2 = d2;
-        best = k;
-      }
-    }
-    // With finite modes, every d2 is NaN or inf exactly when the sample has a non-finite
-    // coordinate (a float difference squared in double cannot overflow), and then best_d2
-    // stays inf. The isfinite test keeps such samples out even when radius2 is inf.
-    if (std::isfinite(best_d2) && best_d2 <= radius2) {
-      ++stats.counts[static_cast<size_t>(best)];
-      ++high_quality;
-    }
-  }
-
-  for (int64_t c : stats.counts)
-    if (c > 0) ++stats.covered;
-  stats.high_quality = n > 0 ? static_cast<double>(high_quality) / static_cast<double>(n) : 0.0;
-  stats.kl_to_uniform = kl_to_uniform(stats.counts);
+  add_mode_stats(stats, samples, modes, mode_std, radius_std);
   return stats;
+}
+
+ModeStats mode_stats(RowSource& src, int64_t max_rows, const TrueDistribution& truth, double radius_std) {
+  const int64_t cols = src.cols(), block = block_rows(cols);
+  Tensor rows(block, cols);  // (block, cols), in data units
+  ModeStats stats;
+  // K zero counts first, so that a source without rows still gives K of them.
+  add_mode_stats(stats, Tensor(0, cols), truth.modes, truth.mode_std, radius_std);
+  int64_t left = max_rows < 0 ? std::numeric_limits<int64_t>::max() : max_rows;
+  while (left > 0) {
+    const int64_t n = src.read(rows.data(), std::min(left, block));
+    if (n == 0) break;
+    rows.resize(n, cols);  // keeps the n rows just read
+    add_mode_stats(stats, rows, truth.modes, truth.mode_std, radius_std);
+    rows.resize(block, cols);
+    left -= n;
+  }
+  return stats;
+}
+
+void check_known_modes(const TrueDistribution& truth, const std::string& file, int64_t cols,
+                       const std::string& samples) {
+  const char* instead = "give a file made by 'gantool prepare --dist ring' (or grid), or a model trained on one";
+  if (truth.name.empty())
+    fail("{} records no true distribution (it is neither synthetic data nor a model trained on it), so its "
+         "modes are unknown; {}", file, instead);
+  if (truth.modes.empty() || !(truth.mode_std > 0))
+    fail("{} holds data of the {} distribution, which has no known modes (ring, grid and gaussian have them); {}",
+         file, truth.name, instead);
+  if (truth.modes.cols() != cols)
+    fail("{} has {} columns but the modes of {} ({}) have {}; score samples of the data {} describes", samples, cols,
+         file, truth.name, truth.modes.cols(), file);
 }
 
 }  // namespace gantool

@@ -29,15 +29,21 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/tensor.hpp"
 
 namespace gantool {
 
+class RowSource;
+struct TrueDistribution;
+
 // The coverage of K known modes by a set of samples (definitions above).
 struct ModeStats {
   int64_t modes = 0;            // K, the number of true modes
+  int64_t rows = 0;             // samples scored
+  int64_t nonfinite = 0;        // of them, samples with a NaN or ±inf coordinate (never high quality)
   int64_t covered = 0;          // modes that are the nearest mode of at least one high-quality sample
   double high_quality = 0;      // fraction of all samples that are high quality (0 when there are none)
   double kl_to_uniform = 0;     // KL(p̂ ‖ uniform) in nats over the high-quality samples; log K when none
@@ -51,5 +57,22 @@ struct ModeStats {
 // 3·n·K·d flops.
 ModeStats mode_stats(const Tensor& samples, const Tensor& modes, double mode_std,
                      double radius_std = 3.0);
+
+// Scores more samples (n, d) into `stats` (a default ModeStats to start with) and updates its
+// summary figures, so that a file can be scored block by block. Throws as mode_stats does, and
+// when stats already holds another number of modes.
+void add_mode_stats(ModeStats& stats, const Tensor& samples, const Tensor& modes, double mode_std,
+                    double radius_std = 3.0);
+
+// Scores the rows of src from its current position, at most max_rows of them (all when
+// max_rows is negative), against truth's modes and mode_std, one block at a time: memory does
+// not grow with the file. Call check_known_modes first.
+ModeStats mode_stats(RowSource& src, int64_t max_rows, const TrueDistribution& truth, double radius_std = 3.0);
+
+// Throws Error unless `truth`, read from `file`, is a mixture with known modes that samples of
+// `cols` columns, from `samples`, can be scored against. The message names the file (and
+// `samples` when the widths differ) and says which file to give instead.
+void check_known_modes(const TrueDistribution& truth, const std::string& file, int64_t cols,
+                       const std::string& samples);
 
 }  // namespace gantool

@@ -403,7 +403,8 @@ TEST_CASE("cli: results that cannot be written to stdout are an error, not exit 
               .status == 0);
   // Commands that print results themselves: the one line of run_gantool.
   for (const std::string args : {"info ring.h5", "info --json ring.h5", "info gan.h5", "info --json gan.h5",
-                                 "eval-jsd -q ring.h5 ring.h5 --bootstrap 0", "train --print-config"}) {
+                                 "eval-jsd -q ring.h5 ring.h5 --bootstrap 0", "eval-modes ring.h5 --modes-from ring.h5",
+                                 "eval-modes ring.h5 --modes-from gan.h5 --json", "train --print-config"}) {
     const Result r = run_to_full_disk(s, args);
     INFO(args << "\nstderr: " << r.err);
     CHECK(r.status == 1);

@@ -2,6 +2,7 @@
 // the ring of 8 and the grid of 25 checked against their known 3-std mass.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -10,6 +11,8 @@
 
 #include "core/error.hpp"
 #include "core/tensor.hpp"
+#include "data/row_source.hpp"
+#include "data/schema.hpp"
 #include "metrics/modes.hpp"
 
 using namespace gantool;
@@ -111,6 +114,8 @@ TEST_CASE("samples on, near and far from three modes are scored exactly", "[mode
   });
   const ModeStats s = mode_stats(samples, modes, /*mode_std=*/1.0);
   CHECK(s.modes == 3);
+  CHECK(s.rows == 8);
+  CHECK(s.nonfinite == 3);
   CHECK(s.counts == std::vector<int64_t>{2, 1, 0});
   CHECK(s.covered == 2);
   CHECK(s.high_quality == 3.0 / 8.0);
@@ -289,4 +294,67 @@ TEST_CASE("mode statistics reject arguments that do not fit", "[modes]") {
   CHECK_THROWS_WITH(mode_stats(samples, bad, 0.02), Contains("mode 3"));
   CHECK_THROWS_AS(mode_stats(Tensor(4, 3), modes, 0.02), Error);
   CHECK_THROWS_AS(mode_stats(samples, modes, 0.0), Error);
+}
+
+TEST_CASE("samples scored block by block give the figures of one call", "[modes]") {
+  const Tensor modes = ring_modes(8);
+  std::vector<int64_t> own;
+  Tensor samples = sample_mixture(modes, {0, 2, 3, 5}, /*std_dev=*/0.03, /*n=*/10007, /*radius=*/0.06,
+                                  /*seed=*/5, own);
+  samples(17, 1) = std::numeric_limits<float>::quiet_NaN();
+  samples(9000, 0) = std::numeric_limits<float>::infinity();
+  const ModeStats whole = mode_stats(samples, modes, /*mode_std=*/0.02);
+  CHECK(whole.rows == 10007);
+  CHECK(whole.nonfinite == 2);
+
+  // Blocks of 1000 rows (the last one 7) through add_mode_stats.
+  ModeStats blocks;
+  for (int64_t first = 0; first < samples.rows(); first += 1000) {
+    const int64_t n = std::min<int64_t>(1000, samples.rows() - first);
+    Tensor block(n, 2);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t c = 0; c < 2; ++c) block(i, c) = samples(first + i, c);
+    add_mode_stats(blocks, block, modes, /*mode_std=*/0.02);
+  }
+  CHECK(blocks.rows == whole.rows);
+  CHECK(blocks.nonfinite == whole.nonfinite);
+  CHECK(blocks.counts == whole.counts);
+  CHECK(blocks.covered == whole.covered);
+  CHECK(blocks.high_quality == whole.high_quality);
+  CHECK(blocks.kl_to_uniform == whole.kl_to_uniform);
+  CHECK_THROWS_WITH(add_mode_stats(blocks, samples, ring_modes(6), 0.02), Catch::Contains("6 modes added"));
+
+  // A row source, whole and its first 2,500 rows; a source without rows gives K zero counts.
+  TrueDistribution truth{"ring", {}, modes, 0.02};
+  MemorySource src(samples, {"x", "y"});
+  const ModeStats streamed = mode_stats(src, /*max_rows=*/-1, truth);
+  CHECK(streamed.rows == whole.rows);
+  CHECK(streamed.counts == whole.counts);
+  CHECK(streamed.kl_to_uniform == whole.kl_to_uniform);
+  REQUIRE(src.rewind());
+  std::vector<int64_t> first_rows(2500);
+  for (int64_t i = 0; i < 2500; ++i) first_rows[size_t(i)] = i;
+  const ModeStats prefix = mode_stats(src, /*max_rows=*/2500, truth);
+  const ModeStats expected = mode_stats(take_rows(samples, first_rows), modes, 0.02);
+  CHECK(prefix.rows == 2500);
+  CHECK(prefix.counts == expected.counts);
+  CHECK(prefix.high_quality == expected.high_quality);
+  MemorySource empty(Tensor(0, 2), {"x", "y"});
+  const ModeStats none = mode_stats(empty, -1, truth);
+  CHECK(none.rows == 0);
+  CHECK(none.counts == std::vector<int64_t>(8, 0));
+  CHECK(none.kl_to_uniform == Approx(std::log(8.0)));
+}
+
+TEST_CASE("check_known_modes refuses files without modes or of another width, naming them", "[modes]") {
+  using Catch::Contains;
+  const TrueDistribution ring{"ring", {{"modes", 8}}, ring_modes(8), 0.02};
+  CHECK_NOTHROW(check_known_modes(ring, "ring.h5", 2, "fake.h5"));
+  CHECK_THROWS_WITH(check_known_modes(TrueDistribution{}, "plain.h5", 2, "fake.h5"),
+                    Contains("plain.h5 records no true distribution") && Contains("gantool prepare --dist ring"));
+  CHECK_THROWS_WITH(check_known_modes(TrueDistribution{"moons", {}, Tensor(), 0}, "moons.h5", 2, "fake.h5"),
+                    Contains("moons.h5 holds data of the moons distribution, which has no known modes"));
+  CHECK_THROWS_WITH(check_known_modes(ring, "ring.h5", 3, "fake.h5"),
+                    Contains("fake.h5 has 3 columns but the modes of ring.h5 (ring) have 2"));
+  CHECK_THROWS_AS(check_known_modes(ring, "ring.h5", 3, "fake.h5"), Error);
 }

@@ -207,6 +207,7 @@ int run_gantool(int argc, char** argv) {
   add_sample_command(app);
   add_score_command(app);
   add_eval_jsd_command(app);
+  add_eval_modes_command(app);
   add_report_command(app);
   add_plot_command(app);
 

@@ -17,6 +17,7 @@ void add_train_command(CLI::App& app);
 void add_sample_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_eval_jsd_command(CLI::App& app);
+void add_eval_modes_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_plot_command(CLI::App& app);
 
