@@ -69,8 +69,9 @@ MemorySource::MemorySource(Tensor rows, std::vector<std::string> columns)
     : rows_(std::move(rows)), columns_(std::move(columns)) {}
 
 int64_t MemorySource::read(float* dst, int64_t max_rows) {
-  const int64_t n = std::min(max_rows, rows_.rows() - next_);
-  std::memcpy(dst, rows_.row(next_), static_cast<size_t>(n * rows_.cols()) * sizeof(float));
+  const int64_t n = std::max<int64_t>(0, std::min(max_rows, rows_.rows() - next_));
+  if (n > 0)  // (an empty Tensor has no data pointer to copy from, not even 0 bytes)
+    std::memcpy(dst, rows_.row(next_), static_cast<size_t>(n * rows_.cols()) * sizeof(float));
   first_ = next_;
   next_ += n;
   return n;
