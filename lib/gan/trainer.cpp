@@ -281,14 +281,17 @@ int training_threads(int requested, int64_t stored, const GanConfig& config) {
 std::optional<ModeStats> mode_coverage(Gan& gan, const ModelMeta& meta) {
   const TrueDistribution& truth = meta.schema.distribution;
   if (truth.modes.empty() || !(truth.mode_std > 0)) return std::nullopt;
-  const GanConfig& c = gan.config;
-  const int64_t n = 10000;
-  Tensor z(n, c.z_dim());
   Rng rng = make_rng(meta.seed, 3);
-  sample_noise(c.prior, rng, z.data(), z.size());
-  Tensor x = (c.ema > 0 ? gan.g_ema : gan.g).forward(z.data(), n);
-  denormalize_rows(meta.schema.normalization, x.data(), n, x.cols());
+  const Tensor x = generate_rows(gan.config.ema > 0 ? gan.g_ema : gan.g, gan.config, meta.schema.normalization, rng, 10000);
   return mode_stats(x, truth.modes, truth.mode_std);
+}
+
+Tensor generate_rows(Net& g, const GanConfig& c, const Normalization& norm, Rng& rng, int64_t n) {
+  Tensor z(n, c.z_dim());
+  sample_noise(c.prior, rng, z.data(), z.size());
+  Tensor x = g.forward(z.data(), n);
+  denormalize_rows(norm, x.data(), n, x.cols());
+  return x;
 }
 
 }  // namespace gantool

@@ -163,4 +163,8 @@ int training_threads(int requested, int64_t stored, const GanConfig& config);
 // 10,000 samples in data units; nothing when meta records no modes.
 std::optional<ModeStats> mode_coverage(Gan& gan, const ModelMeta& meta);
 
+// n rows of the generator g (n, data_dim) in data units: noise from c's prior drawn from rng,
+// G's output mapped back through `norm` (the training data's normalization).
+Tensor generate_rows(Net& g, const GanConfig& c, const Normalization& norm, Rng& rng, int64_t n);
+
 }  // namespace gantool

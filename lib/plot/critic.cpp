@@ -18,8 +18,11 @@ constexpr int64_t kMaxPanels = 16;
 // A panel from G and D as they were at `step`.
 CriticPanel make_panel(Net& g, Net& d, const GanConfig& c, const ModelMeta& meta, const CriticGrid& grid,
                        int64_t step, int64_t points) {
+  // G's samples from the noise of (seed, stream 5): the same noise for every snapshot, so
+  // that the panels show how G's map moved.
   const Normalization& norm = meta.schema.normalization;
-  return CriticPanel{step, critic_surface(d, c, norm, grid), generated_rows(g, c, norm, meta.seed, points)};
+  Rng rng = make_rng(meta.seed, 5);
+  return CriticPanel{step, critic_surface(d, c, norm, grid), generate_rows(g, c, norm, rng, points)};
 }
 
 }  // namespace
@@ -58,15 +61,6 @@ Tensor critic_surface(Net& d, const GanConfig& c, const Normalization& norm, con
   return surface;
 }
 
-Tensor generated_rows(Net& g, const GanConfig& c, const Normalization& norm, uint64_t seed, int64_t n) {
-  Tensor z(n, c.z_dim());
-  Rng rng = make_rng(seed, 5);
-  sample_noise(c.prior, rng, z.data(), z.size());
-  Tensor x = g.forward(z.data(), n);
-  denormalize_rows(norm, x.data(), n, x.cols());
-  return x;
-}
-
 CriticPicture critic_picture(const Gan& gan, const ModelMeta& meta, const Tensor& real, int64_t every,
                              int64_t points, const std::string& model) {
   const GanConfig& c = gan.config;
@@ -96,7 +90,10 @@ CriticPicture critic_picture(const Gan& gan, const ModelMeta& meta, const Tensor
       fail_usage("--every {} selects {} snapshots of {}; a picture holds at most {} panels: use a larger --every", every,
                  chosen.size() + final_too, model, kMaxPanels);
   }
-  Net g = (c.ema > 0 ? gan.g_ema : gan.g).copy(), d = gan.d.copy();
+  // One copy of each net (forward passes need their own buffers), loaded with each
+  // snapshot's parameters in turn, then with the final ones.
+  const Net& sampling = c.ema > 0 ? gan.g_ema : gan.g;
+  Net g = sampling.copy(), d = gan.d.copy();
   for (const Snapshot* s : chosen) {
     g.params.values = s->g;
     g.state.values = s->g_state;
@@ -104,8 +101,10 @@ CriticPicture critic_picture(const Gan& gan, const ModelMeta& meta, const Tensor
     p.panels.push_back(make_panel(g, d, c, meta, p.grid, s->step, shown));
   }
   if (chosen.empty() || chosen.back()->step != meta.steps_done) {
-    Net g_final = (c.ema > 0 ? gan.g_ema : gan.g).copy(), d_final = gan.d.copy();
-    p.panels.push_back(make_panel(g_final, d_final, c, meta, p.grid, meta.steps_done, shown));
+    g.params.values = sampling.params.values;
+    g.state.values = sampling.state.values;
+    d.params.values = gan.d.params.values;
+    p.panels.push_back(make_panel(g, d, c, meta, p.grid, meta.steps_done, shown));
   }
   return p;
 }

@@ -7,6 +7,7 @@
 
 #include "core/tensor.hpp"
 #include "gan/gan.hpp"
+#include "gan/trainer.hpp"
 #include "io/model_file.hpp"
 #include "plot/figures.hpp"
 
@@ -20,10 +21,6 @@ CriticGrid critic_grid(const Tensor& real, int64_t cells = 160);
 // that a point is real, for the cross-entropy losses, else the raw critic value. With
 // --pack m, D judges m copies of the point. `norm` maps data units to what D reads.
 Tensor critic_surface(Net& d, const GanConfig& c, const Normalization& norm, const CriticGrid& grid);
-
-// n rows of G (n, data_dim) in data units, from the noise of (seed, stream 5): the same
-// noise for every snapshot, so that panels show how G's map moved.
-Tensor generated_rows(Net& g, const GanConfig& c, const Normalization& norm, uint64_t seed, int64_t n);
 
 // The picture's panels: each snapshot whose step is a multiple of `every` (none when every is
 // 0), then the final model (unless the last snapshot is of its step); `points` real rows
