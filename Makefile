@@ -5,12 +5,15 @@ JOBS    ?= $(shell nproc)
 GANTOOL := $(BUILD)/gantool
 
 # Debian packages to build and test gantool (the tests compare with Python's numpy, scipy,
-# scikit-learn and pandas, and import real tables from r-cran-palmerpenguins and
-# python3-vega-datasets; `gantool plot` runs gnuplot, without X: gnuplot-nox).
+# scikit-learn, pandas and PIL, and import real tables from r-cran-palmerpenguins and
+# python3-vega-datasets; `gantool plot` runs gnuplot, without X: gnuplot-nox; PNG files and
+# gzipped idx files are read with libpng and zlib). dataset-fashion-mnist is data, not
+# code: the image tests read its files, and CI trains on a 2,000-image subset of it.
 PACKAGES := g++ make cmake pkg-config libdnnl-dev ocl-icd-opencl-dev libcli11-dev libfmt-dev \
             libhdf5-dev nlohmann-json3-dev libnanoflann-dev catch2 hdf5-tools python3 python3-h5py \
             python3-numpy python3-scipy python3-sklearn python3-pandas r-cran-palmerpenguins \
-            python3-vega-datasets gzip gnuplot-nox
+            python3-vega-datasets gzip gnuplot-nox libpng-dev zlib1g-dev python3-pil \
+            dataset-fashion-mnist
 # ... and for the benchmarks (the reference estimators of eval-jsd's validation too).
 BENCH_PACKAGES := time bc python3-scipy python3-sklearn
 # ... and for the fuzz targets (clang's libFuzzer; make fuzz).

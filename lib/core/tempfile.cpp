@@ -68,7 +68,10 @@ void release_slot(const std::string& path) {
 [[noreturn]] void die_of(int sig) {
   g_mutex.lock();
   for (int i = 0; i < kSlots; ++i)
-    if (g_used[i]) unlink(g_paths[i]);
+    if (g_used[i] && unlink(g_paths[i]) != 0 && errno == EISDIR) {  // a TempFolder (this is no signal handler)
+      std::error_code ignored;
+      fs::remove_all(g_paths[i], ignored);
+    }
   std::signal(sig, SIG_DFL);
   sigset_t one;
   sigemptyset(&one);
@@ -170,7 +173,7 @@ void remove_stale(const std::string& prefix) {
     const long pid = std::strtol(name.c_str() + start.size(), &rest, 10);
     if (pid <= 0 || *rest != '-' || writer_alive(static_cast<pid_t>(pid))) continue;
     std::error_code ignored;
-    fs::remove(it->path(), ignored);
+    fs::remove_all(it->path(), ignored);  // a file, or a TempFolder with its files
   }
 }
 
@@ -231,6 +234,43 @@ void TempFile::commit() {
   ::close(fd);
   std::lock_guard<std::mutex> lock(g_mutex);  // a signal's cleanup waits for the rename
   if (std::rename(temp_.c_str(), real_.c_str()) != 0) throw Error(write_error_message(target_, errno));
+  committed_ = true;
+  release_slot(temp_);
+}
+
+TempFolder::TempFolder(std::string target) : target_(std::move(target)) {
+  while (target_.size() > 1 && target_.back() == '/') target_.pop_back();
+  const fs::path real(target_);
+  const fs::path dir = real.has_parent_path() ? real.parent_path() : ".";
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) fail("{}: cannot write: folder '{}' does not exist", target_, dir.string());
+  if (fs::exists(fs::symlink_status(real, ec)) && !(fs::is_directory(real, ec) && fs::is_empty(real, ec)))
+    fail("{}: exists{}; name a new folder (or remove it)", target_, fs::is_directory(real, ec) ? " and is not empty" : " and is not a folder");
+  const std::string prefix = temp_prefix(target_);
+  remove_stale(prefix);
+  temp_ = fmt::format("{}{}-{}", prefix, getpid(), g_counter.fetch_add(1));
+  if (!fs::create_directory(temp_, ec)) throw Error(write_error_message(target_, ec.value() ? ec.value() : EIO));
+  claim_slot(temp_);
+}
+
+TempFolder::~TempFolder() {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  std::error_code ignored;
+  if (!committed_) fs::remove_all(temp_, ignored);
+  release_slot(temp_);
+}
+
+void TempFolder::commit() {
+  // Its files on disk before the rename.
+  const int fd = ::open(temp_.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0 || ::syncfs(fd) != 0) {
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    throw Error(write_error_message(target_, err));
+  }
+  ::close(fd);
+  std::lock_guard<std::mutex> lock(g_mutex);
+  if (std::rename(temp_.c_str(), target_.c_str()) != 0) throw Error(write_error_message(target_, errno));
   committed_ = true;
   release_slot(temp_);
 }

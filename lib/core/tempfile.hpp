@@ -36,6 +36,29 @@ class TempFile {
   bool committed_ = false;
 };
 
+// A temporary folder for the output folder `target` (e.g. `export -o pictures/`), named and
+// cleaned up as TempFile's temporaries are (a signal removes it with what it holds): the
+// target appears complete or not at all. commit() renames it to the target, which must not
+// exist by then, or be an empty folder.
+class TempFolder {
+ public:
+  explicit TempFolder(std::string target);
+  ~TempFolder();
+  TempFolder(const TempFolder&) = delete;
+  TempFolder& operator=(const TempFolder&) = delete;
+
+  const std::string& path() const { return temp_; }
+  const std::string& target() const { return target_; }
+
+  // Flushes the folder's files to disk and renames it to the target; throws Error on failure.
+  void commit();
+
+ private:
+  std::string target_;
+  std::string temp_;
+  bool committed_ = false;
+};
+
 // The prefix every temporary of `target` starts with (its folder included).
 std::string temp_prefix(const std::string& target);
 

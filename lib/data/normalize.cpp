@@ -13,6 +13,14 @@ const std::vector<std::string>& normalization_methods() {
   return names;
 }
 
+Normalization pixels_normalization(int64_t cols) {
+  Normalization norm;
+  norm.method = "pixels";
+  norm.shift.assign(static_cast<size_t>(cols), 127.5);
+  norm.scale.assign(static_cast<size_t>(cols), 127.5);
+  return norm;
+}
+
 Normalization fit_normalization(const std::string& method, const std::vector<ColumnStats>& stats,
                                 const std::vector<std::string>& columns) {
   GANTOOL_ASSERT(stats.size() == columns.size());
@@ -74,7 +82,7 @@ bool same_normalization(const Normalization& a, const Normalization& b) {
 void check_normalization(const Normalization& norm, int64_t cols, const std::string& file,
                          const std::string& where) {
   const auto& methods = normalization_methods();
-  if (std::find(methods.begin(), methods.end(), norm.method) == methods.end())
+  if (norm.method != "pixels" && std::find(methods.begin(), methods.end(), norm.method) == methods.end())
     fail("{}: {} names an unknown method '{}' (damaged file, or not written by gantool)", file, where, norm.method);
   if (norm.method == "none" && norm.shift.empty() && norm.scale.empty()) return;
   const auto n = static_cast<size_t>(cols);

@@ -11,13 +11,19 @@ namespace gantool {
 
 // normalized = (x − shift) / scale, column by column; method "none" has empty vectors.
 struct Normalization {
-  std::string method = "none";  // none | standard | minmax
+  std::string method = "none";  // none | standard | minmax | pixels
   std::vector<double> shift;    // one per column
   std::vector<double> scale;    // one per column, never 0
 };
 
 // The methods accepted by --normalize.
 const std::vector<std::string>& normalization_methods();
+
+// The one affine map of image pixels, 0..255 to [−1, 1] (a tanh generator's range): method
+// "pixels", shift 127.5 and scale 127.5 for each of `cols` columns. Images get one map for
+// all pixels, since per-column min-max would stretch the border pixels that are almost
+// always black.
+Normalization pixels_normalization(int64_t cols);
 
 // Fits `method` to column statistics: "standard" gives mean 0 and (population) std 1;
 // "minmax" maps [min, max] to [−1, 1], the range of a tanh generator output. A constant

@@ -260,15 +260,18 @@ void describe_data(ModelMeta& meta, const DatasetReader& reader, const std::stri
   meta.data_rows = rows.rows();
   meta.schema = data.schema;
   meta.schema.normalization =
-      training_normalization(normalize, data.schema.normalization, rows, column_names(data.schema));
+      training_normalization(normalize, data.schema.normalization, rows, column_names(data.schema),
+                             /*image=*/!data.image.empty());
 }
 
 Normalization training_normalization(const std::string& method, const Normalization& stored, const Tensor& rows,
-                                     const std::vector<std::string>& columns) {
+                                     const std::vector<std::string>& columns, bool image) {
   // G learns the data standardized: a scale near 1 suits its initialization and Adam.
   if (method == "none" || (method == "auto" && stored.method != "none")) return stored;
-  if (method != "auto" && method != "standard" && method != "minmax")
-    fail_usage("--normalize must be auto, none, standard or minmax (got '{}')", method);
+  if (method != "auto" && method != "standard" && method != "minmax" && method != "pixels")
+    fail_usage("--normalize must be auto, none, standard, minmax or pixels (got '{}')", method);
+  // Images: one map for every pixel (renormalized from what is stored, as rows are read).
+  if (method == "pixels" || (method == "auto" && image)) return pixels_normalization(rows.cols());
   return fit_normalization_to_rows(method == "auto" ? "standard" : method, stored, rows.data(), rows.rows(),
                                    rows.cols(), columns);
 }

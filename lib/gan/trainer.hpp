@@ -150,10 +150,11 @@ void describe_data(ModelMeta& meta, const DatasetReader& reader, const std::stri
 
 // The normalization a new run trains in, for rows (n, cols) stored in normalization `stored`:
 // method "none" keeps `stored`, and so does "auto" when `stored` is not "none"; else
-// "standard" (for auto) or "minmax" fitted on the rows in data units. Throws UsageError
-// naming --normalize for another method.
+// "standard" (for auto) or "minmax" fitted on the rows in data units, or "pixels" (one map
+// of 0..255 to [-1, 1], data/normalize.hpp), which "auto" picks for an `image` dataset.
+// Throws UsageError naming --normalize for another method.
 Normalization training_normalization(const std::string& method, const Normalization& stored, const Tensor& rows,
-                                     const std::vector<std::string>& columns);
+                                     const std::vector<std::string>& columns, bool image = false);
 
 // The thread count of a run: `requested` (>0) or OMP_NUM_THREADS when set; else the count the
 // resumed run used (stored > 0, as an exact continuation needs); else default_threads.

@@ -12,6 +12,7 @@
 #include "core/threads.hpp"
 #include "core/tempfile.hpp"
 #include "core/version.hpp"
+#include "data/image.hpp"
 #include "io/h5.hpp"
 #include "io/schema_file.hpp"
 #include "io/table_file.hpp"
@@ -141,23 +142,32 @@ DatasetReader::DatasetReader(const DataRef& ref) : impl_(std::make_unique<Impl>(
   std::vector<hsize_t> dims(static_cast<size_t>(std::max(d.rank, 1)), 0);
   if (d.rank > 0) H5Sget_simple_extent_dims(d.space.get(), dims.data(), nullptr);
   if (d.rank == 0) fail("{}: dataset is a scalar; expected 2-D [rows, columns] or 1-D", d.name);
-  if (d.rank != 1 && d.rank != 2)
-    fail("{}: dataset is {}-D (shape {}); expected 2-D [rows, columns] or 1-D", d.name, d.rank,
-         fmt::join(dims, "×"));
+  if (d.rank != 1 && d.rank != 2 && d.rank != 4)
+    fail("{}: dataset is {}-D (shape {}); expected 2-D [rows, columns], 1-D, or 4-D images (N, C, H, W)", d.name,
+         d.rank, fmt::join(dims, "×"));
   d.rows = static_cast<int64_t>(dims[0]);
-  d.cols = d.rank == 2 ? static_cast<int64_t>(dims[1]) : 1;
-  if (d.cols == 0) fail("{}: dataset has no columns", d.name);
   // Rows stream, columns do not: a row and the column names must fit in memory (found by
   // fuzzing: a damaged shape claimed 2^27 columns).
-  if (d.rank == 2 && dims[1] > static_cast<hsize_t>(kMaxColumns))
-    fail("{}: dataset has {} columns, more than gantool reads ({}); a damaged file, or select fewer columns",
-         d.name, d.cols, kMaxColumns);
+  double width = 1;
+  for (int k = 1; k < d.rank; ++k) width *= static_cast<double>(dims[static_cast<size_t>(k)]);
+  if (width > static_cast<double>(kMaxColumns))
+    fail("{}: dataset has {} columns{}, more than gantool reads ({}); a damaged file, or select fewer columns",
+         d.name, width, d.rank == 4 ? fmt::format(" (images of {})", fmt::join(dims.begin() + 1, dims.end(), "×")) : "",
+         kMaxColumns);
+  d.cols = static_cast<int64_t>(width);
+  if (d.cols == 0) fail("{}: dataset has no columns", d.name);
+  if (d.rank == 4)
+    d.meta.image = {static_cast<int64_t>(dims[1]), static_cast<int64_t>(dims[2]), static_cast<int64_t>(dims[3])};
   check_stored(d.dataset.get(), ref.path + ":" + ref.dataset);
 
   read_root_meta(d.file.get(), d.meta);
   // /normalization and /synthetic describe /data only.
   d.meta.schema = ref.dataset == "/data" ? read_schema(d.file.get(), d.cols, kDatasetSchema, d.name)
                                          : continuous_schema(read_column_names(d.dataset.get(), d.cols));
+  if (!d.meta.image.empty()) {  // pixels are named by their place, never stored
+    const std::vector<std::string> names = pixel_column_names(d.meta.image);
+    for (size_t c = 0; c < names.size(); ++c) d.meta.schema.columns[c].name = names[c];
+  }
 }
 
 DatasetReader::~DatasetReader() = default;
@@ -175,8 +185,10 @@ void DatasetReader::read(int64_t first, int64_t n, float* dst) {
   GANTOOL_ASSERT(first >= 0 && n >= 0 && first + n <= d.rows);
   if (n == 0) return;
   if (d.table) return d.read_table(first, n, dst);
-  const hsize_t start[2] = {static_cast<hsize_t>(first), 0};
-  const hsize_t count[2] = {static_cast<hsize_t>(n), static_cast<hsize_t>(d.cols)};  // rank 1: count[0]
+  hsize_t start[4] = {static_cast<hsize_t>(first), 0, 0, 0};
+  hsize_t count[4] = {static_cast<hsize_t>(n), static_cast<hsize_t>(d.cols), 0, 0};  // rank 1: count[0]
+  if (d.rank == 4)
+    for (size_t k = 0; k < 3; ++k) count[k + 1] = static_cast<hsize_t>(d.meta.image[k]);
   H5Sselect_hyperslab(d.space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
   // The memory space has the selection's own shape, so HDF5 copies whole rows instead of
   // iterating element by element (several times faster).
@@ -240,7 +252,21 @@ struct Series {
   int64_t cols = 0;
   H5Id dataset;
   Tensor buffer;  // (chunk_rows, cols): rows waiting for a whole chunk
+  std::vector<int64_t> image;  // {C, H, W}: stored as (N, C, H, W) uint8 pixels
 };
+
+// Creates the dataset file's /labels: int64 (N) with attribute "names".
+void write_labels(hid_t file, const Labels& labels) {
+  const hsize_t n = labels.values.size();
+  H5Id space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_obj_track_times(dcpl.get(), false);
+  H5Id dataset(H5Dcreate2(file, "labels", H5T_STD_I64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose);
+  if (!dataset) fail_write(file, "create dataset /labels");
+  if (n > 0 && H5Dwrite(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, labels.values.data()) < 0)
+    fail_write(file, "write /labels");
+  write_attr(dataset.get(), "names", labels.names);
+}
 
 struct DatasetWriter::Impl {
   TempFile temp;
@@ -250,19 +276,30 @@ struct DatasetWriter::Impl {
   int64_t chunk_rows = 0;
   int64_t buffered = 0;
   DatasetMeta meta;
+  std::vector<uint8_t> pixels;    // image mode: a chunk of rows as bytes
+  std::optional<Labels> labels;   // written as /labels at commit()
 
   explicit Impl(const std::string& path) : temp(path) {}
 
+  // The shape of `rows` rows of s: (rows, cols), or (rows, C, H, W) for images.
+  static std::vector<hsize_t> shape_of(const Series& s, hsize_t rows) {
+    std::vector<hsize_t> dims = {rows, static_cast<hsize_t>(s.cols)};
+    if (!s.image.empty()) dims = {rows, static_cast<hsize_t>(s.image[0]), static_cast<hsize_t>(s.image[1]),
+                                  static_cast<hsize_t>(s.image[2])};
+    return dims;
+  }
+
   void create_dataset(Series& s, int64_t chunk) {
-    const hsize_t dims[2] = {0, static_cast<hsize_t>(s.cols)};
-    const hsize_t maxdims[2] = {H5S_UNLIMITED, static_cast<hsize_t>(s.cols)};
-    const hsize_t chunk_dims[2] = {static_cast<hsize_t>(chunk), static_cast<hsize_t>(s.cols)};
-    H5Id space(H5Screate_simple(2, dims, maxdims), H5Sclose);
+    const std::vector<hsize_t> dims = shape_of(s, 0), chunk_dims = shape_of(s, static_cast<hsize_t>(chunk));
+    std::vector<hsize_t> maxdims = dims;
+    maxdims[0] = H5S_UNLIMITED;
+    const int rank = static_cast<int>(dims.size());
+    H5Id space(H5Screate_simple(rank, dims.data(), maxdims.data()), H5Sclose);
     H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-    H5Pset_chunk(dcpl.get(), 2, chunk_dims);
+    H5Pset_chunk(dcpl.get(), rank, chunk_dims.data());
     H5Pset_obj_track_times(dcpl.get(), false);
-    s.dataset = H5Id(H5Dcreate2(file.get(), s.name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT,
-                                dcpl.get(), H5P_DEFAULT),
+    const hid_t type = s.image.empty() ? H5T_IEEE_F32LE : H5T_STD_U8LE;
+    s.dataset = H5Id(H5Dcreate2(file.get(), s.name.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                      H5Dclose);
     if (!s.dataset) fail_write(file.get(), fmt::format("create dataset /{}", s.name));
   }
@@ -271,16 +308,22 @@ struct DatasetWriter::Impl {
     for (Series& s : series) {
       if (!s.dataset) create_dataset(s, chunk_rows);
       if (buffered == 0) continue;
-      const hsize_t new_dims[2] = {static_cast<hsize_t>(rows + buffered), static_cast<hsize_t>(s.cols)};
-      const hsize_t start[2] = {static_cast<hsize_t>(rows), 0};
-      const hsize_t count[2] = {static_cast<hsize_t>(buffered), static_cast<hsize_t>(s.cols)};
-      if (H5Dset_extent(s.dataset.get(), new_dims) < 0) fail_write(file.get(), fmt::format("grow /{}", s.name));
+      const std::vector<hsize_t> new_dims = shape_of(s, static_cast<hsize_t>(rows + buffered));
+      const std::vector<hsize_t> count = shape_of(s, static_cast<hsize_t>(buffered));
+      std::vector<hsize_t> start(count.size(), 0);
+      start[0] = static_cast<hsize_t>(rows);
+      if (H5Dset_extent(s.dataset.get(), new_dims.data()) < 0) fail_write(file.get(), fmt::format("grow /{}", s.name));
       H5Id space(H5Dget_space(s.dataset.get()), H5Sclose);
-      H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
-      H5Id memspace(H5Screate_simple(2, count, nullptr), H5Sclose);
-      if (H5Dwrite(s.dataset.get(), H5T_NATIVE_FLOAT, memspace.get(), space.get(), H5P_DEFAULT,
-                   s.buffer.data()) < 0)
-        fail_write(file.get(), fmt::format("write rows of /{}", s.name));
+      H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+      H5Id memspace(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), H5Sclose);
+      herr_t written = 0;
+      if (s.image.empty()) {
+        written = H5Dwrite(s.dataset.get(), H5T_NATIVE_FLOAT, memspace.get(), space.get(), H5P_DEFAULT, s.buffer.data());
+      } else {
+        for (int64_t i = 0; i < buffered * s.cols; ++i) pixels[static_cast<size_t>(i)] = pixel_byte(s.buffer.data()[i]);
+        written = H5Dwrite(s.dataset.get(), H5T_NATIVE_UINT8, memspace.get(), space.get(), H5P_DEFAULT, pixels.data());
+      }
+      if (written < 0) fail_write(file.get(), fmt::format("write rows of /{}", s.name));
     }
     check_written(file.get());  // a full disk stops the work at once
     rows += buffered;
@@ -291,9 +334,14 @@ struct DatasetWriter::Impl {
     const hid_t root = file.get();
     write_root_meta(root, meta, kDatasetFormatVersion);
     GANTOOL_ASSERT(width(meta.schema) == series.front().cols);
-    write_schema_columns(root, meta.schema, kDatasetSchema);
+    if (meta.image.empty()) write_schema_columns(root, meta.schema, kDatasetSchema);
+    else write_attr(root, "image", meta.image);  // pixel columns are named by their place
     for (size_t i = 1; i < series.size(); ++i) write_attr(series[i].dataset.get(), "columns", series[i].columns);
     write_schema_description(root, meta.schema, kDatasetSchema);
+    if (labels) {
+      GANTOOL_ASSERT(static_cast<int64_t>(labels->values.size()) == rows);
+      write_labels(root, *labels);
+    }
   }
 };
 
@@ -304,16 +352,21 @@ DatasetWriter::DatasetWriter(const std::string& path, int64_t cols, DatasetMeta 
   Impl& d = *impl_;
   d.meta = std::move(meta);
   if (d.meta.schema.columns.empty()) d.meta.schema = continuous_schema(default_column_names(cols));
-  d.series.push_back({"data", {}, cols, {}, {}});  // columns from meta at commit()
+  d.series.push_back({"data", {}, cols, {}, {}, d.meta.image});  // columns from meta at commit()
+  if (!d.meta.image.empty()) {
+    GANTOOL_ASSERT(image_size(d.meta.image) == cols && d.meta.schema.normalization.method == "none");
+    d.meta.schema = continuous_schema(pixel_column_names(d.meta.image));
+  }
   int64_t widest = cols;
   if (companion) {
     const auto width = static_cast<int64_t>(companion->columns.size());
     GANTOOL_ASSERT(width > 0 && companion->name != "data");
-    d.series.push_back({companion->name, companion->columns, width, {}, {}});
+    d.series.push_back({companion->name, companion->columns, width, {}, {}, {}});
     widest = std::max(widest, width);
   }
   d.chunk_rows = chunk_rows_for(widest);
   for (Series& s : d.series) s.buffer = Tensor(d.chunk_rows, s.cols);
+  if (!d.meta.image.empty()) d.pixels.resize(static_cast<size_t>(d.chunk_rows * cols));
   d.file = create_h5(d.temp.path(), d.temp.target());
 }
 
@@ -339,6 +392,7 @@ void DatasetWriter::append(const float* rows, int64_t n, const float* companion_
 int64_t DatasetWriter::rows() const { return impl_->rows + impl_->buffered; }
 int64_t DatasetWriter::cols() const { return impl_->series.front().cols; }
 DatasetMeta& DatasetWriter::meta() { return impl_->meta; }
+void DatasetWriter::set_labels(Labels labels) { impl_->labels = std::move(labels); }
 
 void DatasetWriter::commit() {
   Impl& d = *impl_;
@@ -350,6 +404,43 @@ void DatasetWriter::commit() {
   for (Series& s : d.series) s.dataset.reset();
   close_h5(d.file);
   d.temp.commit();
+}
+
+std::optional<Labels> read_labels(const std::string& path) {
+  H5Id file = open_h5_read(path);
+  if (!h5_exists(file.get(), "/labels")) return std::nullopt;
+  const std::string what = path + ":/labels";
+  H5Id dataset = open_dataset(file.get(), "/labels", path);
+  const std::vector<int64_t> shape = dataset_shape(file.get(), "/labels", path);
+  H5Id type(H5Dget_type(dataset.get()), H5Tclose);
+  if (shape.size() != 1 || H5Tget_class(type.get()) != H5T_INTEGER)
+    fail("{}: is not a 1-D integer dataset (shape {}, {}); the class of each image is expected there", what,
+         fmt::join(shape, "×"), type_name(type.get()));
+  if (h5_exists(file.get(), "/data")) {
+    const std::vector<int64_t> data = dataset_shape(file.get(), "/data", path);
+    if (!data.empty() && data[0] != shape[0])
+      fail("{}: holds {} labels for {} rows of /data (damaged file, or not written by gantool)", what, shape[0],
+           data[0]);
+  }
+  check_stored(dataset.get(), what);
+  Labels labels;
+  labels.values.resize(static_cast<size_t>(shape[0]));
+  if (shape[0] > 0 && H5Dread(dataset.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, labels.values.data()) < 0)
+    fail("{}: cannot read: the file is truncated or damaged", what);
+  int64_t classes = 0;
+  for (size_t i = 0; i < labels.values.size(); ++i) {
+    if (labels.values[i] < 0) fail("{}: row {} has label {}; labels are classes 0, 1, ... (damaged file?)", what, i, labels.values[i]);
+    classes = std::max(classes, labels.values[i] + 1);
+  }
+  if (auto names = read_strings_attr(dataset.get(), "names")) {
+    labels.names = std::move(*names);
+    if (static_cast<int64_t>(labels.names.size()) < classes)
+      fail("{}: names {} classes but holds label {} (damaged file, or not written by gantool)", what,
+           labels.names.size(), classes - 1);
+  } else {
+    for (int64_t k = 0; k < classes; ++k) labels.names.push_back(std::to_string(k));
+  }
+  return labels;
 }
 
 bool is_hdf5_file(const std::string& path) {

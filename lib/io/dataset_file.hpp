@@ -1,5 +1,8 @@
 // Dataset files: a 2-D float32 HDF5 dataset /data [rows, columns], chunked by rows, with
 // column names, provenance, normalization and (for synthetic data) the true distribution.
+// An image dataset stores /data as (N, C, H, W) uint8 pixels instead, with root attribute
+// "image" = [C, H, W], and reads as rows (N, C·H·W) of pixel values 0..255 in CHW order; it
+// may have /labels, the class of each image.
 // Reading and writing stream by row blocks (hyperslabs), so memory does not grow with the
 // file. The layout is documented in README.md, "File formats".
 #pragma once
@@ -40,7 +43,21 @@ struct DatasetMeta {
   std::optional<uint64_t> seed;      // the seed, when randomness was involved
   // Further root attributes a command records (written only; e.g. sample's acceptance rate).
   std::vector<std::pair<std::string, double>> attributes;
+  // {C, H, W} for an image dataset (/data stored (N, C, H, W) uint8, read as rows of C·H·W
+  // pixel values 0..255, columns named c0y0x0, c0y0x1, ...), else empty.
+  std::vector<int64_t> image;
 };
+
+// The class of each row of a dataset file, and the names of the classes.
+struct Labels {
+  std::vector<int64_t> values;     // (N) the class of each row, 0 .. names.size() - 1
+  std::vector<std::string> names;  // (K) the name of each class
+};
+
+// The labels of the dataset file at `path`: /labels, int64 (N), with the class names in its
+// attribute "names" ("0", "1", ... when it has none); nullopt when the file has no /labels.
+// Throws Error naming the file when /labels does not match /data's rows or names no class.
+std::optional<Labels> read_labels(const std::string& path);
 
 // A second dataset written row for row beside /data (e.g. /latent: the noise behind each
 // sample).
@@ -54,7 +71,8 @@ inline constexpr const char* kDatasetFormat = "gantool-dataset";
 inline constexpr int64_t kDatasetFormatVersion = 1;
 
 // Reads any 1-D or 2-D numeric dataset (integer or float, any byte order, chunked or
-// contiguous, e.g. written by h5py) as float32 rows; a 1-D dataset is one column.
+// contiguous, e.g. written by h5py) as float32 rows; a 1-D dataset is one column, a 4-D
+// one (N, C, H, W) images whose rows are C·H·W values (meta().image says their shape).
 class DatasetReader {
  public:
   // Opens and validates; throws Error naming the file and dataset (missing file, not
@@ -89,6 +107,8 @@ class DatasetReader {
 
 // Writes a dataset file under a temporary name; commit() completes it and renames it to
 // `path`. Destroyed without commit(), it leaves nothing behind.
+// Image mode, when meta.image is set ({C, H, W}, cols = C·H·W, normalization "none"): rows
+// are pixel values, rounded and clamped to 0..255 (NaN: 0) and stored as (N, C, H, W) uint8.
 class DatasetWriter {
  public:
   DatasetWriter(const std::string& path, int64_t cols, DatasetMeta meta,
@@ -99,8 +119,10 @@ class DatasetWriter {
   void append(const float* rows, int64_t n, const float* companion_rows = nullptr);
   int64_t rows() const;
   int64_t cols() const;
-  // The metadata written at commit(); it may still be completed until then.
+  // The metadata written at commit(); it may still be completed until then (but for image).
   DatasetMeta& meta();
+  // Labels to write as /labels at commit(), one per row then written.
+  void set_labels(Labels labels);
   // Writes the metadata, closes the file and renames it into place.
   void commit();
 

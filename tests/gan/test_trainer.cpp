@@ -194,6 +194,29 @@ TEST_CASE("trainer: the normalization to train in", "[train]") {
   CHECK_THROWS_WITH(training_normalization("zscore", none, rows, columns), Catch::Contains("--normalize"));
 }
 
+TEST_CASE("trainer: images train in one map of every pixel, 0..255 to [-1, 1]", "[train][image]") {
+  // Two pixels: a border pixel that is almost always 0 and one that spans 0..255.
+  Tensor rows(4, 2);
+  const float values[] = {0, 0, 0, 255, 3, 100, 0, 30};
+  std::copy(values, values + 8, rows.data());
+  const std::vector<std::string> columns = {"c0y0x0", "c0y0x1"};
+  const Normalization none;
+  const Normalization pixels = training_normalization("auto", none, rows, columns, /*image=*/true);
+  CHECK(pixels.method == "pixels");
+  CHECK(pixels.shift == std::vector<double>{127.5, 127.5});
+  CHECK(pixels.scale == std::vector<double>{127.5, 127.5});
+  // 0 → −1 and 255 → 1 in every column, the border pixel included (minmax would map its 3 to 1).
+  Tensor mapped = rows;
+  normalize_rows(pixels, mapped.data(), 4, 2);
+  CHECK(mapped.row(0)[0] == -1);
+  CHECK(mapped.row(1)[1] == 1);
+  CHECK(mapped.row(2)[0] == Approx(-1 + 3 / 127.5));
+  CHECK(training_normalization("minmax", none, rows, columns, /*image=*/true).method == "minmax");
+  CHECK(training_normalization("pixels", none, rows, columns).method == "pixels");
+  CHECK(training_normalization("auto", none, rows, columns).method == "standard");  // not images
+  check_normalization(pixels, 2, "model.h5", "/training_data");                     // a known method
+}
+
 TEST_CASE("trainer: a resume keeps its thread count unless told; the model-defining flags", "[train]") {
   const GanConfig small = tiny_config();
   CHECK(training_threads(2, 3, small) == 2);
