@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "core/error.hpp"
+#include "data/image.hpp"
 #include "data/normalize.hpp"
 #include "data/stats.hpp"
 #include "io/dataset_file.hpp"
@@ -115,6 +116,95 @@ void print_dataset(DatasetReader& reader, const std::vector<ColumnStats>& stats,
   }
 }
 
+// ---- image datasets -------------------------------------------------------------
+
+// Statistics of each channel's pixels over every image (streamed).
+std::vector<ColumnStats> channel_stats(DatasetReader& reader) {
+  const std::vector<int64_t>& shape = reader.meta().image;
+  const int64_t plane = shape[1] * shape[2];
+  std::vector<ColumnStats> stats(static_cast<size_t>(shape[0]));
+  const int64_t block = block_rows(reader.cols());
+  Tensor rows(block, reader.cols());
+  for (int64_t first = 0; first < reader.rows(); first += block) {
+    const int64_t n = std::min(block, reader.rows() - first);
+    reader.read(first, n, rows.data());
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t c = 0; c < shape[0]; ++c) {  // the channel's pixels as one column of `plane` values
+        std::vector<ColumnStats> one = {stats[static_cast<size_t>(c)]};
+        accumulate(one, rows.row(r) + c * plane, plane, 1);
+        stats[static_cast<size_t>(c)] = one[0];
+      }
+  }
+  return stats;
+}
+
+// Images per class, in class order.
+std::vector<int64_t> class_counts(const Labels& labels) {
+  std::vector<int64_t> counts(labels.names.size(), 0);
+  for (const int64_t v : labels.values) ++counts[static_cast<size_t>(v)];
+  return counts;
+}
+
+const char* channel_name(int64_t channels, int64_t c) {
+  static const char* rgb[] = {"red", "green", "blue"};
+  return channels == 3 ? rgb[c] : channels == 1 ? "grey" : "";
+}
+
+void print_images(DatasetReader& reader, const std::optional<Labels>& labels, bool json) {
+  const DatasetMeta& meta = reader.meta();
+  const std::vector<ColumnStats> stats = channel_stats(reader);
+  const int64_t channels = meta.image[0];
+  if (json) {
+    nlohmann::json j = {{"file", reader.ref().path}, {"dataset", reader.ref().dataset}, {"kind", "images"},
+                        {"rows", reader.rows()}, {"cols", reader.cols()}, {"image", meta.image},
+                        {"type", reader.type()}};
+    auto& per_channel = j["channels"] = nlohmann::json::array();
+    for (int64_t c = 0; c < channels; ++c) {
+      const ColumnStats& st = stats[static_cast<size_t>(c)];
+      const auto number = [&](double v) { return st.count > 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
+      per_channel.push_back({{"name", channel_name(channels, c)}, {"mean", number(st.mean)},
+                             {"std", number(st.stddev())}, {"min", number(st.min)}, {"max", number(st.max)}});
+    }
+    j["labels"] = labels ? nlohmann::json{{"names", labels->names}, {"counts", class_counts(*labels)}}
+                         : nlohmann::json(nullptr);
+    j["normalization"] = meta.schema.normalization.method == "none"
+                             ? nlohmann::json(nullptr)
+                             : nlohmann::json{{"method", meta.schema.normalization.method}};
+    j["provenance"] = {{"gantool_version", meta.version}, {"command", meta.command}, {"source", meta.source}};
+    j["provenance"]["seed"] = meta.seed ? nlohmann::json(*meta.seed) : nlohmann::json(nullptr);
+    j["other_datasets"] = nlohmann::json::array();
+    fmt::print("{}\n", j.dump());
+    return;
+  }
+  fmt::print("{}: image dataset {}, {} images of {} ({} pixels)\n", reader.ref().path, reader.ref().dataset,
+             reader.rows(), image_shape_text(meta.image), reader.type());
+  if (!meta.command.empty()) fmt::print("  made by        {}  (gantool {})\n", meta.command, meta.version);
+  if (!meta.source.empty())
+    fmt::print("  source         {}{}\n", meta.source, meta.seed ? fmt::format(", seed {}", *meta.seed) : "");
+  if (meta.schema.normalization.method == "none")
+    fmt::print("  normalization  none (pixel values; train maps 0..255 to [-1, 1])\n");
+  else
+    fmt::print("  normalization  {}: stored = (x - shift) / scale\n", meta.schema.normalization.method);
+  for (int64_t c = 0; c < channels; ++c) {
+    const ColumnStats& st = stats[static_cast<size_t>(c)];
+    if (st.count == 0) continue;
+    fmt::print("  {:<14} mean {:.6g}, std {:.6g}, min {:.6g}, max {:.6g}\n",
+               channels == 1 ? std::string("pixels") : fmt::format("{} pixels", channel_name(channels, c)), st.mean,
+               st.stddev(), st.min, st.max);
+  }
+  if (!labels) {
+    fmt::print("  labels         none\n");
+    return;
+  }
+  const std::vector<int64_t> counts = class_counts(*labels);
+  fmt::print("  labels         {} classes (/labels)\n", labels->names.size());
+  size_t name_width = 5;
+  for (const std::string& name : labels->names) name_width = std::max(name_width, name.size());
+  fmt::print("    {:>5}  {:<{}}  {:>8}\n", "label", "class", name_width, "images");
+  for (size_t k = 0; k < counts.size(); ++k)
+    fmt::print("    {:>5}  {:<{}}  {:>8}\n", k, labels->names[k], name_width, counts[k]);
+}
+
 // "2 → 128 → 128 → 2 (relu, output identity)" for an MLP, else the spec's text.
 std::string describe(const NetSpec& spec, bool output) {
   MlpFlags f;
@@ -193,8 +283,12 @@ void print_model(const std::string& path, bool json) {
   fmt::print("  discriminator  {}, {} parameters\n", describe(c.d, /*output=*/false), gan.d.params.count());
   fmt::print("  optimizers     G {} lr {}, D {} lr {}\n", optimizer_kind_name(c.opt_g.kind), c.opt_g.lr,
              optimizer_kind_name(c.opt_d.kind), c.opt_d.lr);
-  fmt::print("  data           {} ({} rows; columns {}; normalization {})\n", meta.data_source, meta.data_rows,
-             fmt::join(column_names(meta.schema), ", "), meta.schema.normalization.method);
+  const std::vector<std::string> columns = column_names(meta.schema);
+  const std::string listed = columns.size() <= 16 ? fmt::format("columns {}", fmt::join(columns, ", "))
+                                                  : fmt::format("{} columns, {} … {}", columns.size(), columns.front(),
+                                                                columns.back());  // e.g. an image's pixels
+  fmt::print("  data           {} ({} rows; {}; normalization {})\n", meta.data_source, meta.data_rows, listed,
+             meta.schema.normalization.method);
   if (!meta.tabular.columns.empty()) {
     int64_t numeric = 0, modes = 0;
     for (size_t i = 0; i < meta.tabular.columns.size(); ++i)
@@ -257,6 +351,10 @@ void run_info(const InfoOptions& opt) {
           others.push_back(e);
     }
     DatasetReader reader(ref);
+    if (!reader.meta().image.empty()) {
+      print_images(reader, ref.dataset == "/data" ? read_labels(ref.path) : std::nullopt, opt.json);
+      continue;
+    }
     const bool denormalize = opt.denormalize && reader.meta().schema.normalization.method != "none";
     const std::vector<ColumnStats> stats = column_stats(reader, denormalize);
     if (opt.json) {

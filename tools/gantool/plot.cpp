@@ -2,7 +2,9 @@
 // histories, and the discriminator's surface over the plane. Binds the flags of each verb,
 // reads the files, and hands plain data to the library's figures.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <memory>
 
 #include <fmt/format.h>
@@ -14,12 +16,15 @@
 #include "data/normalize.hpp"
 #include "gan/losses.hpp"
 #include "io/csv_table.hpp"
+#include "data/image.hpp"
 #include "io/dataset_file.hpp"
 #include "io/model_file.hpp"
+#include "io/png.hpp"
 #include "io/table_file.hpp"
 #include "plot/critic.hpp"
 #include "plot/figures.hpp"
 #include "plot/gnuplot.hpp"
+#include "plot/image_grid.hpp"
 
 namespace gantool {
 
@@ -31,6 +36,7 @@ struct PlotOptions {
   std::string columns;  // samples
   std::string data;     // critic
   int64_t every = 0, points = 2000;
+  int64_t grid_rows = 8, grid_cols = 8, scale = 3;  // grid
   bool quiet = false;
 };
 
@@ -216,6 +222,45 @@ void run_plot_critic(const PlotOptions& opt) {
   draw(critic_figure(picture, title), opt, FigureSize{std::min<int64_t>(560 * cols, 2400), std::min<int64_t>(480 * rows, 2000)});
 }
 
+void run_plot_grid(const PlotOptions& opt) {
+  const std::string& input = opt.inputs[0];
+  std::string extension = std::filesystem::path(opt.out).extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (extension != ".png") fail_usage("plot grid writes PNG (exact pixels): name the output FILE.png (got {})", opt.out);
+  for (const auto& [flag, value] : {std::pair{"--rows", opt.grid_rows}, std::pair{"--cols", opt.grid_cols}})
+    if (value < 1 || value > 100) fail_usage("{} must be 1 to 100 (got {})", flag, value);
+  if (opt.scale < 1 || opt.scale > 16) fail_usage("--scale must be 1 to 16 (got {})", opt.scale);
+  refuse_overwrite(opt.out, "-o", parse_data_ref(input).path);
+  if (is_model_file(input))
+    fail_usage("{} is a model file: draw its images first (gantool sample --model {} -n 64 -o fake.h5), then plot "
+               "grid fake.h5", input, input);
+  DatasetReader reader(parse_data_ref(input));
+  const std::vector<int64_t>& shape = reader.meta().image;
+  if (shape.empty())
+    fail("{}: is not an image dataset ({} rows × {} columns); plot grid draws images (prepare --from idx files or a "
+         "folder of PNG files makes them), plot samples draws rows", reader.ref().display(), reader.rows(),
+         reader.cols());
+  if (shape[0] != 1 && shape[0] != 3)
+    fail("{}: images of {} channels; plot grid draws grey (1) or RGB (3) images", reader.ref().display(), shape[0]);
+  if (reader.rows() == 0) fail("{}: holds no images to draw", reader.ref().display());
+  GridOptions grid;
+  grid.rows = opt.grid_rows;
+  grid.cols = opt.grid_cols;
+  grid.scale = opt.scale;
+  const double pixels = static_cast<double>(grid.rows * (shape[1] + grid.gap) * grid.scale) *
+                        static_cast<double>(grid.cols * (shape[2] + grid.gap) * grid.scale);
+  if (pixels > 1e8) fail_usage("a grid of {} × {} images of {} at --scale {} would be too large; lower them",
+                               grid.rows, grid.cols, image_shape_text(shape), grid.scale);
+  const int64_t n = std::min(reader.rows(), grid.rows * grid.cols);
+  Tensor images(n, reader.cols());
+  reader.read(0, n, images.data());
+  const Image picture = image_grid(images.data(), n, shape, grid);
+  write_png(opt.out, picture);
+  if (!opt.quiet)
+    fmt::print(stderr, "plot: wrote {} ({} × {} pixels: {} images of {}, scale {})\n", opt.out, picture.width,
+               picture.height, n, image_shape_text(shape), grid.scale);
+}
+
 // The flags every verb has.
 void add_common(CLI::App* cmd, PlotOptions& opt) {
   cmd->add_option("-o,--out", opt.out, "The picture: FILE.png, FILE.svg or FILE.pdf")->required();
@@ -230,7 +275,7 @@ void add_common(CLI::App* cmd, PlotOptions& opt) {
 
 void add_plot_command(CLI::App& app) {
   auto opt = std::make_shared<PlotOptions>();
-  CLI::App* plot = app.add_subcommand("plot", "Draw pictures of data, samples, training and the discriminator (gnuplot)");
+  CLI::App* plot = app.add_subcommand("plot", "Draw pictures of data, samples, training and the discriminator (gnuplot), and grids of images");
   plot->require_subcommand(1);
   plot->footer(
       "Pictures are drawn by gnuplot (Debian's gnuplot-nox); the output's extension picks PNG, SVG or PDF.\n"
@@ -274,6 +319,22 @@ void add_plot_command(CLI::App& app) {
   critic->add_option("--points", opt->points, "Real and generated points drawn in each panel")->capture_default_str();
   add_common(critic, *opt);
   critic->callback([opt] { run_plot_critic(*opt); });
+
+  CLI::App* grid = plot->add_subcommand("grid", "The first images of an image dataset in a grid (PNG, exact pixels)");
+  grid->footer(
+      "Images fill the grid row by row, 2 pixels apart (white); each pixel is drawn as --scale × --scale pixels.\n"
+      "Written with libpng, not gnuplot: the output is FILE.png.\n\n"
+      "Examples:\n"
+      "  gantool plot grid fashion.h5 -o real.png\n"
+      "  gantool plot grid fake.h5 --rows 4 --cols 16 --scale 2 -o fake.png");
+  grid->add_option("inputs", opt->inputs, "IMAGES.h5: an image dataset (prepare --from idx or PNG folder, sample)")
+      ->required()->expected(1);
+  grid->add_option("-o,--out", opt->out, "The picture: FILE.png")->required();
+  grid->add_option("--rows", opt->grid_rows, "Rows of images")->capture_default_str();
+  grid->add_option("--cols", opt->grid_cols, "Images per row")->capture_default_str();
+  grid->add_option("--scale", opt->scale, "Nearest-neighbour upscaling factor (1 to 16)")->capture_default_str();
+  grid->add_flag("-q,--quiet", opt->quiet, "No summary line");
+  grid->callback([opt] { run_plot_grid(*opt); });
 }
 
 }  // namespace gantool

@@ -165,6 +165,9 @@ int64_t write_rows(RowSource& src, RowFilter& filter, Selection split, const Nor
 // ---- the command ----------------------------------------------------------------
 
 void run_prepare(PrepareOptions opt, const CLI::App& cmd) {
+  if (!opt.from.empty() && opt.dist.empty() && prepare_image_input(opt, cmd)) return;
+  if (cmd.count("--labels") > 0 || cmd.count("--label-names") > 0)
+    fail_usage("--labels and --label-names apply to idx images (--from FILE-idx3-ubyte[.gz])");
   const bool csv_input = !opt.from.empty() && (opt.from == "-" || (!parse_data_ref(opt.from).dataset_given &&
                                                                     !is_hdf5_file(opt.from)));
   check_options(opt, cmd, csv_input);
@@ -243,11 +246,14 @@ void add_prepare_command(CLI::App& app) {
       "  gantool prepare --from data.csv --columns age,income --normalize standard \\\n"
       "                  --shuffle --split 0.2 --test-out test.h5 -o train.h5\n"
       "  some_program | gantool prepare --from - -o data.h5\n"
+      "  gantool prepare --from train-images-idx3-ubyte.gz --labels train-labels-idx1-ubyte.gz --limit 2000 -o mnist.h5\n"
+      "  gantool prepare --from pictures/ -o pictures.h5     # PNG files; subfolders are classes\n"
       "Row i of synthetic data depends only on --seed and i: -n 1000 is a prefix of -n 100000.");
   const std::string dists = fmt::format("{}", fmt::join(synthetic_names(), ", "));
   cmd->add_option("--dist", opt->dist, "Synthetic distribution: " + dists);
   cmd->add_option("--from", opt->from,
-                  "Import FILE.csv, '-' (CSV on stdin) or FILE.h5[:/dataset] (any 1-D or 2-D numeric dataset)");
+                  "Import FILE.csv, '-' (CSV on stdin), FILE.h5[:/dataset] (any 1-D or 2-D numeric dataset, or "
+                  "images), idx images (FILE-idx3-ubyte[.gz]) or a folder of PNG files (classes as subfolders)");
   cmd->add_option("-o,--out", opt->out, "Output dataset file (.h5)")->required();
   cmd->add_option("-n,--rows", opt->rows, "Rows of synthetic data")->capture_default_str();
   cmd->add_option("--seed", opt->seed, "Seed of every random choice")->capture_default_str()->check(seed_check());
@@ -271,6 +277,7 @@ void add_prepare_command(CLI::App& app) {
   cmd->add_option("--test-out", opt->test_out, "Test dataset file, with --split")->group(transforms);
 
   add_table_options(cmd, opt->table);
+  add_image_options(cmd, *opt);
   add_threads_option(cmd);
   cmd->callback([opt, cmd] { run_prepare(*opt, *cmd); });
 }

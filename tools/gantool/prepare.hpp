@@ -40,6 +40,8 @@ struct PrepareOptions {
   int64_t limit = -1;  // keep the first `limit` rows of an import
   bool quiet = false;
   TableFlags table;
+  std::string labels;       // idx images: their idx1-ubyte labels file
+  std::string label_names;  // idx images: the names of labels 0, 1, ..., comma-separated
 };
 
 // Adds the typed-table flags to prepare.
@@ -48,6 +50,13 @@ void add_table_options(CLI::App* cmd, TableFlags& flags);
 // Prepares a CSV input or a typed-table HDF5 input and returns true; false for any other
 // input (a numeric matrix), which prepare.cpp's numeric path reads.
 bool prepare_table_input(PrepareOptions& opt, const CLI::App& cmd, bool csv_input);
+
+// Prepares image input (idx files, a folder of PNG files, an image dataset file) and
+// returns true; false for any other input (prepare_image.cpp).
+bool prepare_image_input(const PrepareOptions& opt, const CLI::App& cmd);
+
+// Adds the flags of image import (--labels, --label-names) to prepare.
+void add_image_options(CLI::App* cmd, PrepareOptions& opt);
 
 // The columns kept of an input whose columns are `names`: --columns (all by default) less
 // --drop-columns. Throws UsageError naming `what` for an unknown column or none left.

@@ -186,8 +186,8 @@ void add_model_options(CLI::App* cmd, TrainOptions& o) {
   add("--batch", o.batch, "Samples per minibatch");
   add("--lr-decay", o.lr_decay, "linear (to 0 at the last step) | none");
   add("--normalize", o.normalize,
-      "auto (the file's normalization, else standard) | none (the values as stored) | standard | minmax "
-      "(fitted on the data; stored in the model)");
+      "auto (the file's normalization, else pixels for images, else standard) | none (the values as stored) | "
+      "standard | minmax (fitted on the data) | pixels (0..255 to [-1, 1]); stored in the model");
   group = "Output";
   add("--checkpoint-every", o.checkpoint_every, "Write the model every N steps (0: at the end only)");
   add("--log-every", o.log_every, "Steps between history rows (and lines, in a pipe)");
