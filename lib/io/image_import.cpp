@@ -101,6 +101,8 @@ ImageSet import_idx(const std::string& images_path, const std::string& labels_pa
 
 bool has_class_folders(const std::string& dir) { return !class_folders(dir).empty(); }
 
+bool has_png_files(const std::string& dir) { return !png_files(dir).empty(); }
+
 ImageSet import_png_folder(const std::string& dir, int64_t limit) {
   std::vector<std::string> files;
   std::vector<int64_t> labels;

@@ -41,4 +41,7 @@ ImageSet import_image_dataset(const DataRef& ref, int64_t limit);
 // as labelled.
 bool has_class_folders(const std::string& dir);
 
+// True when the folder holds PNG files (*.png, not hidden) itself.
+bool has_png_files(const std::string& dir);
+
 }  // namespace gantool

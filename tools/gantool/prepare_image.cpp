@@ -120,6 +120,8 @@ int64_t write_images(const ImageSet& set, const std::vector<int64_t>& order, con
 bool prepare_image_input(const PrepareOptions& opt, const CLI::App& cmd) {
   const ImageInput input = image_input(opt.from);
   if (input == ImageInput::none) return false;
+  if (input == ImageInput::png_folder && !has_class_folders(opt.from) && !has_png_files(opt.from))
+    fail("{}: is a folder, not a CSV file, and holds no PNG files (*.png) nor class folders of them", opt.from);
   check_image_flags(opt, cmd, input);
   const ImageSet set = input == ImageInput::idx
                            ? import_idx(opt.from, opt.labels, parse_label_names(opt.label_names), opt.limit)
