@@ -2,7 +2,7 @@
 // for a comparable size. Prints one JSON line; bench/compare_gan.py runs it against
 // PyTorch (bench/torch_gan.py) on the same networks.
 //
-//   bench_gan --config small|medium|large [--steps N] [--warmup W] [--threads T]
+//   bench_gan --config small|medium|large|dcgan [--steps N] [--warmup W] [--threads T]
 //       [--loss nonsaturating|wgan-gp|...] [--d-steps K] [--gp-weight L] [--r1 G]
 //       (the loss's defaults of `gantool train`, gan/cost.hpp: wgan-gp K = 5, Adam 1e-4, β2 0.9)
 //   bench_gan --sgemm [--shape M,N,K] [--threads T]   (default shape: the large hidden layer)
@@ -52,6 +52,11 @@ GanConfig config_named(const std::string& name) {
     mlps(64, 64, {512, 512}), c.batch = 256;
   } else if (name == "large") {
     mlps(128, 784, {1024, 1024}), c.batch = 512;
+  } else if (name == "dcgan") {  // `gantool train --arch dcgan`'s defaults on 1×28×28 images
+    c.g = dcgan_generator(100, {128, 64}, {1, 28, 28}, Activation::relu, 0.0f, Activation::tanh, "--g-hidden");
+    c.d = dcgan_discriminator({1, 28, 28}, {64, 128}, Activation::leaky_relu, 0.2f, "--d-hidden");
+    c.batch = 64;
+    c.init = Init::dcgan;
   } else {
     std::fprintf(stderr, "bench_gan: unknown --config %s\n", name.c_str());
     std::exit(2);

@@ -11,10 +11,12 @@ namespace {
 
 std::atomic<bool> g_counting{false};
 std::atomic<int64_t> g_ours{0}, g_onednn{0};
+std::atomic<bool> g_calling_thread_only{false};
+thread_local bool t_counting_thread = false;
 
 void* counted_alloc(std::size_t size) {
   if (g_counting.load(std::memory_order_relaxed)) {
-    if (gantool::inside_onednn())
+    if (gantool::inside_onednn() || (g_calling_thread_only.load(std::memory_order_relaxed) && !t_counting_thread))
       ++g_onednn;
     else
       ++g_ours;
@@ -45,7 +47,9 @@ void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace gantool_test {
 
-void start_counting() {
+void start_counting(bool calling_thread_only) {
+  t_counting_thread = true;
+  g_calling_thread_only = calling_thread_only;
   g_ours = 0;
   g_onednn = 0;
   g_counting = true;

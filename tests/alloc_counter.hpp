@@ -12,7 +12,10 @@ struct AllocationCount {
 };
 
 // Starts counting from zero on this process; stop_counting() returns what was counted.
-void start_counting();
+// With calling_thread_only, for code that runs gantool's part on this thread alone (a
+// one-worker GAN step whose primitives run on several threads), allocations on other
+// threads count as oneDNN's (its threads do not know they are inside a primitive).
+void start_counting(bool calling_thread_only = false);
 AllocationCount stop_counting();
 
 }  // namespace gantool_test

@@ -9,15 +9,27 @@ namespace gantool {
 
 namespace {
 
-// Multiply-adds × 2 of one row through a net's linear layers, without the first layer when
+// Multiply-adds of one row through each of layers [0, layers) of a net, counted as they
+// always were for fully connected layers: a layer after one with concat is taken to read
+// that layer's out alone (the rule behind every default thread count so far).
+std::vector<double> layer_row_macs(const NetSpec& spec, size_t layers) {
+  std::vector<double> macs;
+  const std::vector<std::vector<int64_t>> shapes = spec.shapes();
+  int64_t in = spec.in_size();
+  for (size_t l = 0; l < layers; ++l) {
+    const LayerSpec& s = spec.layers[l];
+    macs.push_back(s.kind == LayerKind::linear ? double(in) * double(s.out) : spec.layer_macs(l));
+    in = s.kind == LayerKind::linear ? s.out : shape_size(shapes[l + 1]);
+  }
+  return macs;
+}
+
+// Multiply-adds × 2 of one row through a net's layers, without the first layer when
 // skip_first.
 double row_flops(const NetSpec& spec, bool skip_first) {
   double flops = 0;
-  int64_t in = spec.in_size();
-  for (size_t l = 0; l < spec.layers.size(); ++l) {
-    if (!(l == 0 && skip_first)) flops += 2.0 * double(in) * double(spec.layers[l].out);
-    in = spec.layers[l].out;
-  }
+  const std::vector<double> macs = layer_row_macs(spec, spec.layers.size());
+  for (size_t l = skip_first ? 1 : 0; l < macs.size(); ++l) flops += 2.0 * macs[l];
   return flops;
 }
 
@@ -36,7 +48,7 @@ double step_flops(const GanConfig& c) {
   // runs D forward on its interpolates. (Curvature's extra pass, not used here, is left out.)
   const double p = b / static_cast<double>(c.pack);
   const size_t n = c.d.layers.size();
-  const double last = 2.0 * double(n > 1 ? c.d.layers[n - 2].out : c.d.in_size());  // D's last layer's input
+  const double last = 2.0 * layer_row_macs(c.d, n).back() / double(c.d.out_size());  // D's last layer's input, ×2
   const double penalty = p * (d + d + d - last);
   const int penalties = (c.loss == GanLoss::wgan_gp) + (c.r1 > 0);
   const double interpolates = c.loss == GanLoss::wgan_gp ? p * d : 0;
@@ -49,8 +61,11 @@ double training_bytes(const GanConfig& c) {
   double params = 0, act_g = double(c.z_dim()), act_d = double(c.data_dim());
   for (const NetSpec* spec : {&c.g, &c.d})
     for (const ParamView& v : param_views(*spec)) params += double(v.size);
-  for (const LayerSpec& l : c.g.layers) act_g += double(l.out);
-  for (size_t l = 0; l + 1 < c.d.layers.size(); ++l) act_d += double(c.d.layers[l].out);
+  const std::vector<std::vector<int64_t>> shapes_g = c.g.shapes(), shapes_d = c.d.shapes();
+  for (size_t l = 0; l < c.g.layers.size(); ++l)
+    act_g += c.g.layers[l].kind == LayerKind::linear ? double(c.g.layers[l].out) : double(shape_size(shapes_g[l + 1]));
+  for (size_t l = 0; l + 1 < c.d.layers.size(); ++l)
+    act_d += c.d.layers[l].kind == LayerKind::linear ? double(c.d.layers[l].out) : double(shape_size(shapes_d[l + 1]));
   const double batch = double(c.batch);
   const double floats = 6 * params + batch * (double(c.d_steps) * double(c.data_dim()) + 4 * act_g + 3 * 4 * act_d);
   return 4 * floats;
@@ -62,11 +77,8 @@ int default_threads(const GanConfig& c) {
   // row of the d_steps + 1 minibatches, penalties left out. Keeping it keeps every default
   // thread count (and so every default run's bits) as they were.
   double per_row = 0;
-  for (const NetSpec* spec : {&c.g, &c.d}) {
-    int64_t in = spec->in_size();
-    const size_t layers = spec->layers.size() - (spec == &c.d ? 1 : 0);
-    for (size_t l = 0; l < layers; ++l) per_row += double(in) * double(spec->layers[l].out), in = spec->layers[l].out;
-  }
+  for (const NetSpec* spec : {&c.g, &c.d})
+    for (double macs : layer_row_macs(*spec, spec->layers.size() - (spec == &c.d ? 1 : 0))) per_row += macs;
   const double products = 6.0 * per_row * double(c.batch) * double(c.d_steps + 1);
   return products < 1e9 ? 1 : resolve_threads(0);
 }

@@ -40,6 +40,19 @@ void sample_noise_rows(Prior prior, const Rng& rng, int64_t first_row, int64_t r
   }
 }
 
+void slerp_rows(const float* a, const float* b, int64_t z_dim, int64_t steps, float* z) {
+  double dot = 0, aa = 0, bb = 0;
+  for (int64_t j = 0; j < z_dim; ++j) dot += double(a[j]) * b[j], aa += double(a[j]) * a[j], bb += double(b[j]) * b[j];
+  const double cosine = aa > 0 && bb > 0 ? std::clamp(dot / std::sqrt(aa * bb), -1.0, 1.0) : 1.0;
+  const double omega = std::acos(cosine), sine = std::sin(omega);
+  for (int64_t i = 0; i < steps; ++i) {
+    const double t = double(i) / double(steps - 1);
+    const bool linear = sine < 1e-6;
+    const double wa = linear ? 1 - t : std::sin((1 - t) * omega) / sine, wb = linear ? t : std::sin(t * omega) / sine;
+    for (int64_t j = 0; j < z_dim; ++j) z[i * z_dim + j] = static_cast<float>(wa * a[j] + wb * b[j]);
+  }
+}
+
 void check_gan_config(const GanConfig& c, const std::string& what) {
   check_net_spec(c.g, what + " (generator)");
   check_net_spec(c.d, what + " (discriminator)");
@@ -55,6 +68,16 @@ void check_gan_config(const GanConfig& c, const std::string& what) {
          c.d.in_size(), c.pack, c.data_dim(), c.cond_dim);
   if (c.d.out_size() != 1 || !c.d.heads.empty() || c.d.layers.back().activation != Activation::identity)
     fail("{}: the discriminator must end in one logit (a linear layer of width 1 with the identity)", what);
+  for (const LayerSpec& layer : c.d.layers)
+    if (layer.batch_norm)
+      fail("{}: the discriminator has batch norm, which would mix the statistics of real and fake rows and "
+           "cannot take a penalty on its input gradient; leave it out of D", what);
+}
+
+bool has_batch_norm(const NetSpec& spec) {
+  for (const LayerSpec& layer : spec.layers)
+    if (layer.batch_norm) return true;
+  return false;
 }
 
 bool has_penalties(const GanConfig& c) { return c.loss == GanLoss::wgan_gp || c.r1 > 0; }
@@ -96,6 +119,7 @@ void size_worker(const GanConfig& c, Gan::Worker& w) {
   w.diff_logits.resize(2 * w.inputs, 1);
   w.diff_fake.resize(samples, c.data_dim());
   if (has_penalties(c)) w.diff_u.resize(w.inputs, width);
+  if (has_batch_norm(c.g)) w.fake_rows.resize((c.d_steps + 1) * samples, c.data_dim());
 }
 
 // One worker's share of a D update: D's loss and gradient on its `w.inputs` inputs of the
@@ -149,7 +173,9 @@ void discriminator_share(const GanConfig& c, Net& d, Gan::Worker& w, const float
 void set_up_workers(Gan& gan) {
   const GanConfig& c = gan.config;
   const int64_t packed = c.batch / c.pack;
-  const auto count = static_cast<size_t>(std::clamp<int64_t>(threads(), 1, packed));
+  // Batch norm in G normalizes by each minibatch's statistics: one worker (the threads
+  // then run inside each of oneDNN's primitives).
+  const auto count = has_batch_norm(c.g) ? size_t{1} : static_cast<size_t>(std::clamp<int64_t>(threads(), 1, packed));
   if (gan.workers.size() == count) return;
   gan.workers.clear();
   gan.workers.resize(count);
@@ -198,6 +224,8 @@ void step_g(Gan& gan) {
   const GanConfig& c = gan.config;
   const Param g = gan.g.params.param();
   optimizer_step(c.opt_g, gan.opt_state_g, {&g, 1});
+  // Batch norm's running statistics are G's own (Yazıcı et al. average the weights only).
+  std::copy(gan.g.state.values.begin(), gan.g.state.values.end(), gan.g_ema.state.values.begin());
   if (c.ema <= 0) return;
   const double t = static_cast<double>(gan.opt_state_g.step);
   const auto beta = static_cast<float>(std::min(c.ema, (1 + t) / (10 + t)));
@@ -252,7 +280,17 @@ StepStats gan_step(Gan& gan, const float* const* real) {
           std::copy_n(gan.z.row(j * batch + first), samples * c.z_dim(), w.z.row(j * samples));
         z = w.z.data();
       }
-      w.fake = &g_of(id).forward(z, (k + 1) * samples);
+      if (!has_batch_norm(c.g)) {
+        w.fake = &g_of(id).forward(z, (k + 1) * samples);
+        return;
+      }
+      // A training forward per minibatch (batch norm by its own statistics), the G update's
+      // last, whose buffers its backward pass reads.
+      for (int64_t j = 0; j <= k; ++j) {
+        const Tensor& fake = g_of(id).forward(z + j * samples * c.z_dim(), samples, &gan.noise_rng);
+        std::copy_n(fake.data(), fake.size(), w.fake_rows.row(j * samples));
+      }
+      w.fake = &w.fake_rows;
     });
 
     for (int64_t j = 0; j < k; ++j) {
@@ -291,8 +329,8 @@ StepStats gan_step(Gan& gan, const float* const* real) {
       w.stats.loss_g = share * generator_loss(c.loss, logits.data(), w.inputs, w.diff_logits.data());
       if (team > 1) scale(w.diff_logits.data(), w.inputs, static_cast<float>(share));
       d.backward(w.diff_logits.data(), /*param_grads=*/false, w.diff_fake.data());
-      g_of(id).backward(w.diff_fake.data(), /*param_grads=*/true, /*diff_src=*/nullptr, /*first=*/k * samples,
-                        samples);
+      g_of(id).backward(w.diff_fake.data(), /*param_grads=*/true, /*diff_src=*/nullptr,
+                        /*first=*/has_batch_norm(c.g) ? 0 : k * samples, samples);
     });
 #pragma omp barrier
     sum_gradients(gan, g_of);

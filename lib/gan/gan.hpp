@@ -86,6 +86,7 @@ struct Gan {
     Tensor diff_logits;  // (2·inputs, 1)
     Tensor diff_u;       // (inputs, pack·data_dim): a penalty's gradient at D's input gradient
     Tensor diff_fake;    // (inputs·pack, data_dim): gradient at G's output
+    Tensor fake_rows;    // ((d_steps + 1)·inputs·pack, data_dim): G's output, with batch norm in G
     StepStats stats;     // its share of the step's figures
     const Tensor* fake = nullptr;  // its G's output this iteration: its rows of each minibatch
   };
@@ -96,6 +97,11 @@ struct Gan {
 // reads pack·data_dim values and writes one logit through an identity last layer), and the
 // batch, pack and step counts are possible.
 void check_gan_config(const GanConfig& config, const std::string& what);
+
+// True when some layer of the spec has batch norm. G's batch norm normalizes each fake
+// minibatch by its own statistics in a training forward (and makes the step run as one
+// worker); D may not have it.
+bool has_batch_norm(const NetSpec& spec);
 
 // True when D's loss carries a penalty on its input gradient (wgan-gp's, or R1's).
 bool has_penalties(const GanConfig& config);
@@ -126,5 +132,11 @@ void sample_noise(Prior prior, Rng& rng, float* z, int64_t n);
 // depends on rng and i alone (core/rng.hpp, fill_normal_rows), whatever the blocks asked for
 // and the thread count (chunks of rows run in parallel).
 void sample_noise_rows(Prior prior, const Rng& rng, int64_t first_row, int64_t rows, int64_t z_dim, float* z);
+
+// The spherical interpolation between noise vectors a and b (z_dim each) at `steps` ≥ 2
+// evenly spaced t from 0 to 1, into z (steps, z_dim): sin((1−t)Ω)/sin Ω · a + sin(tΩ)/sin Ω · b
+// with Ω the angle between a and b (White 2016, "Sampling Generative Networks"), which
+// keeps the norm typical of Gaussian noise; linear where Ω is too small to divide by.
+void slerp_rows(const float* a, const float* b, int64_t z_dim, int64_t steps, float* z);
 
 }  // namespace gantool

@@ -38,7 +38,12 @@ OptimizerConfig optimizer_config(const TrainOptions& o, double lr) {
 
 }  // namespace
 
-GanConfig gan_config(const TrainOptions& o, int64_t data_dim) {
+std::string resolved_arch(const TrainOptions& o, const std::vector<int64_t>& image) {
+  if (o.arch != "auto") return o.arch;
+  return image.empty() ? "mlp" : "dcgan";
+}
+
+GanConfig gan_config(const TrainOptions& o, int64_t data_dim, const std::vector<int64_t>& image) {
   const auto positive = [](double v, const char* flag) {
     if (!(v > 0 && std::isfinite(v))) fail_usage("{} must be positive (got {})", flag, v);
   };
@@ -65,8 +70,19 @@ GanConfig gan_config(const TrainOptions& o, int64_t data_dim) {
   g.out_activation = parse_activation(o.g_output, "--g-output");
   d.activation = parse_activation(o.d_activation, "--d-activation");
   d.alpha = static_cast<float>(o.d_alpha >= 0 ? o.d_alpha : default_alpha(d.activation));
-  c.g = mlp_spec(o.z_dim, g, data_dim);
-  c.d = mlp_spec(o.pack * data_dim, d, /*out=*/1);
+  if (resolved_arch(o, image) == "dcgan") {
+    if (image.empty())
+      fail_usage("--arch dcgan trains on images, and the data is rows of {} values; make an image dataset with "
+                 "gantool prepare --from FILE-idx3-ubyte.gz or --from FOLDER/ of PNGs",
+                 data_dim);
+    GANTOOL_ASSERT(shape_size(image) == data_dim);
+    c.g = dcgan_generator(o.z_dim, g.hidden, image, g.activation, g.alpha, g.out_activation, "--g-hidden");
+    // PacGAN for images: D reads `pack` images stacked along the channels.
+    c.d = dcgan_discriminator({o.pack * image[0], image[1], image[2]}, d.hidden, d.activation, d.alpha, "--d-hidden");
+  } else {
+    c.g = mlp_spec(o.z_dim, g, data_dim);
+    c.d = mlp_spec(o.pack * data_dim, d, /*out=*/1);
+  }
   c.init = parse_init(o.init, "--init");
   c.prior = parse_prior(o.prior, "--prior");
   c.loss = parse_gan_loss(o.loss);

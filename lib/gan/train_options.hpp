@@ -17,7 +17,7 @@ struct TrainOptions {
   std::string data, model, resume;
   int64_t steps = 20000;  // total iterations (with --resume: including those already done)
   int64_t epochs = 300;   // with --epochs, or the tabular model without --steps: passes over the data
-  std::string arch = "auto";  // auto | mlp | tabular
+  std::string arch = "auto";  // auto | mlp | dcgan | tabular
   uint64_t seed = 1;
   int threads = 0;
   // The game.
@@ -55,8 +55,14 @@ struct TrainOptions {
 // integers from 1 to 1000000 separated by commas.
 std::vector<int64_t> parse_widths(const std::string& text, const char* flag);
 
-// The game the options define for data of data_dim columns; throws UsageError naming the first
-// flag whose value is impossible.
-GanConfig gan_config(const TrainOptions& o, int64_t data_dim);
+// The game the options define for data of data_dim columns, images of shape `image` (C, H,
+// W) when not empty: an MLP GAN, or with arch dcgan (auto: for images) DCGAN's networks
+// (nn/net_spec.hpp, dcgan_generator), --g-hidden and --d-hidden giving their channels per
+// stage. Throws UsageError naming the first flag whose value is impossible.
+GanConfig gan_config(const TrainOptions& o, int64_t data_dim, const std::vector<int64_t>& image = {});
+
+// The architecture a new run trains: o.arch, or for auto "dcgan" on images and "mlp"
+// otherwise (typed tables are decided before: the tabular model).
+std::string resolved_arch(const TrainOptions& o, const std::vector<int64_t>& image);
 
 }  // namespace gantool

@@ -258,6 +258,7 @@ void describe_data(ModelMeta& meta, const DatasetReader& reader, const std::stri
   const DatasetMeta& data = reader.meta();
   meta.data_source = source;
   meta.data_rows = rows.rows();
+  meta.image = data.image;
   meta.schema = data.schema;
   meta.schema.normalization =
       training_normalization(normalize, data.schema.normalization, rows, column_names(data.schema),

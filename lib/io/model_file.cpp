@@ -1,5 +1,6 @@
 // Model files in HDF5: writing and reading a Gan with its training state.
 #include "io/model_file.hpp"
+#include "io/net_group.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -263,6 +264,8 @@ void check_stored_sizes(hid_t file, const GanConfig& config, const std::string& 
          kDamaged);
 }
 
+}  // namespace
+
 void write_network(hid_t file, const std::string& name, const Net& net) {
   H5Id group = create_group(file, name);
   write_views(group.get(), net.params, net.params.values.data(), ViewPaths{});
@@ -302,6 +305,8 @@ void read_network(hid_t file, const std::string& name, Net& net, OptimizerState*
     read_views(opt.get(), net.params, (i == 0 ? state->m : state->v).front().data(), paths, what);
   }
 }
+
+namespace {
 
 // ---- the history and the snapshots ---------------------------------------------
 
@@ -385,6 +390,7 @@ void write_data_meta(hid_t file, const ModelMeta& meta) {
   const hid_t g = group.get();
   write_attr(g, "source", meta.data_source);
   write_attr(g, "rows", meta.data_rows);
+  if (!meta.image.empty()) write_attr(g, "image", meta.image);
   write_schema(g, meta.schema, kModelSchema);
 }
 
@@ -396,6 +402,10 @@ void read_data_meta(hid_t file, ModelMeta& meta, int64_t data_dim, const std::st
   if (!(rows >= 0 && rows < 9.2e18))
     fail("{}: /training_data attribute 'rows' holds {} {}", what, rows, kDamaged);
   meta.data_rows = static_cast<int64_t>(rows);
+  meta.image = read_ints_attr(g, "image").value_or(std::vector<int64_t>{});
+  if (!meta.image.empty() && (meta.image.size() != 3 || shape_size(meta.image) != data_dim))
+    fail("{}: /training_data attribute 'image' ({}) is not an image shape of {} values {}", what,
+         fmt::join(meta.image, "x"), data_dim, kDamaged);
   meta.schema = read_schema(g, data_dim, kModelSchema, what);
 }
 

@@ -58,6 +58,7 @@ struct ModelMeta {
   std::string data_source;
   int64_t data_rows = 0;
   Schema schema;
+  std::vector<int64_t> image;  // {C, H, W} when the data was images (samples are written as such), else empty
   std::vector<double> history;  // row-major (logged steps × history_columns().size()); empty if none
   std::vector<Snapshot> snapshots;  // in step order
   int64_t snapshot_every = 0;       // the run's --snapshot-every (0: none), which a resume keeps

@@ -1,4 +1,4 @@
-// Double backpropagation through a net of linear layers: the gradient of the output with respect to the
+// Double backpropagation through a net of affine layers (fully connected or convolutions): the gradient of the output with respect to the
 // input, and the gradient of a function of that input gradient with respect to the weights.
 //
 // Layer i maps x_i to y_i = f_i(a_i), a_i = x_i·W_iᵀ + b_i. The input-gradient pass runs
@@ -11,6 +11,9 @@
 //     ã_i  = δ̄_i ⊙ g_i ⊙ f_i''(a_i) (through f' depending on a_i)
 // and, where some f'' is non-zero, the ã feed an ordinary backward pass down the forward
 // graph: ā_i = ã_i + (ā_{i+1}·W_{i+1}) ⊙ f_i'(a_i), W̄_i += ā_iᵀ·x_i, b̄_i += Σ ā_i.
+// For a convolution, x·Wᵀ, g·W and δᵀ·x above stand for the layer's map A, its transpose Aᵀ
+// and the gradient of ⟨δ, A(x)⟩ with respect to W: the same three primitives (Linear's
+// product, product_transposed, weight_product) serve both kinds.
 // Biases enter only through that last pass, so for relu and leaky relu (f'' = 0) they get
 // nothing and the whole adjoint is one weight product and one product per layer.
 // A layer with dropout in the last forward outputs s_i ⊙ f_i(a_i) with fixed scales s_i
@@ -70,8 +73,8 @@ void Net::add_input_gradient_backward(const float* diff_u) {
   for (size_t i = 0; i < n; ++i) {
     Linear& layer = layers[i].linear;
     // W̄_i = δ_iᵀ·ḡ_{i-1}; the column sums that come with it are not part of the gradient.
-    ig.dw[i].resize(layer.out(), layer.in());
-    ig.db[i].resize(1, layer.out());
+    ig.dw[i].resize(1, layer.weights_size());
+    ig.db[i].resize(1, layer.bias_size());
     layer.weight_product(g_bar, ig.delta[i].data(), ig.dw[i].data(), ig.db[i].data(), rows);
     add_into(diff_weights(i), ig.dw[i].data(), ig.dw[i].size());
     const bool curved = has_curvature(layer.activation);

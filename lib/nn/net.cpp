@@ -13,7 +13,8 @@ Init parse_init(const std::string& name, const std::string& flag) {
   if (name == "pytorch") return Init::pytorch;
   if (name == "he") return Init::he;
   if (name == "xavier") return Init::xavier;
-  fail_usage("{} must be pytorch, he or xavier (got '{}')", flag, name);
+  if (name == "dcgan") return Init::dcgan;
+  fail_usage("{} must be pytorch, he, xavier or dcgan (got '{}')", flag, name);
 }
 
 const char* init_name(Init init) {
@@ -21,6 +22,7 @@ const char* init_name(Init init) {
     case Init::pytorch: return "pytorch";
     case Init::he: return "he";
     case Init::xavier: return "xavier";
+    case Init::dcgan: return "dcgan";
   }
   return "?";
 }
@@ -63,6 +65,10 @@ void initialize(float* w, int64_t w_size, float* b, int64_t b_size, double in, d
       for (int64_t i = 0; i < b_size; ++i) b[i] = 0.0f;
       break;
     }
+    case Init::dcgan:
+      for (int64_t i = 0; i < w_size; ++i) w[i] = static_cast<float>(0.02 * normal(rng));
+      for (int64_t i = 0; i < b_size; ++i) b[i] = 0.0f;
+      break;
   }
 }
 
@@ -93,18 +99,17 @@ void allocate(ParamBlock& block, std::vector<ParamView> views) {
 
 std::vector<ParamView> param_views(const NetSpec& spec) {
   ViewLayout layout;
-  const std::vector<int64_t> inputs = spec.layer_inputs();
+  const std::vector<std::vector<int64_t>> shapes = spec.shapes();
   for (size_t l = 0; l < spec.layers.size(); ++l) {
     const LayerSpec& s = spec.layers[l];
-    switch (s.kind) {
-      case LayerKind::linear:
-        layout.add(fmt::format("layer{}/weights", l), {s.out, inputs[l]});
-        layout.add(fmt::format("layer{}/bias", l), {s.out});
-        if (s.batch_norm) {
-          layout.add(fmt::format("layer{}/bn_scale", l), {s.out});
-          layout.add(fmt::format("layer{}/bn_shift", l), {s.out});
-        }
-        break;
+    if (s.kind == LayerKind::linear)
+      layout.add(fmt::format("layer{}/weights", l), {s.out, shape_size(shapes[l])});
+    else  // (out channels, in channels, kernel, kernel)
+      layout.add(fmt::format("layer{}/weights", l), {s.out, shapes[l][0], s.kernel, s.kernel});
+    layout.add(fmt::format("layer{}/bias", l), {s.out});
+    if (s.batch_norm) {
+      layout.add(fmt::format("layer{}/bn_scale", l), {batch_norm_channels(s)});
+      layout.add(fmt::format("layer{}/bn_shift", l), {batch_norm_channels(s)});
     }
   }
   return layout.views;
@@ -114,8 +119,8 @@ std::vector<ParamView> state_views(const NetSpec& spec) {
   ViewLayout layout;
   for (size_t l = 0; l < spec.layers.size(); ++l)
     if (spec.layers[l].batch_norm) {
-      layout.add(fmt::format("layer{}/bn_mean", l), {spec.layers[l].out});
-      layout.add(fmt::format("layer{}/bn_var", l), {spec.layers[l].out});
+      layout.add(fmt::format("layer{}/bn_mean", l), {batch_norm_channels(spec.layers[l])});
+      layout.add(fmt::format("layer{}/bn_var", l), {batch_norm_channels(spec.layers[l])});
     }
   return layout.views;
 }
@@ -129,36 +134,41 @@ Net::Net(const NetSpec& spec, Init init, Rng& rng) : spec_(spec) {
     const Layer& layer = layers[l];
     const ParamView& w = params.views[layer.weights_view];
     const ParamView& b = params.views[layer.bias_view];
-    initialize(params.value(w), w.size, params.value(b), b.size, static_cast<double>(w.shape[1]),
-               static_cast<double>(w.shape[0]), init, rng);
+    // Fan-in and fan-out: the weights per output and per input (channel), as PyTorch counts
+    // them for Linear and Conv2d.
+    initialize(params.value(w), w.size, params.value(b), b.size, static_cast<double>(w.size / w.shape[0]),
+               static_cast<double>(w.size / w.shape[1]), init, rng);
     if (!spec.layers[l].batch_norm) continue;
-    std::fill_n(params.value(params.views[layer.scale_view]), layer.linear.out(), 1.0f);  // γ 1, β 0
-    std::fill_n(state.value(state.views[layer.var_view]), layer.linear.out(), 1.0f);      // running μ 0, σ² 1
+    const int64_t channels = params.views[layer.scale_view].size;
+    std::fill_n(params.value(params.views[layer.scale_view]), channels, 1.0f);  // γ 1, β 0
+    std::fill_n(state.value(state.views[layer.var_view]), channels, 1.0f);      // running μ 0, σ² 1
   }
 }
 
 void Net::build_layers() {
-  std::vector<int64_t> shape = spec_.in;
+  const std::vector<std::vector<int64_t>> shapes = spec_.shapes();
   size_t view = 0, state_view = 0;  // param_views' and state_views' order
-  for (const LayerSpec& s : spec_.layers) {
-    switch (s.kind) {
-      case LayerKind::linear: {
-        const int64_t in = shape_size(shape);
-        // With batch norm the activation comes after it, outside the inner product.
-        Linear linear(in, s.out, s.batch_norm ? Activation::identity : s.activation, s.batch_norm ? 0.0f : s.alpha);
-        Layer layer{s.kind, shape, {s.out + (s.concat ? in : 0)}, std::move(linear), view, view + 1};
-        view += 2;
-        if (s.batch_norm) {
-          layer.scale_view = view++;
-          layer.shift_view = view++;
-          layer.mean_view = state_view++;
-          layer.var_view = state_view++;
-        }
-        shape = layer.out_shape;
-        layers.push_back(std::move(layer));
-        break;
-      }
+  for (size_t l = 0; l < spec_.layers.size(); ++l) {
+    const LayerSpec& s = spec_.layers[l];
+    const std::vector<int64_t>& in = shapes[l];
+    const std::vector<int64_t>& out = shapes[l + 1];
+    // With batch norm the activation comes after it, outside the affine map's primitive.
+    const Activation act = s.batch_norm ? Activation::identity : s.activation;
+    const float alpha = s.batch_norm ? 0.0f : s.alpha;
+    Layer layer{s.kind, in, out, Linear(shape_size(in), s.out, act, alpha), view, view + 1};
+    if (s.kind != LayerKind::linear) {
+      const ConvShape conv{s.kind == LayerKind::conv2d_transposed, in[0], in[1], in[2], out[0], out[1], out[2],
+                           s.kernel, s.stride, s.padding};
+      layer.linear = Linear(conv, act, alpha);
     }
+    view += 2;
+    if (s.batch_norm) {
+      layer.scale_view = view++;
+      layer.shift_view = view++;
+      layer.mean_view = state_view++;
+      layer.var_view = state_view++;
+    }
+    layers.push_back(std::move(layer));
   }
   for (std::vector<Tensor>* v : {&dst_, &diff_, &keep_, &dropped_, &hat_, &inv_std_, &shift_, &cat_, &diff_head_})
     v->resize(layers.size());
@@ -210,14 +220,16 @@ void Net::apply_dropout(size_t l, int64_t first, int64_t rows, float* x) const {
   for (int64_t i = 0; i < n; ++i) x[i] *= keep[i];
 }
 
-// Row by row (the rows are contiguous), with per-feature sums in double.
+// Sample by sample (each (channels, spatial) and contiguous), with per-channel sums in
+// double; a flat output has spatial 1.
 void Net::batch_norm_forward(size_t l, int64_t batch) {
   const LayerSpec& s = spec_.layers[l];
   const Layer& layer = layers[l];
+  const int64_t channels = batch_norm_channels(s), spatial = layer.linear.out() / channels;
   const int64_t out = layer.linear.out();
   float* hat = hat_[l].data();  // holds a
-  inv_std_[l].resize(1, out);
-  shift_[l].resize(1, out);
+  inv_std_[l].resize(1, channels);
+  shift_[l].resize(1, channels);
   float* inv_std = inv_std_[l].data();
   float* centre = shift_[l].data();
   float* mean = state.value(state.views[layer.mean_view]);
@@ -225,72 +237,85 @@ void Net::batch_norm_forward(size_t l, int64_t batch) {
   const float* gamma = params.value(params.views[layer.scale_view]);
   const float* beta = params.value(params.views[layer.shift_view]);
   if (training_) {  // the batch's mean and (biased) variance
-    sums_.assign(static_cast<size_t>(2 * out), 0.0);  // no allocation once sized
+    sums_.assign(static_cast<size_t>(2 * channels), 0.0);  // no allocation once sized
     double* sum = sums_.data();
-    double* sq = sums_.data() + out;
+    double* sq = sums_.data() + channels;
     for (int64_t r = 0; r < batch; ++r)
-      for (int64_t j = 0; j < out; ++j) sum[j] += hat[r * out + j];
-    for (int64_t j = 0; j < out; ++j) sum[j] /= double(batch);
+      for (int64_t c = 0; c < channels; ++c)
+        for (int64_t i = 0; i < spatial; ++i) sum[c] += hat[r * out + c * spatial + i];
+    const double n = double(batch) * double(spatial);
+    for (int64_t c = 0; c < channels; ++c) sum[c] /= n;
     for (int64_t r = 0; r < batch; ++r)
-      for (int64_t j = 0; j < out; ++j) sq[j] += (hat[r * out + j] - sum[j]) * (hat[r * out + j] - sum[j]);
-    for (int64_t j = 0; j < out; ++j) {
-      const double v = sq[j] / double(batch), unbiased = batch > 1 ? sq[j] / double(batch - 1) : v;
-      mean[j] = static_cast<float>((1 - kBatchNormMomentum) * mean[j] + kBatchNormMomentum * sum[j]);
-      var[j] = static_cast<float>((1 - kBatchNormMomentum) * var[j] + kBatchNormMomentum * unbiased);
-      inv_std[j] = static_cast<float>(1 / std::sqrt(v + kBatchNormEps));
-      centre[j] = static_cast<float>(sum[j]);
+      for (int64_t c = 0; c < channels; ++c)
+        for (int64_t i = 0; i < spatial; ++i) {
+          const double d = hat[r * out + c * spatial + i] - sum[c];
+          sq[c] += d * d;
+        }
+    for (int64_t c = 0; c < channels; ++c) {
+      const double v = sq[c] / n, unbiased = n > 1 ? sq[c] / (n - 1) : v;
+      mean[c] = static_cast<float>((1 - kBatchNormMomentum) * mean[c] + kBatchNormMomentum * sum[c]);
+      var[c] = static_cast<float>((1 - kBatchNormMomentum) * var[c] + kBatchNormMomentum * unbiased);
+      inv_std[c] = static_cast<float>(1 / std::sqrt(v + kBatchNormEps));
+      centre[c] = static_cast<float>(sum[c]);
     }
   } else {
-    for (int64_t j = 0; j < out; ++j) {
-      inv_std[j] = static_cast<float>(1 / std::sqrt(double(var[j]) + kBatchNormEps));
-      centre[j] = mean[j];
+    for (int64_t c = 0; c < channels; ++c) {
+      inv_std[c] = static_cast<float>(1 / std::sqrt(double(var[c]) + kBatchNormEps));
+      centre[c] = mean[c];
     }
   }
   float* y = dst_[l].data();
   for (int64_t r = 0; r < batch; ++r)
-    for (int64_t j = 0; j < out; ++j) {
-      float& x = hat[r * out + j];
-      x = (x - centre[j]) * inv_std[j];
-      y[r * out + j] = gamma[j] * x + beta[j];
-    }
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t i = 0; i < spatial; ++i) {
+        const int64_t k = r * out + c * spatial + i;
+        hat[k] = (hat[k] - centre[c]) * inv_std[c];
+        y[k] = gamma[c] * hat[k] + beta[c];
+      }
   activation_forward(s.activation, s.alpha, y, y, batch * out);
 }
 
 void Net::batch_norm_backward(size_t l, float* diff, bool param_grads) {
   const LayerSpec& s = spec_.layers[l];
   const Layer& layer = layers[l];
+  const int64_t channels = batch_norm_channels(s), spatial = layer.linear.out() / channels;
   const int64_t out = layer.linear.out(), batch = batch_;
   activation_backward(s.activation, s.alpha, dst_[l].data(), diff, batch * out);  // at γ ⊙ â + β
   const float* hat = hat_[l].data();
   const float* inv_std = inv_std_[l].data();
   const float* gamma = params.value(params.views[layer.scale_view]);
-  sums_.assign(static_cast<size_t>(2 * out), 0.0);
-  double* sum = sums_.data();        // Σ dz
-  double* dot = sums_.data() + out;  // Σ dz ⊙ â
+  sums_.assign(static_cast<size_t>(2 * channels), 0.0);
+  double* sum = sums_.data();             // Σ dz
+  double* dot = sums_.data() + channels;  // Σ dz ⊙ â
   for (int64_t r = 0; r < batch; ++r)
-    for (int64_t j = 0; j < out; ++j) {
-      sum[j] += diff[r * out + j];
-      dot[j] += double(diff[r * out + j]) * hat[r * out + j];
-    }
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t i = 0; i < spatial; ++i) {
+        const int64_t k = r * out + c * spatial + i;
+        sum[c] += diff[k];
+        dot[c] += double(diff[k]) * hat[k];
+      }
   if (param_grads) {
     float* d_gamma = params.grad(params.views[layer.scale_view]);
     float* d_beta = params.grad(params.views[layer.shift_view]);
-    for (int64_t j = 0; j < out; ++j) {
-      d_gamma[j] = static_cast<float>(dot[j]);
-      d_beta[j] = static_cast<float>(sum[j]);
+    for (int64_t c = 0; c < channels; ++c) {
+      d_gamma[c] = static_cast<float>(dot[c]);
+      d_beta[c] = static_cast<float>(sum[c]);
     }
   }
   if (!training_) {  // the running statistics are constants: a is only scaled
     for (int64_t r = 0; r < batch; ++r)
-      for (int64_t j = 0; j < out; ++j) diff[r * out + j] *= gamma[j] * inv_std[j];
+      for (int64_t c = 0; c < channels; ++c)
+        for (int64_t i = 0; i < spatial; ++i) diff[r * out + c * spatial + i] *= gamma[c] * inv_std[c];
     return;
   }
-  // da = γ/(Nσ) ⊙ (N dz − Σ dz − â Σ dz ⊙ â)
-  const double n = double(batch);
+  // da = γ/(Nσ) ⊙ (N dz − Σ dz − â Σ dz ⊙ â), N the values per channel
+  const double n = double(batch) * double(spatial);
   for (int64_t r = 0; r < batch; ++r)
-    for (int64_t j = 0; j < out; ++j)
-      diff[r * out + j] = static_cast<float>(double(gamma[j]) * inv_std[j] / n *
-                                             (n * diff[r * out + j] - sum[j] - hat[r * out + j] * dot[j]));
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t i = 0; i < spatial; ++i) {
+        const int64_t k = r * out + c * spatial + i;
+        diff[k] = static_cast<float>(double(gamma[c]) * inv_std[c] / n * (n * diff[k] - sum[c] - hat[k] * dot[c]));
+      }
 }
 
 const Tensor& Net::forward(const float* src, int64_t batch, Rng* training) {

@@ -20,11 +20,12 @@
 namespace gantool {
 
 // Weight initializations: PyTorch's nn.Linear default (weights and bias U(±1/√in)), He
-// (He et al. 2015: weights N(0, 2/in), bias 0) and Xavier (Glorot & Bengio 2010: weights
-// U(±√(6/(in+out))), bias 0).
-enum class Init { pytorch, he, xavier };
+// (He et al. 2015: weights N(0, 2/in), bias 0), Xavier (Glorot & Bengio 2010: weights
+// U(±√(6/(in+out))), bias 0) and DCGAN's (Radford et al. 2016: weights N(0, 0.02²),
+// bias 0). `in` and `out` count a convolution's weights per output and per input channel.
+enum class Init { pytorch, he, xavier, dcgan };
 
-// "pytorch" | "he" | "xavier"; parse throws UsageError naming `flag`.
+// "pytorch" | "he" | "xavier" | "dcgan"; parse throws UsageError naming `flag`.
 Init parse_init(const std::string& name, const std::string& flag);
 const char* init_name(Init init);
 
@@ -130,6 +131,10 @@ class Net {
   // a penalty's gradient with respect to u). The forward must not have run again in
   // between. Call after backward(), which overwrites those gradients.
   void add_input_gradient_backward(const float* diff_u);
+
+  // Layer l's output in the last forward (batch, out_l), before its dropout and concat: e.g.
+  // a classifier's penultimate features.
+  const Tensor& layer_output(size_t l) const { return dst_[l]; }
 
   // Layer l's weights (out, in) and bias (out), and their gradients.
   const float* weights(size_t l) const { return params.value(params.views[layers[l].weights_view]); }

@@ -253,7 +253,7 @@ TEST_CASE("tabular: tables that are hard to model train, or fail with one line",
   // --arch tabular on a numeric matrix works too; --arch with a bad value is a usage error.
   REQUIRE(s.run("prepare -q --dist ring -n 500 -o ring.h5").status == 0);
   REQUIRE(s.run("train -q --arch tabular --data ring.h5 --model ring_m.h5 --steps 20" + kFast).status == 0);
-  check_error(s.run("train --arch conv --data ring.h5 --model x.h5"), 2, {"--arch", "auto, mlp or tabular"});
+  check_error(s.run("train --arch conv --data ring.h5 --model x.h5"), 2, {"--arch", "auto, mlp, dcgan or tabular"});
   // 5,000 categories: refused at prepare (--max-categories, default 1000), as documented.
   std::string many = "id,v\n";
   for (int i = 0; i < 5000; ++i) many += fmt::format("c{},{}\n", i, i % 7);

@@ -282,3 +282,76 @@ TEST_CASE("gan: WGAN-GP learns a 1-D Gaussian's mean and spread", "[gan]") {
   CHECK(mean == Approx(3.0).margin(0.15));
   CHECK(std == Approx(0.5).margin(0.15));
 }
+
+namespace {
+
+// DCGAN for 1×8×8 images at small widths: G z (6) → 8×2×2 → 4×4×4 → 1×8×8, D 1×8×8 →
+// 4×4×4 → 8×2×2 → 1 (pack images stacked along the channels).
+GanConfig small_dcgan(GanLoss loss, int64_t pack, double r1) {
+  GanConfig c;
+  c.loss = loss;
+  c.pack = pack;
+  c.r1 = r1;
+  c.batch = 8;
+  c.d_steps = loss == GanLoss::wgan_gp ? 2 : 1;
+  c.init = Init::dcgan;
+  c.g = dcgan_generator(6, {8, 4}, {1, 8, 8}, Activation::relu, 0.0f, Activation::tanh, "--g-hidden");
+  c.d = dcgan_discriminator({pack, 8, 8}, {4, 8}, Activation::leaky_relu, 0.2f, "--d-hidden");
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("gan: DCGAN steps allocate nothing, create no primitive, and repeat bit for bit", "[gan][conv]") {
+  const int saved = threads();
+  for (int t : {1, 2}) {
+    set_threads(t);
+    for (GanLoss loss : {GanLoss::nonsaturating, GanLoss::wgan_gp, GanLoss::hinge}) {
+      const GanConfig config = small_dcgan(loss, loss == GanLoss::wgan_gp ? 2 : 1, loss == GanLoss::hinge ? 1.0 : 0.0);
+      INFO(gan_loss_name(loss) << ", " << t << " threads");
+      Gan a = make_gan(config, 5), b = make_gan(config, 5);
+      RealData data(256, 8, 64, 0, 0.5, 2);
+      RealData same(256, 8, 64, 0, 0.5, 2);
+      const auto step = [&](Gan& gan, RealData& d) {
+        const float* real[2] = {d.take(), d.take()};
+        gan_step(gan, real);
+      };
+      step(a, data), step(a, data);
+      const int64_t primitives = primitives_created();
+      gantool_test::start_counting(/*calling_thread_only=*/true);  // one worker: gantool's code runs here
+      for (int i = 0; i < 5; ++i) step(a, data);
+      const gantool_test::AllocationCount count = gantool_test::stop_counting();
+      CHECK(count.ours == 0);
+      CHECK(primitives_created() == primitives);
+      for (int i = 0; i < 7; ++i) step(b, same);
+      CHECK(a.workers.size() == 1);  // batch norm in G: one worker, threads inside the primitives
+      CHECK(same_bits(a, b));
+      // G's batch norm moved its running statistics, and the average keeps G's.
+      CHECK(a.g.state.values != make_gan(config, 5).g.state.values);
+      CHECK(a.g_ema.state.values == a.g.state.values);
+    }
+  }
+  set_threads(saved);
+}
+
+TEST_CASE("gan: D may not have batch norm", "[gan][conv]") {
+  GanConfig c = small_dcgan(GanLoss::nonsaturating, 1, 0);
+  c.d.layers[0].batch_norm = true;
+  CHECK_THROWS_WITH(check_gan_config(c, "t"), Catch::Contains("the discriminator has batch norm"));
+}
+
+TEST_CASE("gan: slerp_rows goes along the great circle from a to b at even angles", "[gan]") {
+  const float a[3] = {2, 0, 0}, b[3] = {0, 0, 2};
+  float z[5 * 3];
+  slerp_rows(a, b, 3, 5, z);
+  for (int i = 0; i < 5; ++i) {
+    const double angle = (M_PI / 2) * i / 4;  // Ω = 90°, in four equal steps; the norm stays 2
+    CHECK(z[i * 3 + 0] == Approx(2 * std::cos(angle)).margin(1e-6));
+    CHECK(z[i * 3 + 1] == Approx(0).margin(1e-7));
+    CHECK(z[i * 3 + 2] == Approx(2 * std::sin(angle)).margin(1e-6));
+  }
+  const float c[2] = {1, 1};  // the same vector: linear, no division by sin 0
+  float same[3 * 2];
+  slerp_rows(c, c, 2, 3, same);
+  for (float v : same) CHECK(v == Approx(1));
+}

@@ -70,7 +70,7 @@ TEST_CASE("net spec: the parser names what it could not read", "[net_spec]") {
   CHECK_THAT(error("in 2; linear 3 elu:nan"), Catch::Contains("activation parameter nan"));
   CHECK_THAT(error("in 2; linear 3 relu dropout:1; linear 1 identity"), Catch::Contains("dropout rate 1"));
   CHECK_THAT(error("in 2; linear 3 relu dropout:-0.1; linear 1 identity"), Catch::Contains("dropout rate -0.1"));
-  CHECK_THAT(error("in 2; linear 3 relu drop:0.5; linear 1 identity"), Catch::Contains("'drop:0.5' is not batch_norm, dropout:RATE or concat"));
+  CHECK_THAT(error("in 2; linear 3 relu drop:0.5; linear 1 identity"), Catch::Contains("'drop:0.5' is not kK, sS, pP, opP, shape:CxHxW, batch_norm, dropout:RATE or concat"));
   CHECK_THAT(error("in 2; linear 3 relu dropout:; linear 1 identity"), Catch::Contains("is not 'dropout:RATE'"));
   CHECK_THAT(error("in 2; linear 3 relu; linear 1 identity dropout:0.5"), Catch::Contains("last layer has dropout"));
   CHECK_THAT(error("in 2; linear 3 relu; linear 1 identity batch_norm"), Catch::Contains("last layer has batch norm"));

@@ -20,6 +20,8 @@ void add_eval_jsd_command(CLI::App& app);
 void add_eval_modes_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_plot_command(CLI::App& app);
+void add_train_classifier_command(CLI::App& app);
+void add_eval_fd_command(CLI::App& app);
 
 // Prints what `gantool info` says of a typed table (info_table.cpp), as text or one JSON line.
 struct DataRef;

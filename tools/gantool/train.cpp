@@ -47,6 +47,26 @@ void apply_loss_defaults(TrainOptions& opt, CLI::App& cmd) {
   default_unless_given(cmd, "--beta2", opt.beta2, d.beta2);
 }
 
+// DCGAN's settings (Radford et al. 2016, as issue 18 of gantool states them), where not
+// given: z of 100, batch 64, channels 128, 64 in G and 64, 128 in D, a tanh output (image
+// data is normalized to [−1, 1]), weights N(0, 0.02²). Adam's 2e-4 and β (0.5, 0.999) are
+// already the defaults.
+void apply_dcgan_defaults(TrainOptions& opt, CLI::App& cmd) {
+  default_unless_given(cmd, "--z-dim", opt.z_dim, int64_t{100});
+  default_unless_given(cmd, "--batch", opt.batch, int64_t{64});
+  default_unless_given(cmd, "--g-hidden", opt.g_hidden, std::string("128,64"));
+  default_unless_given(cmd, "--d-hidden", opt.d_hidden, std::string("64,128"));
+  default_unless_given(cmd, "--g-output", opt.g_output, std::string("tanh"));
+  default_unless_given(cmd, "--init", opt.init, std::string("dcgan"));
+}
+
+// The image shape (C, H, W) of a training data file, empty for other data (or no file: the
+// run's other checks say so).
+std::vector<int64_t> data_image(const std::string& data) {
+  if (data.empty()) return {};
+  return DatasetReader(parse_data_ref(data)).meta().image;
+}
+
 // The flags' checks that need no file.
 void check_flags(TrainOptions& opt, const CLI::App& cmd) {
   if (!opt.resume.empty()) {
@@ -67,8 +87,8 @@ void check_flags(TrainOptions& opt, const CLI::App& cmd) {
 // Whether the run trains the tabular model: --arch, else (auto) a typed table or a tabular
 // model to resume.
 bool tabular_run(const TrainOptions& opt) {
-  if (opt.arch != "auto" && opt.arch != "mlp" && opt.arch != "tabular")
-    fail_usage("--arch must be auto, mlp or tabular (got '{}')", opt.arch);
+  if (opt.arch != "auto" && opt.arch != "mlp" && opt.arch != "dcgan" && opt.arch != "tabular")
+    fail_usage("--arch must be auto, mlp, dcgan or tabular (got '{}')", opt.arch);
   if (!opt.resume.empty()) return is_tabular_model(opt.resume);
   if (opt.arch != "auto") return opt.arch == "tabular";
   return !opt.data.empty() && holds_typed_table(opt.data);
@@ -102,6 +122,8 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
   const bool resuming = !opt.resume.empty();
   const bool tabular = tabular_run(opt);
   if (!resuming && tabular) apply_tabular_defaults(opt, cmd);
+  const std::vector<int64_t> image = resuming || tabular ? std::vector<int64_t>{} : data_image(opt.data);
+  if (!resuming && !tabular && resolved_arch(opt, image) == "dcgan") apply_dcgan_defaults(opt, cmd);
   if (!resuming && !tabular) apply_loss_defaults(opt, cmd);
   // (A --print-config file states the default 10 for every loss: that is not a mistake.)
   if (!resuming && cmd.count("--gp-weight") > 0 && opt.gp_weight != 10 && opt.loss != "wgan-gp")
@@ -124,7 +146,7 @@ void run_train(TrainOptions opt, CLI::App& cmd) {
     if (cmd.count("--steps") == 0) opt.steps = s.meta.steps_total;
   } else {
     std::unique_ptr<DatasetReader> reader = open_training_data(opt.data);
-    const GanConfig config = gan_config(opt, reader->cols());
+    const GanConfig config = gan_config(opt, reader->cols(), reader->meta().image);
     check_memory(config, opt);
     s = new_session(std::move(reader), opt.data, config, opt.seed, opt.normalize);
     s.meta.config_text = "[train]\n" + config_text(cmd);
@@ -164,8 +186,8 @@ void add_model_options(CLI::App* cmd, TrainOptions& o) {
   add("--gp-weight", o.gp_weight, "wgan-gp: the gradient penalty's weight λ");
   add("--r1", o.r1, "R1 penalty (γ/2)·E[‖∇D(x)‖²] on real rows, any loss (0: off)");
   group = "The networks";
-  add("--g-hidden", o.g_hidden, "G's hidden widths");
-  add("--d-hidden", o.d_hidden, "D's hidden widths");
+  add("--g-hidden", o.g_hidden, "G's hidden widths (dcgan: channels per stage, from the smallest image; default 128,64)");
+  add("--d-hidden", o.d_hidden, "D's hidden widths (dcgan: channels per stride-2 convolution; default 64,128)");
   add("--d-dropout", o.d_dropout, "Tabular model: dropout rate after each of D's hidden layers");
   add("--g-blocks", o.g_blocks,
       "Tabular model: G's hidden layers, plain (linear, ReLU) | residual (CTGAN's: linear, batch norm, ReLU, input appended)");
@@ -174,7 +196,7 @@ void add_model_options(CLI::App* cmd, TrainOptions& o) {
   add("--g-output", o.g_output, "G's output activation");
   cmd->add_option("--g-alpha", o.g_alpha, "α of G's activation (leaky slope 0.2, elu 1 by default)")->group(group);
   cmd->add_option("--d-alpha", o.d_alpha, "α of D's activation")->group(group);
-  add("--init", o.init, "Weight initialization: pytorch | he | xavier");
+  add("--init", o.init, "Weight initialization: pytorch | he | xavier | dcgan (N(0, 0.02²))");
   group = "Optimization";
   add("--optimizer", o.optimizer, "adam | sgd");
   add("--lr-g", o.lr_g, "G's learning rate");
@@ -279,7 +301,9 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--steps", opt->steps, "Total training iterations (tabular model: 300 epochs, at least 5000 steps)")->capture_default_str();
   cmd->add_option("--epochs", opt->epochs, "Instead of --steps: passes over the data (max(1, rows/batch) steps each)");
   cmd->add_option("--arch", opt->arch,
-                  "auto (tabular for a typed table, else mlp) | mlp | tabular (CTGAN's conditional GAN for mixed tables)")
+                  "auto (tabular for a typed table, dcgan for images, else mlp) | mlp | dcgan (convolutional, for "
+                  "images; --g-hidden and --d-hidden give channels per stride-2 stage) | tabular (CTGAN's conditional "
+                  "GAN for mixed tables)")
       ->capture_default_str();
   cmd->add_option("--seed", opt->seed, "Seed of the initialization, noise and data order")->capture_default_str()->check(seed_check());
   cmd->add_option("--threads", opt->threads,
