@@ -8,7 +8,7 @@ GANTOOL := $(BUILD)/gantool
 # scikit-learn and pandas, and import real tables from r-cran-palmerpenguins and
 # python3-vega-datasets; `gantool plot` runs gnuplot, without X: gnuplot-nox).
 PACKAGES := g++ make cmake pkg-config libdnnl-dev ocl-icd-opencl-dev libcli11-dev libfmt-dev \
-            libhdf5-dev nlohmann-json3-dev libnanoflann-dev catch2 hdf5-tools python3 python3-h5py \
+            libhdf5-dev nlohmann-json3-dev libnanoflann-dev libeigen3-dev catch2 hdf5-tools python3 python3-h5py \
             python3-numpy python3-scipy python3-sklearn python3-pandas r-cran-palmerpenguins \
             python3-vega-datasets gzip gnuplot-nox
 # ... and for the benchmarks (the reference estimators of eval-jsd's validation too).
