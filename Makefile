@@ -10,7 +10,7 @@ GANTOOL := $(BUILD)/gantool
 # gzipped idx files are read with libpng and zlib). dataset-fashion-mnist is data, not
 # code: the image tests read its files, and CI trains on a 2,000-image subset of it.
 PACKAGES := g++ make cmake pkg-config libdnnl-dev ocl-icd-opencl-dev libcli11-dev libfmt-dev \
-            libhdf5-dev nlohmann-json3-dev libnanoflann-dev catch2 hdf5-tools python3 python3-h5py \
+            libhdf5-dev nlohmann-json3-dev libnanoflann-dev libeigen3-dev catch2 hdf5-tools python3 python3-h5py \
             python3-numpy python3-scipy python3-sklearn python3-pandas r-cran-palmerpenguins \
             python3-vega-datasets gzip gnuplot-nox libpng-dev zlib1g-dev python3-pil \
             dataset-fashion-mnist

@@ -211,7 +211,7 @@ int run_gantool(int argc, char** argv) {
   add_report_command(app);
   add_plot_command(app);
   add_train_classifier_command(app);
-  // add_eval_fd_command(app);
+  add_eval_fd_command(app);
 
   const int status = parse_and_run(app, argc, argv);
   // Results that did not reach stdout are a failed run, not a success (exit 0 and an empty
