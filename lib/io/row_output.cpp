@@ -15,6 +15,7 @@
 #include "core/tempfile.hpp"
 #include "io/csv.hpp"
 #include "io/h5.hpp"
+#include "io/png.hpp"
 
 namespace gantool {
 
@@ -28,11 +29,14 @@ bool ends_with(std::string text, const std::string& suffix) {
 
 }  // namespace
 
+bool is_png_folder_output(const std::string& path) { return !path.empty() && path.back() == '/'; }
+
 void check_output_name(const std::string& path, const std::string& flag) {
-  if (path == "-" || ends_with(path, ".csv") || ends_with(path, ".h5") || ends_with(path, ".hdf5") ||
+  if (path == "-" || is_png_folder_output(path) || ends_with(path, ".csv") || ends_with(path, ".h5") || ends_with(path, ".hdf5") ||
       ends_with(path, ".he5") || is_stream_target(path))
     return;
-  fail_usage("{} '{}': give a name ending in .h5 (HDF5) or .csv, or - for CSV on stdout", flag, path);
+  fail_usage("{} '{}': give a name ending in .h5 (HDF5) or .csv, - for CSV on stdout, or DIR/ for PNG files of images",
+             flag, path);
 }
 
 bool is_csv_output(const std::string& path) {
@@ -42,6 +46,9 @@ bool is_csv_output(const std::string& path) {
 // The output itself: a DatasetWriter, or a CSV stream.
 struct RowOutput::Sink {
   std::unique_ptr<DatasetWriter> h5;
+  std::unique_ptr<TempFolder> folder;  // PNG files
+  Image image;                         // the PNG files' buffer
+  int64_t images = 0;
   std::unique_ptr<TempFile> temp;  // CSV to a file (none for stdout, a device or a pipe)
   std::FILE* out = stdout;
   bool owns_out = false;  // out was opened here (a temporary, a device or a pipe)
@@ -61,6 +68,13 @@ struct RowOutput::Sink {
   }
   void append(const float* rows, int64_t n, const float* companion_rows) {
     if (h5) return h5->append(rows, n, companion_rows);
+    if (folder) {
+      for (int64_t r = 0; r < n; ++r, ++images) {
+        for (int64_t i = 0; i < cols; ++i) image.pixels[static_cast<size_t>(i)] = pixel_byte(rows[r * cols + i]);
+        write_png_direct(fmt::format("{}/{:06}.png", folder->path(), images), image);
+      }
+      return;
+    }
     for (int64_t r = 0; r < n; ++r) {
       for (int64_t j = 0; j < cols; ++j) {
         if (j) text += delimiter;
@@ -76,6 +90,7 @@ struct RowOutput::Sink {
   }
   void commit() {
     if (h5) return h5->commit();
+    if (folder) return folder->commit();
     write_text();
     if (std::fflush(out) != 0) throw Error(write_error_message(name, errno));
     if (owns_out) {
@@ -139,7 +154,16 @@ RowOutput::RowOutput(const std::string& path, int64_t cols, DatasetMeta meta, st
   Sink& c = *sink_;
   c.cols = cols;
   c.companion_cols = companion ? static_cast<int64_t>(companion->columns.size()) : 0;
-  if (!style.always && !is_csv_output(path)) {
+  if (!style.always && is_png_folder_output(path)) {
+    const std::vector<int64_t>& shape = meta.image;
+    if (shape.size() != 3 || (shape[0] != 1 && shape[0] != 3))
+      fail_usage("-o {}: a folder of PNG files holds grey or RGB images, and these rows are {}", path,
+                 shape.empty() ? fmt::format("not images ({} columns)", cols) : fmt::format("images of {} channels", shape[0]));
+    if (companion) fail_usage("-o {}: PNG files hold no second dataset (--save-latent): write FILE.h5 or FILE.csv", path);
+    c.folder = std::make_unique<TempFolder>(path.substr(0, path.size() - 1));
+    c.image = Image{shape[0], shape[1], shape[2], std::vector<uint8_t>(static_cast<size_t>(cols))};
+    c.meta = std::move(meta);
+  } else if (!style.always && !is_csv_output(path)) {
     c.h5 = std::make_unique<DatasetWriter>(path, cols, std::move(meta), std::move(companion));
   } else {
     c.name = path == "-" ? "standard output" : path;
@@ -190,7 +214,7 @@ void RowOutput::append(const float* rows, int64_t n, const float* companion_rows
 }
 
 void RowOutput::append_text(const std::string& lines, int64_t n) {
-  GANTOOL_ASSERT(!sink_->h5);
+  GANTOOL_ASSERT(!sink_->h5 && !sink_->folder);
   if (writer_) writer_->drain();  // the blocks before go first
   rows_ += n;
   sink_->text += lines;

@@ -1,5 +1,6 @@
 // Where a command's rows go: a dataset file (FILE.h5, any name not ending in .csv), a CSV
-// file (FILE.csv), or CSV on stdout ("-", for pipes). Files are written under a temporary
+// file (FILE.csv), CSV on stdout ("-", for pipes), or for images a new folder of PNG files
+// (a name ending in "/": DIR/000000.png, ...). Files are written under a temporary
 // name and appear only at commit(). Writing happens on a thread of its own, so that a
 // command computes its next block while the last one is written (when the HDF5 library is
 // thread-safe; else on the caller's thread).
@@ -18,8 +19,11 @@ namespace gantool {
 // device or pipe (e.g. /dev/null, /dev/stdout, a FIFO), which is written straight through.
 bool is_csv_output(const std::string& path);
 
-// Throws UsageError unless `path` is "-", a device or pipe, or ends in .csv, .h5, .hdf5 or .he5, so that a
-// typo ("fake.txt") does not silently make HDF5.
+// True when `path` asks for a folder of PNG files: it ends in "/".
+bool is_png_folder_output(const std::string& path);
+
+// Throws UsageError unless `path` is "-", a device or pipe, ends in .csv, .h5, .hdf5 or .he5,
+// or in "/" (PNG files), so that a typo ("fake.txt") does not silently make HDF5.
 void check_output_name(const std::string& path, const std::string& flag);
 
 // How CSV is written.
@@ -32,7 +36,8 @@ struct CsvStyle {
 class RowOutput {
  public:
   // In CSV, a companion's columns follow the data's on each line; in HDF5 it is a second
-  // dataset. The metadata (columns, provenance, normalization) go into HDF5 files only,
+  // dataset. A PNG folder needs meta.image (1 or 3 channels) and takes no companion; its
+  // rows are pixel values, rounded and clamped to bytes. The metadata (columns, provenance, normalization) go into HDF5 files only,
   // apart from the CSV header line of column names.
   RowOutput(const std::string& path, int64_t cols, DatasetMeta meta,
             std::optional<Companion> companion = std::nullopt, CsvStyle style = {});

@@ -3,6 +3,8 @@
 // by row, networks run on fixed tiles: nn/tiled.hpp), so any --batch and thread count give
 // the same bits, and -n 1000 is a prefix of -n 1000000.
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <cmath>
 #include <memory>
 
@@ -46,6 +48,9 @@ struct SampleOptions {
   double reject_gamma = 0;
   int64_t reject_burn_in = 10000;
   std::vector<std::string> conditions;  // tabular models: COLUMN=VALUE
+  std::string interpolate;  // "A,B": the noise rows whose spherical path is drawn
+  int64_t steps = 10;       // images along that path
+  int64_t from = -1, to = -1;  // A and B, parsed
 };
 
 int64_t round_up(int64_t n, int64_t multiple) { return (n + multiple - 1) / multiple * multiple; }
@@ -59,11 +64,28 @@ int64_t auto_batch(const GanConfig& c, int threads) {
   return rows / round * round;
 }
 
-void check_flags(const SampleOptions& opt, const CLI::App& cmd) {
+void check_flags(SampleOptions& opt, const CLI::App& cmd) {
   const bool rows_given = cmd.count("--rows") > 0;
   if (rows_given && (opt.rows < 1 || opt.rows > kMaxRows))
     fail_usage("-n must be between 1 and {} (got {})", kMaxRows, opt.rows);
   check_output_name(opt.out, "-o");
+  if (!opt.interpolate.empty()) {
+    const size_t comma = opt.interpolate.find(',');
+    char* end = nullptr;
+    errno = 0;
+    opt.from = comma == std::string::npos ? -1 : std::strtoll(opt.interpolate.c_str(), &end, 10);
+    const bool first_ok = comma != std::string::npos && end == opt.interpolate.c_str() + comma && errno == 0;
+    opt.to = first_ok ? std::strtoll(opt.interpolate.c_str() + comma + 1, &end, 10) : -1;
+    if (!first_ok || *end != '\0' || errno != 0 || opt.from < 0 || opt.to < 0 || comma + 1 == opt.interpolate.size())
+      fail_usage("--interpolate takes two row numbers A,B (rows of `sample --seed` output, from 0), e.g. 3,17 (got '{}')",
+                 opt.interpolate);
+    if (opt.steps < 2 || opt.steps > 100000) fail_usage("--steps must be between 2 and 100000 (got {})", opt.steps);
+    if (rows_given || !opt.latent.empty() || opt.reject)
+      fail_usage("--interpolate draws --steps rows between two noise rows; it takes no -n, --latent or --reject");
+    opt.rows = opt.steps;
+    return;
+  }
+  if (cmd.count("--steps") > 0) fail_usage("--steps applies to --interpolate only");
   if (!rows_given && opt.latent.empty()) fail_usage("-n ROWS is required: how many rows to draw");
   if (opt.batch < 0 || opt.batch > kMaxBatch || (opt.batch == 0 && cmd.count("--batch")))
     fail_usage("--batch must be between 1 and {} (got {})", kMaxBatch, opt.batch);
@@ -113,6 +135,7 @@ DatasetMeta output_meta(const SampleOptions& opt, const ModelMeta& meta, bool us
   DatasetMeta out_meta;
   out_meta.schema = meta.schema;
   if (!opt.raw) out_meta.schema.normalization = Normalization{};
+  if (!opt.raw) out_meta.image = meta.image;  // images: stored as (N, C, H, W) bytes, or PNG files
   out_meta.command = command_line();
   out_meta.source = fmt::format("gantool sample of {} ({}, step {})", opt.model,
                                 use_ema ? "moving average of G" : "G", meta.steps_done);
@@ -150,6 +173,23 @@ void draw_all(Drawing& d, DatasetReader* latent, int64_t n) {
     d.out.append(d.x.data(), m, d.opt.save_latent ? d.z.data() : nullptr);
     d.progress.rows("sample", first + m, n);
   }
+}
+
+// Writes G along the spherical path between noise rows opt.from and opt.to (of --seed's
+// stream, so the ends are those rows of a plain `sample --seed`), in opt.steps rows.
+void draw_interpolation(Drawing& d) {
+  const Rng noise_rng = make_rng(d.opt.seed, kNoiseStream);
+  const int64_t z_dim = d.c.z_dim();
+  std::vector<float> ends(static_cast<size_t>(2 * z_dim));
+  d.draw_noise(noise_rng, d.opt.from, 1);
+  std::copy_n(d.z.data(), z_dim, ends.data());
+  d.draw_noise(noise_rng, d.opt.to, 1);
+  std::copy_n(d.z.data(), z_dim, ends.data() + z_dim);
+  slerp_rows(ends.data(), ends.data() + z_dim, z_dim, d.opt.steps, d.z.data());
+  d.generator.run(d.z.data(), d.opt.steps, d.x.data());
+  require_finite(d.x, d.opt.steps, d.opt.model, "G");
+  if (!d.opt.raw) denormalize_rows(d.norm, d.x.data(), d.opt.steps, d.c.data_dim());
+  d.out.append(d.x.data(), d.opt.steps, d.opt.save_latent ? d.z.data() : nullptr);
 }
 
 // Writes n rows kept by discriminator rejection sampling; returns the draws looked at.
@@ -195,9 +235,9 @@ int64_t draw_rejected(Drawing& d, TiledForward& discriminator, Rejection& reject
   return drawn;
 }
 
-void run_sample(const SampleOptions& opt, CLI::App& cmd) {
+void run_sample(SampleOptions& opt, CLI::App& cmd) {
   check_flags(opt, cmd);
-  const bool rows_given = cmd.count("--rows") > 0;
+  const bool rows_given = cmd.count("--rows") > 0 || !opt.interpolate.empty();
   ModelMeta meta;
   Gan gan = read_model(opt.model, meta);
   const GanConfig c = gan.config;
@@ -232,7 +272,9 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
             Tensor(block, c.data_dim())};
   Rejection rejection{0, opt.reject_gamma};
   int64_t drawn = n;  // candidates generated (≥ rows written with --reject)
-  if (!opt.reject) {
+  if (!opt.interpolate.empty()) {
+    draw_interpolation(d);
+  } else if (!opt.reject) {
     draw_all(d, latent.get(), n);
   } else {
     drawn = draw_rejected(d, *discriminator, rejection, n);
@@ -247,7 +289,8 @@ void run_sample(const SampleOptions& opt, CLI::App& cmd) {
     if (opt.reject)
       how = fmt::format(", keeping {:.3g}% of {} draws (--reject, γ = {:g}, log M = {:.3f})",
                         100.0 * double(n) / double(drawn), drawn, rejection.gamma, rejection.log_m);
-    fmt::print(stderr, "sample: {} rows → {} in {:.2f} s{}\n", n, opt.out, progress.seconds(), how);
+    fmt::print(stderr, "sample: {} {} → {} in {:.2f} s{}\n", n, meta.image.empty() || opt.raw ? "rows" : "images",
+               opt.out, progress.seconds(), how);
   } else if (!opt.quiet && opt.reject) {
     fmt::print(stderr, "sample: kept {:.3g}% of {} draws (--reject)\n", 100.0 * double(n) / double(drawn), drawn);
   }
@@ -264,10 +307,17 @@ void add_sample_command(CLI::App& app) {
       "Examples:\n"
       "  gantool sample --model gan.h5 -n 20000 -o fake.h5\n"
       "  gantool sample --model gan.h5 -n 10 -o -                  # CSV on stdout\n"
-      "  gantool sample --model gan.h5 -n 20000 --reject -o kept.h5  # discriminator rejection sampling");
+      "  gantool sample --model gan.h5 -n 20000 --reject -o kept.h5  # discriminator rejection sampling\n"
+      "Image models write (N, C, H, W) images to FILE.h5 (see them with `gantool plot grid`), or PNG files to DIR/:\n"
+      "  gantool sample --model dcgan.h5 -n 64 -o fake.h5 && gantool plot grid fake.h5 -o grid.png\n"
+      "  gantool sample --model dcgan.h5 --interpolate 3,17 --steps 10 -o path.h5  # rows 3 and 17 of --seed's draws");
   cmd->add_option("--model", opt->model, "Model file written by 'gantool train'")->required();
   cmd->add_option("-n,--rows", opt->rows, "Rows to write (default with --latent: one per latent row)");
-  cmd->add_option("-o,--out", opt->out, "Output: FILE.h5, FILE.csv, or - for CSV on stdout")->required();
+  cmd->add_option("-o,--out", opt->out, "Output: FILE.h5, FILE.csv, - for CSV on stdout, or DIR/ for PNG files (images)")
+      ->required();
+  cmd->add_option("--interpolate", opt->interpolate,
+                  "A,B: G along the spherical path between the noise of rows A and B (of --seed's draws) instead of -n");
+  cmd->add_option("--steps", opt->steps, "--interpolate: images along the path, both ends included")->capture_default_str();
   cmd->add_option("--seed", opt->seed, "Seed of the noise")->capture_default_str()->check(seed_check());
   cmd->add_option("--batch", opt->batch, "Rows per block (memory/speed only; rounded up to a multiple of 512; default: about 8 MB of rows, at most 65536)");
   cmd->add_flag("--raw", opt->raw,
