@@ -135,7 +135,9 @@ Net::Net(const NetSpec& spec, Init init, Rng& rng) : spec_(spec) {
     const ParamView& w = params.views[layer.weights_view];
     const ParamView& b = params.views[layer.bias_view];
     // Fan-in and fan-out: the weights per output and per input (channel), as PyTorch counts
-    // them for Linear and Conv2d.
+    // them for Linear and Conv2d. (For a transposed convolution PyTorch's default counts
+    // out·k² as its fan-in, from its (in, out, k, k) storage; here it is in·k², the weights
+    // that reach one output, for every kind alike.)
     initialize(params.value(w), w.size, params.value(b), b.size, static_cast<double>(w.size / w.shape[0]),
                static_cast<double>(w.size / w.shape[1]), init, rng);
     if (!spec.layers[l].batch_norm) continue;
@@ -155,12 +157,13 @@ void Net::build_layers() {
     // With batch norm the activation comes after it, outside the affine map's primitive.
     const Activation act = s.batch_norm ? Activation::identity : s.activation;
     const float alpha = s.batch_norm ? 0.0f : s.alpha;
-    Layer layer{s.kind, in, out, Linear(shape_size(in), s.out, act, alpha), view, view + 1};
-    if (s.kind != LayerKind::linear) {
-      const ConvShape conv{s.kind == LayerKind::conv2d_transposed, in[0], in[1], in[2], out[0], out[1], out[2],
-                           s.kernel, s.stride, s.padding};
-      layer.linear = Linear(conv, act, alpha);
-    }
+    const ConvShape conv = s.kind == LayerKind::linear
+                               ? ConvShape{}
+                               : ConvShape{s.kind == LayerKind::conv2d_transposed, in[0], in[1], in[2], out[0], out[1],
+                                           out[2], s.kernel, s.stride, s.padding};
+    Layer layer{s.kind, in, out,
+                s.kind == LayerKind::linear ? Linear(shape_size(in), s.out, act, alpha) : Linear(conv, act, alpha), view,
+                view + 1};
     view += 2;
     if (s.batch_norm) {
       layer.scale_view = view++;

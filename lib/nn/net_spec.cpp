@@ -348,13 +348,19 @@ NetSpec mlp_spec(int64_t in, const MlpFlags& flags, int64_t out) {
 
 namespace {
 
-// The image size after the stages halve it, or a UsageError naming `flag`.
+// The image side after `stages` stride-2 stages halve it, or a UsageError naming `flag`
+// that says which counts of widths would fit.
 int64_t halved(int64_t size, size_t stages, const std::vector<int64_t>& image, const std::string& flag) {
-  const int64_t factor = int64_t{1} << stages;
-  if (size % factor != 0 || size / factor < 1)
-    fail_usage("{}: {} stride-2 stages need image sides divisible by {}, and the images are {}x{}; give fewer widths",
-               flag, stages, factor, image[1], image[2]);
-  return size / factor;
+  const auto fits = [&](size_t s) { return image[1] % (int64_t{1} << s) == 0 && image[2] % (int64_t{1} << s) == 0; };
+  if (fits(stages) && size >> stages >= 1) return size >> stages;
+  size_t most = 0;
+  while (most < 6 && fits(most + 1) && (image[1] >> (most + 1)) >= 2 && (image[2] >> (most + 1)) >= 2) ++most;
+  const std::string hint =
+      most >= 1 ? fmt::format("give {} at most {} width{} (one per stage)", flag, most, most > 1 ? "s" : "")
+                : "resize or crop the images to even sides (a multiple of 4 for the default), or train --arch mlp";
+  fail_usage("--arch dcgan: images of {}×{} cannot be halved {} time{} by stride-2 stages (their sides must be "
+             "multiples of {}); {}",
+             image[1], image[2], stages, stages > 1 ? "s" : "", int64_t{1} << stages, hint);
 }
 
 }  // namespace

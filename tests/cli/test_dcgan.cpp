@@ -88,6 +88,8 @@ open('img-idx3-ubyte', 'wb').write(struct.pack('>IIII', 0x803, *imgs.shape) + im
   CHECK(r.err.find("sample: 20 images → pngs/") != std::string::npos);
   REQUIRE(s.run("sample -q --model gan.h5 --interpolate 3,17 --steps 6 --seed 7 -o path.h5").status == 0);
   REQUIRE(s.run("plot grid fake.h5 --rows 4 --cols 5 -o grid.png").status == 0);
+  // A path longer than a block of rows (--batch) is still drawn in one.
+  REQUIRE(s.run("sample -q --model gan.h5 --interpolate 0,1 --steps 600 --batch 512 -o long.h5").status == 0);
   s.python(R"(
 import h5py, numpy as np, os
 from PIL import Image
@@ -102,6 +104,7 @@ assert p.shape == (6, 1, 8, 8)
 # The path's ends are rows 3 and 17 of the same seed's draws (to a rounding of the last bit).
 assert np.abs(p[0].astype(int) - x[3]).max() <= 1 and np.abs(p[-1].astype(int) - x[17]).max() <= 1
 assert np.abs(p[2].astype(int) - x[3]).max() > 0
+assert h5py.File('long.h5', 'r')['data'].shape == (600, 1, 8, 8)
 )");
   // --raw keeps G's own output: floats in [-1, 1], rows not images.
   REQUIRE(s.run("sample -q --model gan.h5 -n 4 --raw -o raw.h5").status == 0);
@@ -142,6 +145,6 @@ open('a-idx1-ubyte', 'wb').write(struct.pack('>II', 0x801, 200) + labs.tobytes()
   check_error(s.run("eval-fd a.h5 ring.h5 --features f.h5"), 1, {"ring.h5", "rows of 2 values"});
   check_error(s.run("eval-fd a.h5 a.h5 --features ring.h5"), 1, {"ring.h5", "not a classifier file"});
   // 6×6 images: two stride-2 stages cannot halve 6 twice.
-  check_error(s.run("train --data c.h5 --model x.h5 --steps 1"), 2, {"--g-hidden", "divisible by 4", "6x6"});
+  check_error(s.run("train --data c.h5 --model x.h5 --steps 1"), 2, {"images of 6×6 cannot be halved 2 times", "multiples of 4", "give --g-hidden at most 1 width"});
   CHECK(s.run("train -q --data c.h5 --model x.h5 --steps 1 --g-hidden 16 --d-hidden 16").status == 0);
 }

@@ -39,7 +39,11 @@ struct Featured {
   std::vector<int64_t> predicted;
 };
 
-Featured featurize(const std::string& arg, Classifier& c, const FdOptions& opt, const std::string& features_file) {
+// The number of images of a dataset (after checking that it opens).
+int64_t image_rows(const std::string& arg) { return DatasetReader(parse_data_ref(arg)).rows(); }
+
+Featured featurize(const std::string& arg, Classifier& c, const FdOptions& opt, int64_t rows,
+                   const std::string& features_file) {
   const DataRef ref = parse_data_ref(arg);
   DatasetReader reader(ref);
   const std::vector<int64_t>& image = reader.meta().image;
@@ -50,10 +54,11 @@ Featured featurize(const std::string& arg, Classifier& c, const FdOptions& opt, 
          features_file, image_shape_text(c.image));
   Featured f;
   f.name = ref.display();
-  f.rows = std::min(opt.rows, reader.rows());
+  f.rows = rows;
   if (f.rows <= opt.k)
-    fail("{}: has {} images; eval-fd needs more than --k {} (10,000 is the usual count)", ref.display(), reader.rows(),
-         opt.k);
+    fail("{}: {} images are compared (the smaller file's count, at most --rows); eval-fd needs more than --k {} "
+         "(10,000 is the usual count)",
+         ref.display(), f.rows, opt.k);
   Tensor images(f.rows, reader.cols());
   reader.read_finite(0, f.rows, images.data());
   f.features = Tensor(f.rows, c.features());
@@ -64,8 +69,10 @@ Featured featurize(const std::string& arg, Classifier& c, const FdOptions& opt, 
 
 void run_eval_fd(const FdOptions& opt) {
   Classifier c = read_classifier(opt.features);
-  const Featured real = featurize(opt.real, c, opt, opt.features);
-  const Featured fake = featurize(opt.fake, c, opt, opt.features);
+  // Both sets at the same count: FD, precision and recall depend on it.
+  const int64_t rows = std::min({opt.rows, image_rows(opt.real), image_rows(opt.fake)});
+  const Featured real = featurize(opt.real, c, opt, rows, opt.features);
+  const Featured fake = featurize(opt.fake, c, opt, rows, opt.features);
   const double fd = frechet_distance(real.features, fake.features);
   std::optional<FrechetInterval> interval;
   if (opt.bootstrap > 0) interval = frechet_interval(real.features, fake.features, opt.bootstrap, opt.seed);
@@ -105,8 +112,9 @@ void run_eval_fd(const FdOptions& opt) {
   fmt::print("\n  precision (k={})    {:.3f}   share of {} inside the real images' k-NN balls\n", pr.k, pr.precision,
              fake.name);
   fmt::print("  recall (k={})       {:.3f}   share of {} inside the fake images' k-NN balls\n", pr.k, pr.recall, real.name);
-  fmt::print("  classes            {} of {} hold 5–15% of the fake images; {} never predicted; KL(real ‖ fake) {:.4f}\n",
-             cover.balanced, k, cover.missing, cover.kl);
+  fmt::print("  classes            {} of {} classes hold 5–15% of the fake images; {} class{} never predicted; "
+             "KL(real ‖ fake) {:.4f}\n",
+             cover.balanced, k, cover.missing, cover.missing == 1 ? " is" : "es are", cover.kl);
   size_t width = 5;
   for (const std::string& name : c.classes) width = std::max(width, name.size());
   fmt::print("  {:<{}}  {:>7}  {:>7}\n", "class", width, "real", "fake");
@@ -131,7 +139,7 @@ void add_eval_fd_command(CLI::App& app) {
   cmd->add_option("real", opt->real, "Real images: FILE.h5 (an image dataset)")->required();
   cmd->add_option("fake", opt->fake, "Generated images: FILE.h5")->required();
   cmd->add_option("--features", opt->features, "Classifier file written by gantool train-classifier")->required();
-  cmd->add_option("--rows", opt->rows, "Images of each file to use (the first ones)")->capture_default_str()->check(CLI::Range(int64_t{4}, int64_t{1} << 30));
+  cmd->add_option("--rows", opt->rows, "Images of each file to use: the first ones, as many of each (at most the smaller file's)")->capture_default_str()->check(CLI::Range(int64_t{4}, int64_t{1} << 30));
   cmd->add_option("--k", opt->k, "Neighbours of precision and recall")->capture_default_str()->check(CLI::Range(1, 100));
   cmd->add_option("--bootstrap", opt->bootstrap, "Resamples of a bootstrap interval for the FD (0: none)")
       ->capture_default_str()

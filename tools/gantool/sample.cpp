@@ -69,6 +69,8 @@ void check_flags(SampleOptions& opt, const CLI::App& cmd) {
   if (rows_given && (opt.rows < 1 || opt.rows > kMaxRows))
     fail_usage("-n must be between 1 and {} (got {})", kMaxRows, opt.rows);
   check_output_name(opt.out, "-o");
+  if (opt.batch < 0 || opt.batch > kMaxBatch || (opt.batch == 0 && cmd.count("--batch")))
+    fail_usage("--batch must be between 1 and {} (got {})", kMaxBatch, opt.batch);
   if (!opt.interpolate.empty()) {
     const size_t comma = opt.interpolate.find(',');
     char* end = nullptr;
@@ -263,7 +265,8 @@ void run_sample(SampleOptions& opt, CLI::App& cmd) {
   gan = Gan{};  // the threads have their copies; optimizer states are not needed
   // Blocks start at multiples of the tile, so that their tiles are the same as one call's.
   const int64_t batch = opt.batch > 0 ? opt.batch : auto_batch(c, threads);
-  const int64_t block = round_up(std::min(batch, std::max<int64_t>(n, 1)), TiledForward::kTileRows);
+  // (An interpolation is drawn in one block.)
+  const int64_t block = round_up(opt.interpolate.empty() ? std::min(batch, std::max<int64_t>(n, 1)) : n, TiledForward::kTileRows);
   // Noise and rows of a block, the writer's copy, and --reject's kept rows.
   const std::string what = fmt::format("sample: blocks of {} rows (--batch) of {} + {} columns", block, c.z_dim(), c.data_dim());
   require_memory(4.0 * double(block) * double(c.z_dim() + c.data_dim()) * (opt.reject ? 5 : 3), what, "--batch");
@@ -289,7 +292,8 @@ void run_sample(SampleOptions& opt, CLI::App& cmd) {
     if (opt.reject)
       how = fmt::format(", keeping {:.3g}% of {} draws (--reject, γ = {:g}, log M = {:.3f})",
                         100.0 * double(n) / double(drawn), drawn, rejection.gamma, rejection.log_m);
-    fmt::print(stderr, "sample: {} {} → {} in {:.2f} s{}\n", n, meta.image.empty() || opt.raw ? "rows" : "images",
+    fmt::print(stderr, "sample: {} {}{} → {} in {:.2f} s{}\n", n, meta.image.empty() || opt.raw ? "row" : "image",
+               n == 1 ? "" : "s",
                opt.out, progress.seconds(), how);
   } else if (!opt.quiet && opt.reject) {
     fmt::print(stderr, "sample: kept {:.3g}% of {} draws (--reject)\n", 100.0 * double(n) / double(drawn), drawn);
