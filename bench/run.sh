@@ -17,6 +17,9 @@
 #      folder with checkouts of sdv-dev/CTGAN and sdv-dev/RDT (then also bench/tabular/speed.sh).
 #  7d. The mode-collapse sweep (examples/mode-collapse) at make -j1 and -j2: its throughput on
 #      2 cores (sweep_throughput.sh, about 7 minutes).
+#  7e. Images: the DCGAN against PyTorch's (throughput, and FD after equal wall time) and
+#      against an MLP GAN, on Fashion-MNIST (bench/images.sh; IMAGES_MINUTES per training run,
+#      default 30: about 75 minutes in all).
 #  8. Kill-and-signal reliability: SIGKILL, SIGINT, SIGTERM and a full disk during prepare,
 #     sample, export and train (reliability.py, about 10 minutes; exits 1 on any failure).
 # The quality protocol of the defaults is bench/quality.sh (about 3 minutes), not run here.
@@ -88,5 +91,7 @@ bash "$here/tabular/run.sh" "$build" tabular
 if [ -n "${CTGAN_SRC:-}" ]; then bash "$here/tabular/speed.sh" "$build" tabular | tee tabular/speed.md; fi
 echo
 sh "$here/sweep_throughput.sh" "$gantool" sweep_throughput
+echo
+sh "$here/images.sh" "$build" images "${IMAGES_MINUTES:-30}"
 echo
 /usr/bin/python3 "$here/reliability.py" "$gantool" reliability

@@ -106,6 +106,22 @@ assert np.abs(p[0].astype(int) - x[3]).max() <= 1 and np.abs(p[-1].astype(int) -
 assert np.abs(p[2].astype(int) - x[3]).max() > 0
 assert h5py.File('long.h5', 'r')['data'].shape == (600, 1, 8, 8)
 )");
+  // An exact resume: 5 + 5 steps give the bits of 10 (G's batch-norm statistics included).
+  REQUIRE(s.run("train -q --data small.h5 --model ten.h5 --steps 10 --z-dim 4 --g-hidden 8 --d-hidden 8 --batch 16")
+              .status == 0);
+  REQUIRE(s.run("train -q --data small.h5 --model five.h5 --steps 5 --z-dim 4 --g-hidden 8 --d-hidden 8 --batch 16")
+              .status == 0);
+  REQUIRE(s.run("train -q --resume five.h5 --model resumed.h5 --steps 10").status == 0);
+  s.python(R"(
+import h5py, numpy as np
+a, b = h5py.File('ten.h5', 'r'), h5py.File('resumed.h5', 'r')
+names = []
+a.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) and n.split('/')[0] in
+             ('generator', 'generator_ema', 'discriminator') else None)
+assert any(n.endswith('bn_mean') for n in names), names
+for n in names:
+    assert np.array_equal(a[n][:], b[n][:]), n
+)");
   // --raw keeps G's own output: floats in [-1, 1], rows not images.
   REQUIRE(s.run("sample -q --model gan.h5 -n 4 --raw -o raw.h5").status == 0);
   s.python("import h5py\nd = h5py.File('raw.h5', 'r')['data']\nassert d.shape == (4, 64) and d.dtype.kind == 'f'\n"

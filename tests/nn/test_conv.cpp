@@ -274,6 +274,14 @@ TEST_CASE("conv layers: every kind and activation, forward and gradients against
     Net deconv(parse("in 3x3x2; conv2d_transposed 2 " + a + " k4 s2 p1 op1; linear 2 identity"), Init::pytorch, rng);
     check_net(deconv, 2, 2, false);
   }
+  SECTION("16 channels and more: oneDNN's blocked layouts and the reorders to and from them") {
+    Rng rng = make_rng(6);
+    Net net(parse("in 3x6x6; conv2d 16 leaky_relu:0.2 k3 s2 p1; conv2d_transposed 17 tanh k4 s2 p1 op0; "
+                  "conv2d 32 elu:1 k3 s2 p1 batch_norm; linear 2 identity"),
+            Init::pytorch, rng);
+    check_net(net, 3, 12, /*training=*/true);
+    check_net(net, 2, 13, /*training=*/false);
+  }
   SECTION("strides, paddings and a 1×1 kernel; batch 1") {
     Rng rng = make_rng(4);
     Net net(parse("in 3x7x7; conv2d 4 elu:1 k1 s1 p0; conv2d 5 tanh k3 s3 p2; conv2d_transposed 2 sigmoid k3 s2 p0 op1; "
@@ -323,7 +331,8 @@ TEST_CASE("conv nets: the input gradient and its parameter gradient (R1, WGAN-GP
   for (const std::string& text :
        {std::string("in 2x6x6; conv2d 3 leaky_relu:0.2 k4 s2 p1; conv2d 4 leaky_relu:0.2 k3 s1 p1; linear 1 identity"),
         std::string("in 1x5x5; conv2d 3 tanh k3 s2 p1; conv2d_transposed 2 softplus k3 s2 p1 op0; linear 1 identity"),
-        std::string("in 2x4x4; conv2d 2 elu:1 k2 s2 p0; linear 3 sigmoid; linear 1 identity")}) {
+        std::string("in 2x4x4; conv2d 2 elu:1 k2 s2 p0; linear 3 sigmoid; linear 1 identity"),
+        std::string("in 2x8x8; conv2d 16 tanh k4 s2 p1; conv2d 32 leaky_relu:0.2 k4 s2 p1; linear 1 identity")}) {
     INFO(text);
     Rng rng = make_rng(11);
     Net net(parse(text), Init::pytorch, rng);

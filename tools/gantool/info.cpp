@@ -256,8 +256,9 @@ void print_model(const std::string& path, bool json) {
                         {"columns", column_names(meta.schema)},
                         {"normalization", meta.schema.normalization.method},
                         {"distribution", meta.schema.distribution.name},
-                        {"arch", meta.tabular.columns.empty() ? "mlp" : "tabular"}};
+                        {"arch", !meta.tabular.columns.empty() ? "tabular" : c.g.has_convolutions() ? "dcgan" : "mlp"}};
     if (!meta.tabular.columns.empty()) j["cond_dim"] = c.cond_dim;
+    if (!meta.image.empty()) j["image"] = meta.image;
     if (meta.snapshot_every > 0 || !meta.snapshots.empty()) {
       std::vector<int64_t> steps;
       for (const Snapshot& s : meta.snapshots) steps.push_back(s.step);
@@ -287,8 +288,12 @@ void print_model(const std::string& path, bool json) {
   const std::string listed = columns.size() <= 16 ? fmt::format("columns {}", fmt::join(columns, ", "))
                                                   : fmt::format("{} columns, {} … {}", columns.size(), columns.front(),
                                                                 columns.back());  // e.g. an image's pixels
-  fmt::print("  data           {} ({} rows; {}; normalization {})\n", meta.data_source, meta.data_rows, listed,
-             meta.schema.normalization.method);
+  if (!meta.image.empty())
+    fmt::print("  data           {} ({} images of {}; normalization {})\n", meta.data_source, meta.data_rows,
+               image_shape_text(meta.image), meta.schema.normalization.method);
+  else
+    fmt::print("  data           {} ({} rows; {}; normalization {})\n", meta.data_source, meta.data_rows, listed,
+               meta.schema.normalization.method);
   if (!meta.tabular.columns.empty()) {
     int64_t numeric = 0, modes = 0;
     for (size_t i = 0; i < meta.tabular.columns.size(); ++i)
