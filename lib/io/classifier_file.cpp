@@ -43,6 +43,12 @@ void write_classifier(const std::string& path, const Classifier& c, const std::s
   temp.commit();
 }
 
+bool is_classifier_file(const std::string& path) {
+  if (!is_hdf5_file(path)) return false;
+  H5Id file = open_h5_read(path);
+  return read_string_attr(file.get(), "format").value_or("") == kClassifierFormat;
+}
+
 Classifier read_classifier(const std::string& path) {
   H5Id file = open_h5_read(path);
   const hid_t root = file.get();

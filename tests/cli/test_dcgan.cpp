@@ -157,6 +157,9 @@ open('a-idx1-ubyte', 'wb').write(struct.pack('>II', 0x801, 200) + labs.tobytes()
   Result r = s.run("train-classifier -q --data a.h5 --epochs 1 -o f.h5");
   INFO(r.err);
   REQUIRE(r.status == 0);
+  const Result info = s.run("info f.h5");
+  CHECK(info.out.find("f.h5: gantool classifier of images of 1×8×8 grey into 3 classes") == 0);
+  CHECK(info_json(s, "f.h5")["features"] == 128);
   check_error(s.run("eval-fd a.h5 b.h5 --features f.h5"), 1, {"b.h5", "1×12×12", "f.h5", "1×8×8"});
   check_error(s.run("eval-fd a.h5 ring.h5 --features f.h5"), 1, {"ring.h5", "rows of 2 values"});
   check_error(s.run("eval-fd a.h5 a.h5 --features ring.h5"), 1, {"ring.h5", "not a classifier file"});

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "data/image.hpp"
+#include "io/classifier_file.hpp"
 #include "data/normalize.hpp"
 #include "data/stats.hpp"
 #include "io/dataset_file.hpp"
@@ -330,11 +331,42 @@ void print_listing(const std::string& path, const std::vector<DatasetEntry>& ent
   for (const auto& e : entries) fmt::print("  {:<30} [{}] {}\n", e.path, fmt::join(e.shape, "×"), e.type);
 }
 
+// A classifier file (train-classifier): its net, classes and accuracy.
+void print_classifier(const std::string& path, bool json) {
+  Classifier c = read_classifier(path);
+  if (json) {
+    nlohmann::json j = {{"file", path},
+                        {"kind", "classifier"},
+                        {"image", c.image},
+                        {"classes", c.classes},
+                        {"net", format_net_spec(c.net.spec())},
+                        {"feature_layer", c.feature_layer},
+                        {"features", c.features()},
+                        {"epochs", c.epochs},
+                        {"train_accuracy", c.train_accuracy},
+                        {"test_accuracy", c.test_accuracy},
+                        {"test_rows", c.test_rows}};
+    fmt::print("{}\n", j.dump());
+    return;
+  }
+  fmt::print("{}: gantool classifier of images of {} into {} classes (eval-fd's features)\n", path,
+             image_shape_text(c.image), c.classes.size());
+  fmt::print("  net            {}\n", format_net_spec(c.net.spec()));
+  fmt::print("  features       {} (layer {})\n", c.features(), c.feature_layer);
+  fmt::print("  classes        {}\n", fmt::join(c.classes, ", "));
+  fmt::print("  accuracy       test {:.2f}% on {} images; training {:.2f}% ({} epochs)\n", 100 * c.test_accuracy,
+             c.test_rows, 100 * c.train_accuracy, c.epochs);
+}
+
 void run_info(const InfoOptions& opt) {
   for (const std::string& arg : opt.files) {
     const DataRef ref = parse_data_ref(arg);
     if (!ref.dataset_given && is_model_file(ref.path)) {
       print_model(ref.path, opt.json);
+      continue;
+    }
+    if (!ref.dataset_given && is_classifier_file(ref.path)) {
+      print_classifier(ref.path, opt.json);
       continue;
     }
     if (!ref.dataset_given && is_table_file(ref.path)) {
