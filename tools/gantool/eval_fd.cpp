@@ -39,13 +39,10 @@ struct Featured {
   std::vector<int64_t> predicted;
 };
 
-// The number of images of a dataset (after checking that it opens).
-int64_t image_rows(const std::string& arg) { return DatasetReader(parse_data_ref(arg)).rows(); }
-
-Featured featurize(const std::string& arg, Classifier& c, const FdOptions& opt, int64_t rows,
+// The features and predicted classes of the first `rows` images of reader's dataset.
+Featured featurize(DatasetReader& reader, Classifier& c, const FdOptions& opt, int64_t rows,
                    const std::string& features_file) {
-  const DataRef ref = parse_data_ref(arg);
-  DatasetReader reader(ref);
+  const DataRef& ref = reader.ref();
   const std::vector<int64_t>& image = reader.meta().image;
   if (image.empty() ? reader.cols() != shape_size(c.image) : image != c.image)
     fail("{}: {}, but {} was trained on images of {}; give images of that shape (or train a classifier on "
@@ -70,9 +67,10 @@ Featured featurize(const std::string& arg, Classifier& c, const FdOptions& opt, 
 void run_eval_fd(const FdOptions& opt) {
   Classifier c = read_classifier(opt.features);
   // Both sets at the same count: FD, precision and recall depend on it.
-  const int64_t rows = std::min({opt.rows, image_rows(opt.real), image_rows(opt.fake)});
-  const Featured real = featurize(opt.real, c, opt, rows, opt.features);
-  const Featured fake = featurize(opt.fake, c, opt, rows, opt.features);
+  DatasetReader real_reader(parse_data_ref(opt.real)), fake_reader(parse_data_ref(opt.fake));
+  const int64_t rows = std::min({opt.rows, real_reader.rows(), fake_reader.rows()});
+  const Featured real = featurize(real_reader, c, opt, rows, opt.features);
+  const Featured fake = featurize(fake_reader, c, opt, rows, opt.features);
   const double fd = frechet_distance(real.features, fake.features);
   std::optional<FrechetInterval> interval;
   if (opt.bootstrap > 0) interval = frechet_interval(real.features, fake.features, opt.bootstrap, opt.seed);
