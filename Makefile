@@ -34,7 +34,7 @@ build: $(BUILD)/CMakeCache.txt
 
 test: deps
 	@$(MAKE) --no-print-directory build
-	cd $(BUILD) && ctest --output-on-failure
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 demo: deps
 	@$(MAKE) --no-print-directory build
@@ -79,7 +79,7 @@ $(SANITIZE_BUILD)/CMakeCache.txt:
 test-sanitize: deps
 	@$(MAKE) --no-print-directory $(SANITIZE_BUILD)/CMakeCache.txt
 	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target gantool gantool_tests
-	cd $(SANITIZE_BUILD) && ctest --output-on-failure
+	cd $(SANITIZE_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The libFuzzer targets of tests/fuzz, built with clang.
 $(FUZZ_BUILD)/CMakeCache.txt:
@@ -96,7 +96,7 @@ fuzz: fuzz-build
 
 # CI's run: seeded, so that it explores the same inputs each time.
 fuzz-smoke:
-	@FUZZ_SEED=1 $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+	@FUZZ_SEED=1 $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
 clean:
 	rm -rf $(BUILD) $(SANITIZE_BUILD) $(FUZZ_BUILD)
