@@ -50,17 +50,34 @@ double kl_to_uniform(const std::vector<int64_t>& counts) {
   return kl;
 }
 
-// Recomputes the summary figures of stats from its counts and rows.
+// Recomputes the summary figures of stats from its counts, sums and rows.
 void summarize(ModeStats& stats) {
   int64_t high_quality = 0;
+  double sum_d2 = 0;
   stats.covered = 0;
-  for (int64_t c : stats.counts) {
-    high_quality += c;
-    if (c > 0) ++stats.covered;
+  for (size_t k = 0; k < stats.counts.size(); ++k) {
+    high_quality += stats.counts[k];
+    sum_d2 += stats.sum_d2[k];
+    if (stats.counts[k] > 0) ++stats.covered;
   }
   stats.high_quality =
       stats.rows > 0 ? static_cast<double>(high_quality) / static_cast<double>(stats.rows) : 0.0;
   stats.kl_to_uniform = kl_to_uniform(stats.counts);
+  stats.width = high_quality > 0
+                    ? std::sqrt(sum_d2 / (static_cast<double>(high_quality) * static_cast<double>(stats.dim))) /
+                          stats.mode_std
+                    : 0.0;
+}
+
+// S(a, x) = Σ_{n≥0} xⁿ / ((a+1)(a+2)…(a+n)), the series of the regularized lower incomplete
+// gamma function: P(a, x) = e^−x x^a / Γ(a+1) · S(a, x).
+double gamma_series(double a, double x) {
+  double term = 1, sum = 1;
+  for (int n = 1; n < 100000 && term > 1e-17 * sum; ++n) {
+    term *= x / (a + n);
+    sum += term;
+  }
+  return sum;
 }
 
 // True when every coordinate of x (d) is finite.
@@ -91,6 +108,21 @@ int64_t nearest_mode(const float* x, const Tensor& modes, double& best_d2) {
 
 }  // namespace
 
+double exact_mode_width(int64_t d, double radius_std) {
+  if (!std::isfinite(radius_std)) return 1.0;
+  if (!(radius_std > 0)) return 0.0;
+  // P(χ²_{d+2} ≤ r²) / P(χ²_d ≤ r²) = P(a+1, x) / P(a, x) with a = d/2, x = r²/2, which the
+  // series give without the factors that underflow in many dimensions.
+  const double a = 0.5 * static_cast<double>(d), x = 0.5 * radius_std * radius_std;
+  return std::sqrt(x / (a + 1) * gamma_series(a + 1, x) / gamma_series(a, x));
+}
+
+double ModeStats::mode_width(int64_t k) const {
+  const size_t i = static_cast<size_t>(k);
+  if (counts[i] == 0) return 0.0;
+  return std::sqrt(sum_d2[i] / (static_cast<double>(counts[i]) * static_cast<double>(dim))) / mode_std;
+}
+
 void add_mode_stats(ModeStats& stats, const Tensor& samples, const Tensor& modes, double mode_std,
                     double radius_std) {
   // samples (n, d), modes (K, d)
@@ -98,6 +130,10 @@ void add_mode_stats(ModeStats& stats, const Tensor& samples, const Tensor& modes
   if (stats.modes == 0) {
     stats.modes = modes.rows();
     stats.counts.assign(static_cast<size_t>(modes.rows()), 0);
+    stats.sum_d2.assign(static_cast<size_t>(modes.rows()), 0.0);
+    stats.dim = modes.cols();
+    stats.mode_std = mode_std;
+    stats.exact_width = exact_mode_width(modes.cols(), radius_std);
   }
   if (stats.modes != modes.rows() || static_cast<int64_t>(stats.counts.size()) != modes.rows())
     fail("mode statistics: {} modes added to statistics of {}; score every block against the same modes",
@@ -115,7 +151,10 @@ void add_mode_stats(ModeStats& stats, const Tensor& samples, const Tensor& modes
     // the comparison holds even when radius2 is inf.
     double best_d2 = 0;
     const int64_t best = nearest_mode(x, modes, best_d2);
-    if (best_d2 <= radius2) ++stats.counts[static_cast<size_t>(best)];
+    if (best_d2 <= radius2) {
+      ++stats.counts[static_cast<size_t>(best)];
+      stats.sum_d2[static_cast<size_t>(best)] += best_d2;
+    }
   }
   summarize(stats);
 }

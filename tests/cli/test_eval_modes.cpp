@@ -30,9 +30,16 @@ def score(x, modes, std, r):
     total = counts.sum()
     p = counts[counts > 0] / max(total, 1)
     kl = float(np.sum(p * np.log(len(modes) * p))) if total else float(np.log(len(modes)))
+    d2hq = d2[np.arange(len(near)), near][hq]
+    sums = np.bincount(near[hq], weights=d2hq, minlength=len(modes))
+    dim = modes.shape[1]
+    widths = [float(np.sqrt(sums[k] / (counts[k] * dim)) / std) if counts[k] else 0.0 for k in range(len(modes))]
+    width = float(np.sqrt(d2hq.sum() / (total * dim)) / std) if total else 0.0
+    from scipy.stats import chi2
+    exact = float(np.sqrt(chi2.cdf(r * r, dim + 2) / chi2.cdf(r * r, dim)))
     return {'rows': len(x), 'nonfinite_rows': int((~finite).sum()), 'covered': int((counts > 0).sum()),
             'high_quality': float(total / len(x)), 'high_quality_rows': int(total), 'reverse_kl': kl,
-            'counts': [int(c) for c in counts]}
+            'counts': [int(c) for c in counts], 'widths': widths, 'width': width, 'exact_width': exact}
 def truth(path):
     with h5py.File(path, 'r') as f:
         return f['synthetic/modes'][...], float(f['synthetic'].attrs['mode_std'])
@@ -48,6 +55,12 @@ void check_figures(const json& got, const json& expected) {
   CHECK(got["counts"] == expected["counts"]);
   CHECK(got["high_quality"].get<double>() == Approx(expected["high_quality"].get<double>()).epsilon(1e-12));
   CHECK(got["reverse_kl"].get<double>() == Approx(expected["reverse_kl"].get<double>()).epsilon(1e-9).margin(1e-12));
+  // Widths to 1e-6: the files in data units are denormalized in float32 by gantool, in float64 by numpy.
+  CHECK(got["width"].get<double>() == Approx(expected["width"].get<double>()).epsilon(1e-6));
+  CHECK(got["exact_width"].get<double>() == Approx(expected["exact_width"].get<double>()).epsilon(1e-9));
+  REQUIRE(got["widths"].size() == expected["widths"].size());
+  for (size_t k = 0; k < got["widths"].size(); ++k)
+    CHECK(got["widths"][k].get<double>() == Approx(expected["widths"][k].get<double>()).epsilon(1e-6).margin(1e-12));
 }
 
 json run_json(const Scratch& s, const std::string& args) {
@@ -127,7 +140,9 @@ json.dump(expected, open('expected.json', 'w'))
   CHECK(text.out.find(fmt::format("reverse KL       {:.4f} nats", expected["r3"]["reverse_kl"].get<double>())) !=
         std::string::npos);
   CHECK(text.out.find("non-finite rows  4 (counted as not high quality)") != std::string::npos);
-  CHECK(lines_of(text.out).size() == 6 + 8);
+  CHECK(text.out.find(fmt::format("width            {:.3f} std (exact samples: {:.3f};", expected["r3"]["width"].get<double>(),
+                                  expected["r3"]["exact_width"].get<double>())) != std::string::npos);
+  CHECK(lines_of(text.out).size() == 7 + 8);
   // Mode 2 is at (cos π/2, sin π/2): its x, -4.4e-08 in float32, is shown as 0.
   CHECK(text.out.find(fmt::format("     2  {:<24} {:>10}", "0, 1", expected["r3"]["counts"][2].get<int64_t>())) !=
         std::string::npos);

@@ -38,6 +38,23 @@ void check_same_state(const std::string& a_path, const std::string& b_path) {
   CHECK(ma.steps_done == mb.steps_done);
 }
 
+// Runs `gantool train ARGS` in s's folder (stderr to err.txt), sends SIGINT after 1 s, and
+// returns the wait status.
+int interrupted_train(const Scratch& s, const std::string& args) {
+  const std::string cmd = "cd '" + s.dir.string() + "' && exec " + GANTOOL_BIN + " train " + args + " 2> err.txt";
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
 }  // namespace
 
 TEST_CASE("train: writes a model file that info and h5py read", "[train]") {
@@ -86,18 +103,7 @@ TEST_CASE("train: N steps then a resume for N more equals 2N steps, bit for bit"
 TEST_CASE("train: Ctrl-C saves the model, says how to resume, and the resume is exact", "[train]") {
   Scratch s("train_sigint");
   REQUIRE(s.run("prepare -q --dist ring -n 1000 -o ring.h5").status == 0);
-  const std::string cmd = "cd '" + s.dir.string() + "' && exec " + GANTOOL_BIN +
-                          " train -q --model cut.h5 --data ring.h5 --steps 10000000" + kSmall + " 2> err.txt";
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), nullptr);
-    _exit(127);
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-  kill(pid, SIGINT);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  const int status = interrupted_train(s, "-q --model cut.h5 --data ring.h5 --steps 10000000" + kSmall);
   const std::string err = s.read("err.txt");
   INFO(err);
   REQUIRE(WIFEXITED(status));
@@ -112,6 +118,28 @@ TEST_CASE("train: Ctrl-C saves the model, says how to resume, and the resume is 
   REQUIRE(s.run("train -q --resume cut.h5 --threads 1 --steps " + total).status == 0);
   REQUIRE(s.run("train -q --model full.h5 --data ring.h5 --steps " + total + kSmall).status == 0);
   check_same_state(s / "full.h5", s / "cut.h5");
+}
+
+TEST_CASE("train: with --lr-decay linear, a run stopped by Ctrl-C resumes to the bits of one run", "[train]") {
+  Scratch s("train_sigint_decay");
+  REQUIRE(s.run("prepare -q --dist ring -n 1000 -o ring.h5").status == 0);
+  // The default networks, so that 2,500 steps outlast the signal at 1 s.
+  const std::string flags = " --data ring.h5 --steps 2500 --lr-decay linear --threads 1";
+  const int status = interrupted_train(s, "-q --model cut.h5" + flags);
+  INFO(s.read("err.txt"));
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 130);
+  gantool::ModelMeta meta;
+  const gantool::Gan cut = gantool::read_model(s / "cut.h5", meta);
+  REQUIRE(meta.steps_done > 0);
+  REQUIRE(meta.steps_done < 2500);
+  CHECK(cut.config.opt_g.decay_steps == 2500);
+  // Resumed without --steps: to the 2,500 it was started with, on the same schedule.
+  REQUIRE(s.run("train -q --resume cut.h5").status == 0);
+  REQUIRE(s.run("train -q --model full.h5" + flags).status == 0);
+  check_same_state(s / "full.h5", s / "cut.h5");
+  CHECK(s.run("info --json full.h5").out.find("\"lr_decay\":\"linear\"") != std::string::npos);
+  CHECK(s.run("info full.h5").out.find("decayed linearly to 0 at step 2500") != std::string::npos);
 }
 
 TEST_CASE("train: bad input is one clear line, exit 1 or 2, nothing written", "[train]") {

@@ -122,6 +122,16 @@ TEST_CASE("samples on, near and far from three modes are scored exactly", "[mode
   // p̂ = (2/3, 1/3, 0): KL = 2/3 log(3 · 2/3) + 1/3 log(3 · 1/3) + 0.
   const double kl = 2.0 / 3.0 * std::log(2.0) + 1.0 / 3.0 * std::log(1.0);
   CHECK(s.kl_to_uniform == Approx(kl).epsilon(1e-12));
+  // Widths: mode 0 holds distances 0 and 2.9, mode 1 distance 3 (2 coordinates, std 1).
+  REQUIRE(s.sum_d2.size() == 3);
+  CHECK(s.sum_d2[0] == Approx(8.41).epsilon(1e-6));  // 2.9f² in double
+  CHECK(s.sum_d2[1] == 9.0);
+  CHECK(s.sum_d2[2] == 0.0);
+  CHECK(s.mode_width(0) == Approx(std::sqrt(8.41 / 4)).epsilon(1e-7));
+  CHECK(s.mode_width(1) == Approx(std::sqrt(4.5)).epsilon(1e-12));
+  CHECK(s.mode_width(2) == 0.0);
+  CHECK(s.width == Approx(std::sqrt((8.41 + 9.0) / 6)).epsilon(1e-7));
+  CHECK(s.exact_width == Approx(0.9743961888466185).epsilon(1e-12));
 
   SECTION("a wider radius admits the sample 3.5 std away") {
     const ModeStats wide = mode_stats(samples, modes, /*mode_std=*/1.0, /*radius_std=*/4.0);
@@ -232,6 +242,35 @@ TEST_CASE("true samples of the 8-mode ring cover every mode with the 2-D 3-std m
   // A multinomial histogram of N samples has E[KL] ≈ (K − 1)/(2N) ≈ 2e-5.
   CHECK(s.kl_to_uniform >= 0.0);
   CHECK(s.kl_to_uniform < 1e-3);
+  // Exact samples have the exact sampler's width (the estimate's sd is about 1e-3 here).
+  CHECK(s.width == Approx(s.exact_width).margin(5e-3));
+  for (int64_t k = 0; k < 8; ++k) CHECK(s.mode_width(k) == Approx(s.exact_width).margin(0.015));
+}
+
+TEST_CASE("the exact sampler's width is that of the truncated chi-square (scipy's values)", "[modes]") {
+  // sqrt(scipy.stats.chi2.cdf(r², d + 2) / scipy.stats.chi2.cdf(r², d)).
+  CHECK(exact_mode_width(1, 2) == Approx(0.8796256610342394).epsilon(1e-12));
+  CHECK(exact_mode_width(1, 3) == Approx(0.9865783925581086).epsilon(1e-12));
+  CHECK(exact_mode_width(2, 2) == Approx(0.8288333454324025).epsilon(1e-12));
+  CHECK(exact_mode_width(2, 3) == Approx(0.9743961888466185).epsilon(1e-12));
+  CHECK(exact_mode_width(8, 2) == Approx(0.6070593751019302).epsilon(1e-12));
+  CHECK(exact_mode_width(8, 3) == Approx(0.8434505129422275).epsilon(1e-12));
+  CHECK(exact_mode_width(100, 2) == Approx(0.1979520168270433).epsilon(1e-12));
+  CHECK(exact_mode_width(100, 3) == Approx(0.2967698188923445).epsilon(1e-12));
+  CHECK(exact_mode_width(2, INFINITY) == 1.0);
+  CHECK(exact_mode_width(2, 0) == 0.0);
+}
+
+TEST_CASE("modes squeezed to half their width score half the exact width", "[modes]") {
+  const Tensor modes = ring_modes(8);
+  std::vector<int64_t> own;
+  // Samples of std 0.01 scored against modes of std 0.02: all within 3 std (6 of their own),
+  // so their width is that of an exact sampler cut at 6 std, halved.
+  const Tensor samples = sample_mixture(modes, all_modes(8), /*std_dev=*/0.01, /*n=*/100000,
+                                        /*radius=*/0.06, /*seed=*/11, own);
+  const ModeStats s = mode_stats(samples, modes, /*mode_std=*/0.02);
+  CHECK(s.width == Approx(0.5 * exact_mode_width(2, 6)).margin(5e-3));
+  CHECK(s.exact_width == Approx(0.9743961888466185).epsilon(1e-12));
 }
 
 TEST_CASE("samples ten times wider than the modes are mostly not high quality", "[modes]") {
@@ -243,6 +282,8 @@ TEST_CASE("samples ten times wider than the modes are mostly not high quality", 
   // Within 0.3 of their own std: 1 − exp(−0.3²/2) ≈ 0.0440.
   CHECK(s.high_quality == Approx(1.0 - std::exp(-0.045)).margin(2e-3));
   CHECK(s.covered == 8);
+  // Near-uniform on the 3-std disc: 10 · exact_mode_width(2, 0.3) (scipy) = 1.4944 std.
+  CHECK(s.width == Approx(1.49436460393834).margin(0.02));
 }
 
 TEST_CASE("a ring generator that misses two modes covers 6", "[modes]") {
@@ -322,6 +363,8 @@ TEST_CASE("samples scored block by block give the figures of one call", "[modes]
   CHECK(blocks.covered == whole.covered);
   CHECK(blocks.high_quality == whole.high_quality);
   CHECK(blocks.kl_to_uniform == whole.kl_to_uniform);
+  CHECK(blocks.sum_d2 == whole.sum_d2);
+  CHECK(blocks.width == whole.width);
   CHECK_THROWS_WITH(add_mode_stats(blocks, samples, ring_modes(6), 0.02), Catch::Contains("6 modes added"));
 
   // A row source, whole and its first 2,500 rows; a source without rows gives K zero counts.

@@ -247,6 +247,9 @@ void print_model(const std::string& path, bool json) {
                         {"d_steps", c.d_steps},
                         {"gp_weight", c.loss == GanLoss::wgan_gp ? nlohmann::json(c.gp_weight) : nlohmann::json()},
                         {"r1", c.r1},
+                        {"lr_g", c.opt_g.lr},
+                        {"lr_d", c.opt_d.lr},
+                        {"lr_decay", c.opt_g.decay_steps > 0 ? "linear" : "none"},
                         {"g_hidden", hidden_widths(c.g)},
                         {"d_hidden", hidden_widths(c.d)},
                         {"g_net", format_net_spec(c.g)},
@@ -283,8 +286,9 @@ void print_model(const std::string& path, bool json) {
              penalties, c.d_steps, c.pack, c.batch, prior_name(c.prior), meta.seed);
   fmt::print("  generator      {}, {} parameters\n", describe(c.g, /*output=*/true), gan.g.params.count());
   fmt::print("  discriminator  {}, {} parameters\n", describe(c.d, /*output=*/false), gan.d.params.count());
-  fmt::print("  optimizers     G {} lr {}, D {} lr {}\n", optimizer_kind_name(c.opt_g.kind), c.opt_g.lr,
-             optimizer_kind_name(c.opt_d.kind), c.opt_d.lr);
+  fmt::print("  optimizers     G {} lr {}, D {} lr {}{}\n", optimizer_kind_name(c.opt_g.kind), c.opt_g.lr,
+             optimizer_kind_name(c.opt_d.kind), c.opt_d.lr,
+             c.opt_g.decay_steps > 0 ? fmt::format(", decayed linearly to 0 at step {}", c.opt_g.decay_steps) : "");
   const std::vector<std::string> columns = column_names(meta.schema);
   const std::string listed = columns.size() <= 16 ? fmt::format("columns {}", fmt::join(columns, ", "))
                                                   : fmt::format("{} columns, {} … {}", columns.size(), columns.front(),
