@@ -70,7 +70,8 @@ void summarize(ModeStats& stats) {
 }
 
 // S(a, x) = Σ_{n≥0} xⁿ / ((a+1)(a+2)…(a+n)), the series of the regularized lower incomplete
-// gamma function: P(a, x) = e^−x x^a / Γ(a+1) · S(a, x).
+// gamma function: P(a, x) = e^−x x^a / Γ(a+1) · S(a, x). For x < a + 1, where it converges
+// fast and its terms stay below e^x.
 double gamma_series(double a, double x) {
   double term = 1, sum = 1;
   for (int n = 1; n < 100000 && term > 1e-17 * sum; ++n) {
@@ -78,6 +79,25 @@ double gamma_series(double a, double x) {
     sum += term;
   }
   return sum;
+}
+
+// Q(a, x) = 1 − P(a, x) by its continued fraction (modified Lentz), for x ≥ a + 1.
+double upper_gamma(double a, double x) {
+  const double tiny = 1e-300;
+  double b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
+  for (int i = 1; i < 100000; ++i) {
+    const double an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (std::fabs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (std::fabs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const double step = d * c;
+    h *= step;
+    if (std::fabs(step - 1) < 1e-16) break;
+  }
+  return std::exp(-x + a * std::log(x) - std::lgamma(a)) * h;
 }
 
 // True when every coordinate of x (d) is finite.
@@ -111,10 +131,12 @@ int64_t nearest_mode(const float* x, const Tensor& modes, double& best_d2) {
 double exact_mode_width(int64_t d, double radius_std) {
   if (!std::isfinite(radius_std)) return 1.0;
   if (!(radius_std > 0)) return 0.0;
-  // P(χ²_{d+2} ≤ r²) / P(χ²_d ≤ r²) = P(a+1, x) / P(a, x) with a = d/2, x = r²/2, which the
-  // series give without the factors that underflow in many dimensions.
+  // P(χ²_{d+2} ≤ r²) / P(χ²_d ≤ r²) = P(a+1, x) / P(a, x) with a = d/2, x = r²/2: near the
+  // centre the series' ratio (without the factors that underflow in many dimensions), in
+  // the tails 1 − Q (whose series would overflow).
   const double a = 0.5 * static_cast<double>(d), x = 0.5 * radius_std * radius_std;
-  return std::sqrt(x / (a + 1) * gamma_series(a + 1, x) / gamma_series(a, x));
+  if (x < a + 1) return std::sqrt(x / (a + 1) * gamma_series(a + 1, x) / gamma_series(a, x));
+  return std::sqrt((1 - upper_gamma(a + 1, x)) / (1 - upper_gamma(a, x)));
 }
 
 double ModeStats::mode_width(int64_t k) const {

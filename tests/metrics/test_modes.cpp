@@ -257,6 +257,13 @@ TEST_CASE("the exact sampler's width is that of the truncated chi-square (scipy'
   CHECK(exact_mode_width(8, 3) == Approx(0.8434505129422275).epsilon(1e-12));
   CHECK(exact_mode_width(100, 2) == Approx(0.1979520168270433).epsilon(1e-12));
   CHECK(exact_mode_width(100, 3) == Approx(0.2967698188923445).epsilon(1e-12));
+  // Beyond x = r²/2 ≥ d/2 + 1, by the continued fraction (the series would overflow there).
+  CHECK(exact_mode_width(8, 5) == Approx(0.9980997695284908).epsilon(1e-12));
+  CHECK(exact_mode_width(3, 4) == Approx(0.9971376173148677).epsilon(1e-12));
+  CHECK(exact_mode_width(100, 11) == Approx(0.988377327365655).epsilon(1e-12));
+  CHECK(exact_mode_width(100, 10.5) == Approx(0.9710874888469604).epsilon(1e-12));
+  CHECK(exact_mode_width(2, 10) == Approx(1.0).epsilon(1e-12));
+  CHECK(exact_mode_width(1, 40) == Approx(1.0).epsilon(1e-12));
   CHECK(exact_mode_width(2, INFINITY) == 1.0);
   CHECK(exact_mode_width(2, 0) == 0.0);
 }
