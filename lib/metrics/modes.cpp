@@ -50,6 +50,13 @@ double kl_to_uniform(const std::vector<int64_t>& counts) {
   return kl;
 }
 
+// √(sum_d2 / (n · d)) / mode_std: the RMS distance per coordinate of n samples, in std (0
+// for none).
+double rms_width(double sum_d2, int64_t n, int64_t d, double mode_std) {
+  if (n == 0) return 0.0;
+  return std::sqrt(sum_d2 / (static_cast<double>(n) * static_cast<double>(d))) / mode_std;
+}
+
 // Recomputes the summary figures of stats from its counts, sums and rows.
 void summarize(ModeStats& stats) {
   int64_t high_quality = 0;
@@ -63,10 +70,7 @@ void summarize(ModeStats& stats) {
   stats.high_quality =
       stats.rows > 0 ? static_cast<double>(high_quality) / static_cast<double>(stats.rows) : 0.0;
   stats.kl_to_uniform = kl_to_uniform(stats.counts);
-  stats.width = high_quality > 0
-                    ? std::sqrt(sum_d2 / (static_cast<double>(high_quality) * static_cast<double>(stats.dim))) /
-                          stats.mode_std
-                    : 0.0;
+  stats.width = rms_width(sum_d2, high_quality, stats.dim, stats.mode_std);
 }
 
 // S(a, x) = Σ_{n≥0} xⁿ / ((a+1)(a+2)…(a+n)), the series of the regularized lower incomplete
@@ -141,8 +145,7 @@ double exact_mode_width(int64_t d, double radius_std) {
 
 double ModeStats::mode_width(int64_t k) const {
   const size_t i = static_cast<size_t>(k);
-  if (counts[i] == 0) return 0.0;
-  return std::sqrt(sum_d2[i] / (static_cast<double>(counts[i]) * static_cast<double>(dim))) / mode_std;
+  return rms_width(sum_d2[i], counts[i], dim, mode_std);
 }
 
 void add_mode_stats(ModeStats& stats, const Tensor& samples, const Tensor& modes, double mode_std,
